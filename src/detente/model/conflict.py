@@ -1,0 +1,555 @@
+"""The conflict model in option form and its compilation to a graph model.
+
+A *conflict* (Fang, Hipel & Kilgour 1993, ch. 2; Xu, Hipel, Kilgour & Fang 2018, ch. 2) has
+decision makers (DMs), each controlling binary options. A *state* is a Y/N choice for every
+option. Infeasible combinations are removed; irreversible options restrict the moves.
+
+State conventions (the one place where they are defined)
+--------------------------------------------------------
+* Options are numbered in **file order**, ``k = 0 .. h-1`` internally and ``1 .. h`` for
+  people. The *code* of a state is ``sum(s_k << k)``: option 1 is the least-significant bit
+  (the GMCR II / GMCR+ "decimal code").
+* The feasible states sorted by code are the model's states. Their 0-based position is the
+  state **index** used by every array in the engine; the 1-based position is the state
+  **id** shown to people and written to files (the GMCR+ "ordinal").
+* A state's **pattern** is its Y/N string in option order, e.g. ``"YNNY"``.
+
+See :class:`GraphModel` for the compiled, array-based form that the solvers use.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.model.expr import Expr, evaluate, parse_statement
+
+__all__ = [
+    "Conflict",
+    "Constraint",
+    "DecisionMaker",
+    "GraphModel",
+    "ModelError",
+    "ModelTooLarge",
+    "Option",
+    "Preference",
+    "Prioritization",
+    "Ranking",
+    "Statement",
+    "Weighted",
+    "code_to_pattern",
+    "pattern_to_code",
+]
+
+Reversibility = Literal["both", "up", "down"]
+"""``both``: free; ``up``: N→Y only (once taken, cannot be undone); ``down``: Y→N only."""
+
+MAX_OPTIONS = 30
+"""Hard ceiling on the number of options (2**30 codes)."""
+
+
+class ModelError(ValueError):
+    """An inconsistency in a conflict model.
+
+    ``where`` is a path into the model (e.g. ``("preferences", "US", 2)``) that file loaders
+    translate to a file line; ``column`` points into statement text when relevant.
+    """
+
+    def __init__(
+        self, message: str, where: Sequence[str | int] = (), column: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.where = tuple(where)
+        self.column = column
+
+    def __str__(self) -> str:
+        loc = ".".join(str(p) for p in self.where)
+        col = f" (column {self.column})" if self.column else ""
+        return f"{loc}{col}: {self.message}" if loc else self.message
+
+
+class ModelTooLarge(ModelError):
+    """The model would not fit in the memory available; raised before allocating."""
+
+
+@dataclass(frozen=True)
+class Option:
+    """A yes/no option controlled by one DM."""
+
+    id: str
+    dm: str
+    label: str = ""
+    description: str = ""
+    quote: str = ""
+    reversibility: Reversibility = "both"
+
+    @property
+    def title(self) -> str:
+        return self.label or self.id
+
+
+@dataclass(frozen=True)
+class DecisionMaker:
+    id: str
+    name: str = ""
+    description: str = ""
+    quote: str = ""
+
+    @property
+    def title(self) -> str:
+        return self.name or self.id
+
+
+ConstraintKind = Literal["infeasible", "require", "at_most_one", "exactly_one", "at_least_one"]
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """A feasibility rule.
+
+    ``infeasible``: states where ``expr`` holds are removed. ``require``: states where it
+    fails are removed. ``at_most_one`` / ``exactly_one`` / ``at_least_one``: counts over
+    ``options`` (0-based indices).
+    """
+
+    kind: ConstraintKind
+    expr: Expr | None = None
+    options: tuple[int, ...] = ()
+    text: str = ""
+    note: str = ""
+
+    def violated(self, codes: NDArray[np.int64]) -> NDArray[np.bool_]:
+        if self.kind == "infeasible":
+            assert self.expr is not None
+            return evaluate(self.expr, codes)
+        if self.kind == "require":
+            assert self.expr is not None
+            return ~evaluate(self.expr, codes)
+        count = np.zeros(codes.shape, dtype=np.int64)
+        for k in self.options:
+            count += (codes >> k) & 1
+        if self.kind == "at_most_one":
+            return count > 1
+        if self.kind == "exactly_one":
+            return count != 1
+        return count < 1
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One preference statement: a condition over options, with optional weight."""
+
+    expr: Expr
+    text: str = ""
+    weight: Fraction | None = None
+    quote: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Prioritization:
+    """Option prioritization (GMCR II; Fang et al. 2003a; Xu et al. 2018 §2.4).
+
+    Statements are listed most important first. With ``q`` statements, statement ``t``
+    (1-based) contributes ``2**(q-t)`` when true, so the order is lexicographic; states
+    that satisfy the same statements tie.
+    """
+
+    statements: tuple[Statement, ...]
+    kind: Literal["prioritization"] = "prioritization"
+
+
+@dataclass(frozen=True)
+class Weighted:
+    """Weighted statements: a state's score is the sum of the weights it satisfies.
+
+    This is the salience form (GMCR II option weighting, Fang et al. 2003a). Weights are
+    exact rationals, so equal sums tie exactly.
+    """
+
+    statements: tuple[Statement, ...]
+    kind: Literal["weighted"] = "weighted"
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """An explicit ranking, best first; each group is a set of tied state codes."""
+
+    groups: tuple[tuple[int, ...], ...]
+    kind: Literal["ranking"] = "ranking"
+
+
+Preference = Prioritization | Weighted | Ranking
+
+
+def code_to_pattern(code: int, n_options: int) -> str:
+    """``5, 3 -> "YNY"`` (option 1 first)."""
+    return "".join("Y" if (code >> k) & 1 else "N" for k in range(n_options))
+
+
+def pattern_to_code(pattern: str) -> int:
+    """``"YNY" -> 5``. Accepts Y/N (any case) and 1/0."""
+    code = 0
+    for k, ch in enumerate(pattern.strip()):
+        if ch in "Yy1":
+            code |= 1 << k
+        elif ch not in "Nn0":
+            raise ValueError(f"pattern {pattern!r}: character {k + 1} is {ch!r}, expected Y or N")
+    return code
+
+
+@dataclass(frozen=True, eq=False)
+class Conflict:
+    """A conflict in option form: the analyst's model.
+
+    Use :meth:`compile` to obtain the :class:`GraphModel` the solvers work on.
+    """
+
+    name: str
+    decision_makers: tuple[DecisionMaker, ...]
+    options: tuple[Option, ...]
+    constraints: tuple[Constraint, ...] = ()
+    preferences: Mapping[str, Preference] = field(default_factory=dict)
+    status_quo: int | None = None
+    description: str = ""
+    source: Mapping[str, object] = field(default_factory=dict)
+    variants: Mapping[str, object] = field(default_factory=dict)
+
+    # ---------------------------------------------------------------- lookups
+    @property
+    def n_options(self) -> int:
+        return len(self.options)
+
+    @property
+    def dm_ids(self) -> tuple[str, ...]:
+        return tuple(d.id for d in self.decision_makers)
+
+    def dm(self, dm_id: str) -> DecisionMaker:
+        for d in self.decision_makers:
+            if d.id == dm_id:
+                return d
+        raise KeyError(f"unknown decision maker {dm_id!r}")
+
+    def options_of(self, dm_id: str) -> tuple[int, ...]:
+        return tuple(k for k, o in enumerate(self.options) if o.dm == dm_id)
+
+    def option_ref(self, k: int) -> str:
+        o = self.options[k]
+        return f"{o.dm}.{o.id}"
+
+    def resolve_option(self, ref: str) -> int:
+        """Index of an option named ``dm.option``, by a unique id, or by 1-based number."""
+        ref = ref.strip()
+        if ref.isdigit():
+            k = int(ref)
+            if 1 <= k <= len(self.options):
+                return k - 1
+            raise KeyError(f"option number {k} is out of range 1..{len(self.options)}")
+        if "." in ref:
+            dm, _, oid = ref.partition(".")
+            for k, o in enumerate(self.options):
+                if o.dm == dm and o.id == oid:
+                    return k
+            if dm not in self.dm_ids:
+                raise KeyError(f"unknown decision maker {dm!r} in {ref!r}")
+            raise KeyError(f"{dm!r} has no option {oid!r}")
+        hits = [k for k, o in enumerate(self.options) if o.id == ref]
+        if len(hits) == 1:
+            return hits[0]
+        if len(hits) > 1:
+            owners = ", ".join(f"{self.options[k].dm}.{ref}" for k in hits)
+            raise KeyError(f"option {ref!r} is ambiguous: write one of {owners}")
+        raise KeyError(f"unknown option {ref!r}")
+
+    def parse(self, text: str) -> Expr:
+        """Parse a statement against this conflict's options."""
+        return parse_statement(text, self.resolve_option)
+
+    # ------------------------------------------------------------ validation
+    def validate(self) -> None:
+        """Check identifiers and ownership; raise :class:`ModelError` on the first problem."""
+        if not self.decision_makers:
+            raise ModelError("a conflict needs at least one decision maker", ("decision_makers",))
+        seen: set[str] = set()
+        for i, d in enumerate(self.decision_makers):
+            if d.id in seen:
+                raise ModelError(f"decision maker {d.id!r} is listed twice", ("decision_makers", i))
+            seen.add(d.id)
+        if not self.options:
+            raise ModelError("a conflict needs at least one option", ("options",))
+        if len(self.options) > MAX_OPTIONS:
+            raise ModelTooLarge(
+                f"{len(self.options)} options is more than the supported {MAX_OPTIONS}",
+                ("options",),
+            )
+        pairs: set[tuple[str, str]] = set()
+        for k, o in enumerate(self.options):
+            if o.dm not in seen:
+                raise ModelError(f"option {o.id!r} belongs to unknown DM {o.dm!r}", ("options", k))
+            if (o.dm, o.id) in pairs:
+                raise ModelError(f"{o.dm} has two options called {o.id!r}", ("options", k))
+            if o.reversibility not in ("both", "up", "down"):
+                raise ModelError(
+                    f"reversibility must be both, up or down, not {o.reversibility!r}",
+                    ("options", k),
+                )
+            pairs.add((o.dm, o.id))
+        for d in self.decision_makers:
+            if not self.options_of(d.id):
+                raise ModelError(f"decision maker {d.id!r} controls no option", ("decision_makers",))
+        for dm_id in self.preferences:
+            if dm_id not in seen:
+                raise ModelError(f"preferences given for unknown DM {dm_id!r}", ("preferences", dm_id))
+        for d in self.decision_makers:
+            if d.id not in self.preferences:
+                raise ModelError(f"no preferences for {d.id!r}", ("preferences", d.id))
+
+    # ---------------------------------------------------------- compilation
+    def feasible_codes(self) -> NDArray[np.int64]:
+        """Sorted codes of the feasible states."""
+        h = len(self.options)
+        codes = np.arange(1 << h, dtype=np.int64)
+        bad = np.zeros(codes.shape, dtype=bool)
+        for c in self.constraints:
+            bad |= c.violated(codes)
+        return codes[~bad]
+
+    def compile(self, *, memory_limit: int | None = None) -> GraphModel:
+        """Build the :class:`GraphModel`: feasible states, move structure and payoffs.
+
+        Raises
+        ------
+        ModelError
+            For an empty feasible set, an infeasible status quo, or a ranking that misses
+            or repeats states.
+        ModelTooLarge
+            Before allocating, when the estimated memory exceeds ``memory_limit`` bytes.
+        """
+        self.validate()
+        h = len(self.options)
+        n = len(self.decision_makers)
+        need = estimate_memory(h, n)
+        limit = memory_limit if memory_limit is not None else _available_memory()
+        if need > limit:
+            raise ModelTooLarge(
+                f"{h} options ({1 << h:,} candidate states) for {n} DMs needs about "
+                f"{need / 2**30:.1f} GiB; {limit / 2**30:.1f} GiB is available",
+                ("options",),
+            )
+        codes = self.feasible_codes()
+        if codes.size == 0:
+            raise ModelError("no feasible state: the constraints exclude every state", ("constraints",))
+        dm_masks = []
+        for d in self.decision_makers:
+            mask = 0
+            for k in self.options_of(d.id):
+                mask |= 1 << k
+            dm_masks.append(mask)
+        up = sum(1 << k for k, o in enumerate(self.options) if o.reversibility == "up")
+        down = sum(1 << k for k, o in enumerate(self.options) if o.reversibility == "down")
+        payoffs = np.empty((n, codes.size), dtype=np.int64)
+        for i, d in enumerate(self.decision_makers):
+            payoffs[i] = payoff_vector(self.preferences[d.id], codes, ("preferences", d.id), h)
+        sq: int | None = None
+        if self.status_quo is not None:
+            pos = int(np.searchsorted(codes, self.status_quo))
+            if pos >= codes.size or codes[pos] != self.status_quo:
+                raise ModelError(
+                    f"status quo {code_to_pattern(self.status_quo, h)} is infeasible",
+                    ("status_quo",),
+                )
+            sq = pos
+        return GraphModel(
+            dm_names=self.dm_ids,
+            option_names=tuple(self.option_ref(k) for k in range(h)),
+            n_options=h,
+            codes=codes,
+            dm_masks=tuple(dm_masks),
+            up_mask=up,
+            down_mask=down,
+            payoffs=payoffs,
+            status_quo=sq,
+        )
+
+
+def _available_memory() -> int:
+    try:
+        with open("/proc/meminfo") as fh:  # noqa: PTH123 - read-only probe
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 16 * 2**30
+
+
+def estimate_memory(n_options: int, n_dms: int) -> int:
+    """Rough peak bytes of a full analysis: a few code-space arrays plus per-DM arrays."""
+    space = 1 << n_options
+    return space * 8 * (10 + 3 * n_dms)
+
+
+def _dense_rank(keys: NDArray[np.int64]) -> NDArray[np.int64]:
+    """0 for the lowest key, increasing by one per distinct value."""
+    _, inv = np.unique(keys, return_inverse=True)
+    return inv.astype(np.int64).reshape(keys.shape)
+
+
+def payoff_vector(
+    pref: Preference, codes: NDArray[np.int64], where: tuple[str | int, ...], n_options: int
+) -> NDArray[np.int64]:
+    """Ordinal payoffs over ``codes``: higher is better, equal means indifferent."""
+    if isinstance(pref, Prioritization):
+        q = len(pref.statements)
+        if q == 0:
+            return np.zeros(codes.size, dtype=np.int64)
+        sat = np.stack([evaluate(s.expr, codes) for s in pref.statements])  # (q, m)
+        # lexicographic: statement 1 most significant; np.lexsort's last key is primary
+        order = np.lexsort(sat[::-1].astype(np.int8))
+        srt = sat[:, order]
+        new_group = np.ones(codes.size, dtype=bool)
+        new_group[1:] = np.any(srt[:, 1:] != srt[:, :-1], axis=0)
+        rank_sorted = np.cumsum(new_group) - 1
+        out = np.empty(codes.size, dtype=np.int64)
+        out[order] = rank_sorted
+        return out
+    if isinstance(pref, Weighted):
+        weights = [s.weight if s.weight is not None else Fraction(1) for s in pref.statements]
+        denom = 1
+        for w in weights:
+            denom = denom * w.denominator // math.gcd(denom, w.denominator)
+        ints = [int(w * denom) for w in weights]
+        if sum(abs(x) for x in ints) >= 2**62:
+            raise ModelError("weights are too large or too finely divided", where)
+        score = np.zeros(codes.size, dtype=np.int64)
+        for s, w in zip(pref.statements, ints, strict=True):
+            score += np.where(evaluate(s.expr, codes), w, 0)
+        return _dense_rank(score)
+    # explicit ranking
+    g = len(pref.groups)
+    out = np.full(codes.size, -1, dtype=np.int64)
+    for gi, group in enumerate(pref.groups):
+        for code in group:
+            pos = int(np.searchsorted(codes, code))
+            if pos >= codes.size or codes[pos] != code:
+                raise ModelError(
+                    f"ranking lists state {code_to_pattern(code, n_options)}, which is infeasible",
+                    (*where, gi),
+                )
+            if out[pos] != -1:
+                raise ModelError(
+                    f"ranking lists state {pos + 1} ({code_to_pattern(code, n_options)}) twice",
+                    (*where, gi),
+                )
+            out[pos] = g - 1 - gi
+    missing = np.flatnonzero(out < 0)
+    if missing.size:
+        shown = ", ".join(str(int(p) + 1) for p in missing[:8])
+        more = f" and {missing.size - 8} more" if missing.size > 8 else ""
+        raise ModelError(f"ranking misses state(s) {shown}{more}", where)
+    return _dense_rank(out)
+
+
+@dataclass(frozen=True, eq=False)
+class GraphModel:
+    """The compiled graph model: the pure, array-based input of every solver.
+
+    Attributes
+    ----------
+    dm_names:
+        DM ids in model order; DM ``i`` below is ``dm_names[i]``.
+    option_names:
+        ``"dm.option"`` for each option, in file order (bit ``k`` of a code).
+    codes:
+        Sorted codes of the feasible states; state index ``s`` has code ``codes[s]``.
+    dm_masks:
+        Bit mask of the options each DM controls (disjoint, covering all options).
+    up_mask, down_mask:
+        Options that may only move N→Y, respectively Y→N.
+    payoffs:
+        ``payoffs[i, s]``: DM ``i``'s ordinal payoff for state ``s`` (higher is better).
+    status_quo:
+        Index of the status quo state, if given.
+
+    Moves (Fang, Hipel & Kilgour 1993): DM ``i`` moves from ``s`` to any feasible ``t != s``
+    that differs from ``s`` only in ``i``'s options, respecting irreversibility.
+    """
+
+    dm_names: tuple[str, ...]
+    option_names: tuple[str, ...]
+    n_options: int
+    codes: NDArray[np.int64]
+    dm_masks: tuple[int, ...]
+    up_mask: int
+    down_mask: int
+    payoffs: NDArray[np.int64]
+    status_quo: int | None = None
+
+    @property
+    def n_states(self) -> int:
+        return int(self.codes.size)
+
+    @property
+    def n_dms(self) -> int:
+        return len(self.dm_names)
+
+    def index_of(self, code: int) -> int:
+        """State index of a feasible code; ``-1`` if infeasible."""
+        pos = int(np.searchsorted(self.codes, code))
+        if pos < self.codes.size and int(self.codes[pos]) == code:
+            return pos
+        return -1
+
+    def indices_of(self, codes: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Vectorised :meth:`index_of`."""
+        pos = np.searchsorted(self.codes, codes)
+        pos_c = np.minimum(pos, self.codes.size - 1)
+        ok = self.codes[pos_c] == codes
+        return np.where(ok, pos_c, -1).astype(np.int64)
+
+    def pattern(self, s: int) -> str:
+        return code_to_pattern(int(self.codes[s]), self.n_options)
+
+    def can_move(self, i: int, s: int, t: int) -> bool:
+        """Whether DM ``i`` can move from state index ``s`` to ``t`` in one step."""
+        a, b = int(self.codes[s]), int(self.codes[t])
+        if a == b or (a ^ b) & ~self.dm_masks[i]:
+            return False
+        # N->Y only options must not drop; Y->N only options must not rise
+        if a & ~b & self.up_mask or b & ~a & self.down_mask:
+            return False
+        return True
+
+    def moves(self, i: int, s: int) -> list[int]:
+        """``R_i(s)``: state indices DM ``i`` reaches from ``s`` in one move."""
+        a = int(self.codes[s])
+        mask = self.dm_masks[i]
+        base = a & ~mask
+        # free bits: reversible, or irreversible but not yet at the locked value
+        locked = (a & self.up_mask | ~a & self.down_mask) & mask
+        free = mask & ~locked
+        out = []
+        sub = free
+        while True:
+            code = base | (a & locked) | sub
+            if code != a:
+                t = self.index_of(code)
+                if t >= 0:
+                    out.append(t)
+            if sub == 0:
+                break
+            sub = (sub - 1) & free
+        out.sort()
+        return out
+
+    def improvements(self, i: int, s: int) -> list[int]:
+        """``R_i^+(s)``: the moves of ``i`` from ``s`` to strictly preferred states."""
+        p = self.payoffs[i]
+        return [t for t in self.moves(i, s) if p[t] > p[s]]

@@ -1,0 +1,1 @@
+"""Solution concepts: one module per concept, and the shared engine."""
