@@ -1,0 +1,280 @@
+"""Vectorised kernels shared by the solution concepts.
+
+Nothing here allocates a state-by-state matrix. Two representations are used:
+
+* the **code space**: arrays of length ``2**h`` indexed by state code (option ``k`` = bit
+  ``k``), holding a sentinel at infeasible codes;
+* **state arrays**: length ``m`` (feasible states), indexed by state index.
+
+Key facts (see ``docs/explanation/engine.md`` for the proofs and complexity):
+
+1. DM ``j``'s one-step reachable set from ``x`` is ``{y feasible : y ≠ x, y agrees with x
+   outside j's options, y ≥ x on N→Y-only options, y ≤ x on Y→N-only options}``. This is a
+   product of per-bit sets, so a maximum or minimum over it, for *all* ``x`` at once, is a
+   sum-over-subsets (SOS) style pass over j's bits in the code space: ``O(|O_j| 2**h)``.
+2. That reachability relation is transitive. Hence two consecutive moves of the same DM can
+   be merged into one (or cancel), and the legal-sequence restriction of Fang, Hipel &
+   Kilgour (1993) (no DM moves twice in a row) does not change which states a coalition can
+   reach, except whether the start state itself is re-entered, which never matters for
+   sanctions. The same holds for unilateral improvements (an improvement of an improvement
+   is an improvement). Coalition closures are therefore fixed points of per-DM passes.
+3. DM ``j``'s unilateral improvements from ``x`` within a fibre are a prefix of the fibre
+   sorted by decreasing payoff; irreversible options split fibres into sub-fibres, one per
+   reachable pattern of the irreversible bits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.model.conflict import GraphModel
+
+I32 = np.int32
+NEG = np.iinfo(np.int32).min // 2
+POS = np.iinfo(np.int32).max // 2
+
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+
+@dataclass(frozen=True, eq=False)
+class CodeSpace:
+    """Feasibility and state indices over all ``2**h`` codes."""
+
+    n_options: int
+    feasible: BoolArray  # (2**h,)
+    index: NDArray[np.int32]  # (2**h,), -1 at infeasible codes
+    codes: IntArray  # (m,)
+
+    @classmethod
+    def of(cls, model: GraphModel) -> CodeSpace:
+        size = 1 << model.n_options
+        feasible = np.zeros(size, dtype=bool)
+        feasible[model.codes] = True
+        index = np.full(size, -1, dtype=np.int32)
+        index[model.codes] = np.arange(model.n_states, dtype=np.int32)
+        return cls(model.n_options, feasible, index, model.codes)
+
+    def spread(self, values: NDArray[np.integer], fill: int) -> NDArray[np.int32]:
+        """State array -> code-space array with ``fill`` at infeasible codes."""
+        out = np.full(self.feasible.size, fill, dtype=I32)
+        out[self.codes] = values
+        return out
+
+
+def dm_bits(model: GraphModel, j: int) -> list[tuple[int, str]]:
+    """``(bit, kind)`` for DM ``j``'s options; kind is ``both``, ``up`` or ``down``."""
+    out = []
+    mask = model.dm_masks[j]
+    for b in range(model.n_options):
+        if mask >> b & 1:
+            if model.up_mask >> b & 1:
+                out.append((b, "up"))
+            elif model.down_mask >> b & 1:
+                out.append((b, "down"))
+            else:
+                out.append((b, "both"))
+    return out
+
+
+def sos_pass(arr: NDArray[np.int32], bits: list[tuple[int, str]], use_max: bool) -> None:
+    """In place: ``arr[x] <- opt(arr[y] for y reachable-or-equal from x by one DM's move)``.
+
+    Infeasible codes must hold the neutral sentinel; their results are meaningless and must
+    be reset by the caller before the array is used as a set of states again.
+    """
+    op = np.maximum if use_max else np.minimum
+    for b, kind in bits:
+        v = arr.reshape(-1, 2, 1 << b)
+        lo = v[:, 0, :]
+        hi = v[:, 1, :]
+        if kind == "both":
+            op(lo, hi, out=lo)
+            hi[...] = lo
+        elif kind == "up":  # from N the option may become Y
+            op(lo, hi, out=lo)
+        else:  # "down": from Y the option may become N
+            op(hi, lo, out=hi)
+
+
+def reach_opt(
+    space: CodeSpace, values: NDArray[np.int32], bits: list[tuple[int, str]], use_max: bool
+) -> NDArray[np.int32]:
+    """For every state: opt of ``values`` over the state itself and its one-move targets.
+
+    ``values`` is a code-space array with the neutral sentinel at infeasible codes; the
+    result has the sentinel restored there.
+    """
+    out = values.copy()
+    sos_pass(out, bits, use_max)
+    out[~space.feasible] = NEG if use_max else POS
+    return out
+
+
+def closure_min(
+    space: CodeSpace, values: NDArray[np.int32], movers: list[list[tuple[int, str]]]
+) -> tuple[NDArray[np.int32], int]:
+    """Min of ``values`` over all states reachable by any sequence of the movers' moves
+    (the start state included). Returns the array and the number of rounds used."""
+    cur = values.copy()
+    if not movers:
+        return cur, 0
+    rounds = 0
+    stale = 0  # passes since the last change
+    k = 0
+    while stale < len(movers):
+        nxt = reach_opt(space, cur, movers[k % len(movers)], use_max=False)
+        if np.array_equal(nxt, cur):
+            stale += 1
+        else:
+            stale = 1
+            cur = nxt
+        k += 1
+        if k % len(movers) == 0:
+            rounds += 1
+    return cur, rounds
+
+
+@dataclass(frozen=True, eq=False)
+class ImprovementIndex:
+    """DM ``j``'s unilateral improvements for every state, as ranges of a sorted order.
+
+    ``perm`` sorts the states by (sub-fibre, decreasing payoff of ``j``); a sub-fibre is a
+    set of states that agree outside ``j``'s reversible options. For query group ``g``,
+    state ``qx[g][r]`` improves to the states ``perm[qlo[g][r] : qhi[g][r]]``. Every state
+    occurs at most once per group; ``seg_start`` flags the first position of each sub-fibre.
+    """
+
+    dm: int
+    perm: IntArray
+    seg_start: BoolArray
+    qx: tuple[IntArray, ...]
+    qlo: tuple[IntArray, ...]
+    qhi: tuple[IntArray, ...]
+
+    @property
+    def n_arcs(self) -> int:
+        return int(sum(int((h - lo).sum()) for lo, h in zip(self.qlo, self.qhi, strict=True)))
+
+    @classmethod
+    def build(cls, model: GraphModel, j: int, payoff: IntArray | None = None) -> ImprovementIndex:
+        codes = model.codes
+        p = model.payoffs[j] if payoff is None else payoff
+        mask = model.dm_masks[j]
+        irr = mask & (model.up_mask | model.down_mask)
+        up = mask & model.up_mask
+        down = mask & model.down_mask
+        u = int(p.max()) + 1 if p.size else 1
+        sub = codes & ~(mask & ~irr)  # context + irreversible part of j
+        key = sub * u + (u - 1 - p)
+        perm = np.argsort(key, kind="stable")
+        keys = key[perm]
+        seg_start = np.ones(codes.size, dtype=bool)
+        sub_sorted = sub[perm]
+        seg_start[1:] = sub_sorted[1:] != sub_sorted[:-1]
+        base = codes & ~mask
+        qx: list[IntArray] = []
+        qlo: list[IntArray] = []
+        qhi: list[IntArray] = []
+        for pattern in _submasks(irr):
+            # pattern reachable from x: up bits only gain, down bits only lose
+            ok = ((codes & up) & ~pattern) == 0
+            ok &= (pattern & down & ~codes) == 0
+            xs = np.flatnonzero(ok)
+            if xs.size == 0:
+                continue
+            target = (base[xs] | pattern) * u
+            lo = np.searchsorted(keys, target, side="left")
+            hi = np.searchsorted(keys, target + (u - 1 - p[xs]), side="left")
+            keep = hi > lo
+            if keep.any():
+                qx.append(xs[keep])
+                qlo.append(lo[keep])
+                qhi.append(hi[keep])
+        return cls(j, perm, seg_start, tuple(qx), tuple(qlo), tuple(qhi))
+
+    def min_over(self, values: IntArray) -> IntArray:
+        """``out[x] = min(values[x], min(values[y] for y in R_j^+(x)))``."""
+        out = values.copy()
+        if not self.qx:
+            return out
+        srt = values[self.perm].astype(np.int64)
+        seg = np.cumsum(self.seg_start) - 1
+        big = int(srt.max() - srt.min()) + 1
+        prefix = np.minimum.accumulate(srt - seg * big) + seg * big
+        for xs, hi in zip(self.qx, self.qhi, strict=True):
+            cand = prefix[hi - 1]
+            np.minimum(out[xs], cand, out=cand)
+            out[xs] = cand
+        return out
+
+    def arcs(self, lo_state: int, hi_state: int) -> tuple[IntArray, IntArray]:
+        """All improvement arcs ``(source, target)`` with source in ``[lo_state, hi_state)``,
+        sorted by source."""
+        srcs: list[IntArray] = []
+        tgts: list[IntArray] = []
+        for xs, lo, hi in zip(self.qx, self.qlo, self.qhi, strict=True):
+            a = np.searchsorted(xs, lo_state)
+            b = np.searchsorted(xs, hi_state)
+            if b <= a:
+                continue
+            x, l, h = xs[a:b], lo[a:b], hi[a:b]
+            cnt = h - l
+            total = int(cnt.sum())
+            starts = np.repeat(l - np.cumsum(cnt) + cnt, cnt)
+            srcs.append(np.repeat(x, cnt))
+            tgts.append(self.perm[starts + np.arange(total)])
+        if not srcs:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty
+        src = np.concatenate(srcs)
+        tgt = np.concatenate(tgts)
+        order = np.argsort(src, kind="stable")
+        return src[order], tgt[order]
+
+    def targets(self, x: int) -> IntArray:
+        """``R_j^+(x)`` for one state, sorted."""
+        src, tgt = self.arcs(x, x + 1)
+        return np.sort(tgt)
+
+
+def closure_min_improving(
+    values: IntArray, indexes: list[ImprovementIndex]
+) -> tuple[IntArray, int]:
+    """Min of ``values`` over all states reachable by sequences of the given DMs'
+    unilateral improvements (start state included)."""
+    cur = values.copy()
+    if not indexes:
+        return cur, 0
+    rounds = 0
+    stale = 0
+    k = 0
+    while stale < len(indexes):
+        nxt = indexes[k % len(indexes)].min_over(cur)
+        if np.array_equal(nxt, cur):
+            stale += 1
+        else:
+            stale = 1
+            cur = nxt
+        k += 1
+        if k % len(indexes) == 0:
+            rounds += 1
+    return cur, rounds
+
+
+def _submasks(mask: int) -> Iterator[int]:
+    sub = mask
+    while True:
+        yield sub
+        if sub == 0:
+            return
+        sub = (sub - 1) & mask
+
+
+def chunks(n: int, size: int) -> Iterator[tuple[int, int]]:
+    for a in range(0, n, size):
+        yield a, min(n, a + size)

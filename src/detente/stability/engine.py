@@ -1,0 +1,84 @@
+"""The analysis driver: runs the requested concepts for every DM.
+
+This module only orchestrates; each concept lives in its own module with its definition.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.model.conflict import GraphModel
+from detente.stability._context import Context
+from detente.stability.gmr import gmr_stable
+from detente.stability.nash import nash_stable
+from detente.stability.result import CONCEPTS, AnalysisOptions, AnalysisResult
+from detente.stability.seq import seq_stable
+from detente.stability.seq_sim import seq_sim_stable
+from detente.stability.sim import sim_stable
+from detente.stability.smr import smr_stable
+
+__all__ = ["analyze_model"]
+
+Progress = Callable[[str, float], None]
+
+
+def analyze_model(
+    model: GraphModel,
+    options: AnalysisOptions = AnalysisOptions(),
+    *,
+    progress: Progress | None = None,
+) -> AnalysisResult:
+    """Stability arrays for the requested concepts (see :func:`detente.analyze`)."""
+    unknown = [c for c in options.concepts if c not in CONCEPTS]
+    if unknown:
+        raise ValueError(f"unknown solution concept {unknown[0]!r}; choose from {', '.join(CONCEPTS)}")
+    if options.sim_movers not in ("all", "unstable"):
+        raise ValueError(f"sim_movers must be 'all' or 'unstable', not {options.sim_movers!r}")
+    wanted = set(options.concepts)
+    needed = set(wanted)
+    if "seq_sim" in needed:
+        needed |= {"seq", "sim"}
+    if "sim" in needed and options.sim_movers == "unstable":
+        needed.add("seq")
+    order = [c for c in ("nash", "gmr", "smr", "seq", "sim") if c in needed]
+    ctx = Context(model)
+    n = model.n_dms
+    total_steps = max(1, len(order) * n)
+    done = 0
+    out: dict[str, NDArray[np.bool_]] = {}
+    timings: dict[str, float] = {}
+
+    def tick(stage: str) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(stage, done / total_steps)
+
+    if progress is not None:
+        progress("start", 0.0)
+    for concept in order:
+        t0 = time.perf_counter()
+        arr = np.empty((n, model.n_states), dtype=bool)
+        for i in range(n):
+            if concept == "nash":
+                arr[i] = nash_stable(ctx, i)
+            elif concept == "gmr":
+                arr[i] = gmr_stable(ctx, i)
+            elif concept == "smr":
+                arr[i] = smr_stable(ctx, i)
+            elif concept == "seq":
+                arr[i] = seq_stable(ctx, i)
+            else:
+                may = None if options.sim_movers == "all" else ~out["seq"]
+                arr[i] = sim_stable(ctx, i, may)
+            tick(f"{concept} {model.dm_names[i]}")
+        out[concept] = arr
+        timings[concept] = time.perf_counter() - t0
+    if "seq_sim" in wanted:
+        out["seq_sim"] = seq_sim_stable(out["seq"], out["sim"])
+    stable = {c: out[c] for c in CONCEPTS if c in wanted}
+    return AnalysisResult(model=model, options=options, stable=stable, timings=timings)

@@ -1,0 +1,32 @@
+"""Sequential stability (SEQ).
+
+Definition (Fraser & Hipel 1979; Fang, Hipel & Kilgour 1993, §3.2; Xu et al. 2018, Def.
+4.4): ``s`` is SEQ stable for DM ``i`` iff for every ``s1 ∈ R_i^+(s)`` there is an
+``s2 ∈ R^+_{N−i}(s1)`` with ``s2 ⪯_i s``. ``R^+_{N−i}`` is reachability by legal sequences
+of unilateral *improvements*: each step is a strict improvement for the DM who takes it,
+judged from the state it is taken from (credibility is step by step).
+
+Computation: ``W(x) = min P_i`` over the others' improvement closure from ``x``, a fixed
+point of :meth:`ImprovementIndex.min_over` (sorted sub-fibres and prefix minima, ``O(m)``
+per pass after an ``O(m log m)`` sort per DM). Then as GMR.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.stability._context import NEG, Context
+from detente.stability._kernels import closure_min_improving
+
+__all__ = ["seq_stable"]
+
+
+def seq_stable(ctx: Context, i: int) -> NDArray[np.bool_]:
+    """Boolean array over states: SEQ stable for DM ``i``."""
+    indexes = [ctx.improvements(j) for j in ctx.others(i)]
+    worst, rounds = closure_min_improving(ctx.model.payoffs[i], indexes)
+    ctx.rounds[f"seq/{i}"] = rounds
+    floor = ctx.space.spread(worst, NEG)
+    unstable: NDArray[np.bool_] = ctx.unsanctioned_exists(i, floor)
+    return ~unstable

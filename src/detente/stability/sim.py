@@ -1,0 +1,126 @@
+"""Simultaneous sanctioning (SIM).
+
+Definition, as decided for Détente (``shared/design/DEFINITIONS.md`` §3.1; GMCR+ rule of
+Kinsara, Kilgour & Hipel 2015, generalising Fraser & Hipel 1979, 1984): ``s`` is SIM stable
+for DM ``i`` iff for every ``s1 ∈ R_i^+(s)`` there is a choice, for each other DM ``j``, of
+either staying or taking one unilateral improvement ``t_j ∈ R_j^+(s)`` *from s*, such that
+the combined state (``s1``'s options for ``i``, ``t_j``'s options for each mover, ``s``'s for
+the rest) is feasible and ``⪯_i s``. If every other DM stays the result is ``s1``, which
+is no sanction.
+
+Named option ``sim_movers``:
+
+* ``"all"`` (default): every other DM may take part, whether or not ``s`` is stable for it.
+* ``"unstable"``: the classical tableau rule: only the other DMs for which ``s`` is
+  SEQ-unstable may move.
+
+Computation: the combinations are enumerated exactly for each improvement, in vectorised
+blocks over all undecided (state, improvement) pairs at once, stopping for a pair at its
+first sanction. The worst case is the product of the opponents' numbers of improvements,
+which is inherent in the definition (the focal DM's payoffs over the combined states are
+arbitrary); in practice most pairs are decided in the first block.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.stability._context import Context
+from detente.stability._kernels import chunks
+
+__all__ = ["sim_stable"]
+
+_BLOCK = 1 << 21  # grid cells evaluated per vectorised step
+_ARCS_PER_CHUNK = 1 << 20
+
+
+def sim_stable(
+    ctx: Context, i: int, may_move: NDArray[np.bool_] | None = None
+) -> NDArray[np.bool_]:
+    """Boolean array over states: SIM stable for DM ``i``.
+
+    ``may_move[j, s]`` (optional) says whether DM ``j`` may take part at ``s``.
+    """
+    model = ctx.model
+    m = model.n_states
+    codes = model.codes
+    pay = model.payoffs[i]
+    index = ctx.space.index
+    stable = np.ones(m, dtype=bool)
+    ui_i = ctx.improvements(i)
+    if not ui_i.qx:
+        return stable
+    others = ctx.others(i)
+    fibre = max(1 << bin(model.dm_masks[j]).count("1") for j in range(model.n_dms))
+    step = max(1, _ARCS_PER_CHUNK // fibre)
+    for a, b in chunks(m, step):
+        src, tgt = ui_i.arcs(a, b)
+        if src.size == 0:
+            continue
+        local = src - a
+        radices = []
+        offsets = []
+        deltas = []
+        for j in others:
+            s_j, t_j = ctx.improvements(j).arcs(a, b)
+            if may_move is not None and s_j.size:
+                keep = may_move[j, s_j]
+                s_j, t_j = s_j[keep], t_j[keep]
+            deg = np.bincount(s_j - a, minlength=b - a).astype(np.int64)
+            off = np.concatenate(([0], np.cumsum(deg)[:-1])).astype(np.int64)
+            d = codes[t_j] ^ codes[s_j] if s_j.size else np.zeros(1, dtype=np.int64)
+            radices.append(deg + 1)
+            offsets.append(off)
+            deltas.append(d)
+        total = np.ones(b - a, dtype=np.int64)
+        for r in radices:
+            total *= r
+        sanctioned = _search(local, codes[tgt], pay[src], total, radices, offsets, deltas,
+                             index, pay)
+        bad = src[~sanctioned]
+        stable[bad] = False
+    return stable
+
+
+def _search(
+    local: NDArray[np.int64],
+    start_code: NDArray[np.int64],
+    theta: NDArray[np.int64],
+    total: NDArray[np.int64],
+    radices: list[NDArray[np.int64]],
+    offsets: list[NDArray[np.int64]],
+    deltas: list[NDArray[np.int64]],
+    index: NDArray[np.int32],
+    pay: NDArray[np.int64],
+) -> NDArray[np.bool_]:
+    """For each pair: does some combination ``k in [1, total)`` sanction it?"""
+    n = local.size
+    found = np.zeros(n, dtype=bool)
+    und = np.arange(n)
+    k0 = 1  # combination 0 = everybody stays = the improvement itself
+    while und.size:
+        kp = total[local[und]]
+        live = kp > k0
+        und, kp = und[live], kp[live]
+        if und.size == 0:
+            break
+        width = int(max(1, min(_BLOCK // und.size, int(kp.max()) - k0)))
+        ks = k0 + np.arange(width, dtype=np.int64)
+        valid = ks[None, :] < kp[:, None]
+        rem = np.broadcast_to(ks, (und.size, width)).copy()
+        combo = np.broadcast_to(start_code[und][:, None], (und.size, width)).copy()
+        loc = local[und]
+        for r, off, d in zip(radices, offsets, deltas, strict=True):
+            rj = r[loc][:, None]
+            digit = rem % rj
+            rem //= rj
+            pos = np.minimum(off[loc][:, None] + digit - 1, d.size - 1)
+            combo ^= np.where(digit > 0, d[np.maximum(pos, 0)], 0)
+        idx = index[combo]
+        ok = valid & (idx >= 0)
+        hit = (ok & (pay[np.maximum(idx, 0)] <= theta[und][:, None])).any(axis=1)
+        found[und[hit]] = True
+        und = und[~hit]
+        k0 += width
+    return found

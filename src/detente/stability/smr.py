@@ -1,0 +1,35 @@
+"""Symmetric metarationality (SMR).
+
+Definition (Howard 1971; Fang, Hipel & Kilgour 1993, §3.2; Xu et al. 2018, Def. 4.3): ``s``
+is SMR stable for DM ``i`` iff for every ``s1 ∈ R_i^+(s)`` there is an
+``s2 ∈ R_{N−i}(s1)`` with ``s2 ⪯_i s`` and ``s3 ⪯_i s`` for every ``s3 ∈ R_i(s2)``: the
+sanction holds even after ``i``'s counter-move. ``R_{N−i}`` uses legal sequences.
+
+Computation: ``B(x) = max P_i`` over ``x`` and ``i``'s one-move targets (one SOS pass); a
+state ``s2`` is a valid SMR sanction iff ``B(s2) ≤ P_i(s)``. Then as for GMR with ``B`` in
+place of ``P_i``: ``W(x) = min B`` over the others' closure, and ``s`` is unstable iff some
+``s1`` reachable by ``i`` has ``min(P_i(s1), W(s1)) > P_i(s)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.stability._context import NEG, POS, Context
+from detente.stability._kernels import closure_min
+
+__all__ = ["smr_stable"]
+
+
+def smr_stable(ctx: Context, i: int) -> NDArray[np.bool_]:
+    """Boolean array over states: SMR stable for DM ``i``."""
+    best = ctx.best_reply(i).copy()
+    best[~ctx.space.feasible] = POS
+    movers = [ctx.bits[j] for j in ctx.others(i)]
+    worst, rounds = closure_min(ctx.space, best, movers)
+    ctx.rounds[f"smr/{i}"] = rounds
+    np.minimum(worst, ctx.payoff_space(i, POS), out=worst)
+    worst[~ctx.space.feasible] = NEG
+    unstable: NDArray[np.bool_] = ctx.unsanctioned_exists(i, worst)
+    return ~unstable
