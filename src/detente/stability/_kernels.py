@@ -152,6 +152,7 @@ class ImprovementIndex:
     dm: int
     perm: IntArray
     seg_start: BoolArray
+    seg: IntArray  # sub-fibre number of each sorted position
     qx: tuple[IntArray, ...]
     qlo: tuple[IntArray, ...]
     qhi: tuple[IntArray, ...]
@@ -195,7 +196,8 @@ class ImprovementIndex:
                 qx.append(xs[keep])
                 qlo.append(lo[keep])
                 qhi.append(hi[keep])
-        return cls(j, perm, seg_start, tuple(qx), tuple(qlo), tuple(qhi))
+        seg = np.cumsum(seg_start) - 1
+        return cls(j, perm, seg_start, seg, tuple(qx), tuple(qlo), tuple(qhi))
 
     def min_over(self, values: IntArray) -> IntArray:
         """``out[x] = min(values[x], min(values[y] for y in R_j^+(x)))``."""
@@ -203,9 +205,11 @@ class ImprovementIndex:
         if not self.qx:
             return out
         srt = values[self.perm].astype(np.int64)
-        seg = np.cumsum(self.seg_start) - 1
         big = int(srt.max() - srt.min()) + 1
-        prefix = np.minimum.accumulate(srt - seg * big) + seg * big
+        shift = self.seg * big
+        srt -= shift
+        prefix = np.minimum.accumulate(srt)
+        prefix += shift
         for xs, hi in zip(self.qx, self.qhi, strict=True):
             cand = prefix[hi - 1]
             np.minimum(out[xs], cand, out=cand)

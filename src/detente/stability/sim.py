@@ -14,9 +14,12 @@ Named option ``sim_movers``:
 * ``"unstable"``: the classical tableau rule: only the other DMs for which ``s`` is
   SEQ-unstable may move.
 
-Computation: the combinations are enumerated exactly for each improvement, in vectorised
-blocks over all undecided (state, improvement) pairs at once, stopping for a pair at its
-first sanction. The worst case is the product of the opponents' numbers of improvements,
+Computation: first an exact cut: if even the best sanction over *all* direction-permitted
+option values of the other DMs (one SOS pass per DM, improvement or not) cannot bring ``i``
+down to ``P_i(s)``, the improvement is unsanctioned. The remaining combinations are
+enumerated exactly for each improvement, stopping for a pair at its first sanction: with a
+compiled kernel when numba is installed (``pip install detente[fast]``), otherwise in
+vectorised numpy blocks over all undecided pairs at once. The worst case is the product of the opponents' numbers of improvements,
 which is inherent in the definition (the focal DM's payoffs over the combined states are
 arbitrary); in practice most pairs are decided in the first block.
 """
@@ -26,8 +29,26 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.stability._context import Context
-from detente.stability._kernels import chunks
+from detente.stability._context import POS, Context
+from detente.stability._kernels import chunks, sos_pass
+
+try:  # optional compiled kernel
+    from detente.stability._sim_numba import search as _search_compiled
+except ImportError:  # pragma: no cover - depends on the environment
+    _search_compiled = None
+
+BACKEND = "numba" if _search_compiled is not None else "numpy"
+"""Which combination search is used; tests exercise both via :func:`set_backend`."""
+
+
+def set_backend(name: str) -> None:
+    """Choose ``"numba"`` (if installed) or ``"numpy"`` for the SIM combination search."""
+    global BACKEND
+    if name == "numba" and _search_compiled is None:
+        raise ValueError("the numba backend needs numba: pip install 'detente[fast]'")
+    if name not in ("numba", "numpy"):
+        raise ValueError(f"unknown SIM backend {name!r}")
+    BACKEND = name
 
 __all__ = ["sim_stable"]
 
@@ -52,10 +73,19 @@ def sim_stable(
     if not ui_i.qx:
         return stable
     others = ctx.others(i)
+    # exact cut: best conceivable sanction over every direction-permitted choice
+    floor = ctx.payoff_space(i, POS)
+    for j in others:
+        sos_pass(floor, ctx.bits[j], use_max=False)
     fibre = max(1 << bin(model.dm_masks[j]).count("1") for j in range(model.n_dms))
     step = max(1, _ARCS_PER_CHUNK // fibre)
     for a, b in chunks(m, step):
         src, tgt = ui_i.arcs(a, b)
+        if src.size == 0:
+            continue
+        cut = floor[codes[tgt]] > pay[src]
+        stable[src[cut]] = False
+        src, tgt = src[~cut], tgt[~cut]
         if src.size == 0:
             continue
         local = src - a
@@ -76,14 +106,21 @@ def sim_stable(
         total = np.ones(b - a, dtype=np.int64)
         for r in radices:
             total *= r
-        sanctioned = _search(local, codes[tgt], pay[src], total, radices, offsets, deltas,
-                             index, pay)
+        if BACKEND == "numba" and _search_compiled is not None:
+            deg = np.stack(radices) - 1
+            off = np.stack(offsets)
+            dbase = np.concatenate(([0], np.cumsum([d.size for d in deltas])[:-1])).astype(np.int64)
+            sanctioned = _search_compiled(local, codes[tgt], pay[src], deg, off,
+                                          np.concatenate(deltas), dbase, index, pay)
+        else:
+            sanctioned = _search_numpy(local, codes[tgt], pay[src], total, radices, offsets,
+                                       deltas, index, pay)
         bad = src[~sanctioned]
         stable[bad] = False
     return stable
 
 
-def _search(
+def _search_numpy(
     local: NDArray[np.int64],
     start_code: NDArray[np.int64],
     theta: NDArray[np.int64],
