@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from detente.io.gmcr import ScenarioError  # TEMP until detente.io.errors lands
+from detente.io.errors import ScenarioError
 from detente.io.gmcr import MAX_DNF_VARIABLES, dump_gmcr, load_gmcr, loads_gmcr
 from detente.model import (
     Conflict,
@@ -219,7 +219,7 @@ def test_unknown_option_index_in_a_preference() -> None:
     data = _prisoners()
     data["decisionMakers"][1]["preferences"][0] = [[7, "Y"]]
     e = _err(json.dumps(data))
-    assert e.field == "decisionMakers[1].preferences[0][0][0]"
+    assert e.field == "decisionMakers[2].preferences[1][1][1]"
     assert "unknown option index 7" in str(e)
 
 
@@ -228,14 +228,14 @@ def test_unknown_option_index_in_a_compound_infeasible() -> None:
         infeasibles=[{"compound": True, "members": [[[0, "Y"]], [[1, "Y"], [-1, "N"]]]}]
     )
     e = _err(json.dumps(data))
-    assert e.field == "infeasibles[0].members[1][1][0]"
+    assert e.field == "infeasibles[1].members[2][2][1]"
 
 
 def test_bad_dm_option_reference() -> None:
     data = _prisoners()
     data["decisionMakers"][1]["options"] = [5]
     e = _err(json.dumps(data))
-    assert e.field == "decisionMakers[1].options[0]"
+    assert e.field == "decisionMakers[2].options[1]"
     data["decisionMakers"][1]["options"] = [0]
     e = _err(json.dumps(data))
     assert "already controlled by 'Prisoner One'" in str(e)
@@ -248,16 +248,16 @@ def test_option_without_dm() -> None:
     data = _prisoners()
     data["options"].append({"name": "Spare", "permittedDirection": "both"})
     e = _err(json.dumps(data))
-    assert e.field == "options[2]" and "no decision maker" in str(e)
+    assert e.field == "options[3]" and "no decision maker" in str(e)
 
 
 def test_bad_values() -> None:
     data = _prisoners()
     data["options"][0]["permittedDirection"] = "sideways"
-    assert _err(json.dumps(data)).field == "options[0].permittedDirection"
+    assert _err(json.dumps(data)).field == "options[1].permittedDirection"
     data = _prisoners()
     data["decisionMakers"][0]["preferences"][1] = [[0, "maybe"]]
-    assert _err(json.dumps(data)).field == "decisionMakers[0].preferences[1][0][1]"
+    assert _err(json.dumps(data)).field == "decisionMakers[1].preferences[2][1][2]"
     data = _prisoners()
     data["decisionMakers"][0]["preferences"][1] = []
     assert "empty pattern" in str(_err(json.dumps(data)))
@@ -270,7 +270,7 @@ def test_bad_manual_rankings() -> None:
     data = json.loads(json.dumps(base))
     data["decisionMakers"][0]["preferenceVector"] = [3, 4, 1, 9]
     e = _err(json.dumps(data))
-    assert e.field == "decisionMakers[0].preferenceVector[3]" and "1..4" in str(e)
+    assert e.field == "decisionMakers[1].preferenceVector[4]" and "1..4" in str(e)
     data["decisionMakers"][0]["preferenceVector"] = [3, 4, 1, [3]]
     assert "twice" in str(_err(json.dumps(data)))
     data["decisionMakers"][0]["preferenceVector"] = [3, 4, 1]

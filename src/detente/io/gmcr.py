@@ -51,27 +51,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-try:
-    from detente.io.errors import ScenarioError
-except ImportError:  # pragma: no cover - TEMPORARY until detente.io.errors lands
-
-    class ScenarioError(ValueError):  # type: ignore[no-redef]
-        def __init__(self, message, file=None, line=None, column=None, field=None):  # type: ignore[no-untyped-def]
-            super().__init__(message)
-            self.message, self.file, self.line, self.column, self.field = (
-                message,
-                file,
-                line,
-                column,
-                field,
-            )
-
-        def __str__(self) -> str:
-            loc = ":".join(str(x) for x in (self.file, self.line, self.column) if x is not None)
-            fld = f" {self.field}:" if self.field else ""
-            return f"{loc}:{fld} {self.message}"
-
-
+from detente.io.errors import ScenarioError
 from detente.model.conflict import (
     MAX_OPTIONS,
     Conflict,
@@ -134,7 +114,7 @@ def load_gmcr(path: str | Path) -> Conflict:
     ScenarioError
         For unreadable or malformed JSON (with line and column), a format version newer than
         the one supported, or inconsistent content (with the field path, e.g.
-        ``decisionMakers[1].preferences[0][2]``).
+        ``decisionMakers[2].preferences[1][3]``; list positions count from 1).
     """
     p = Path(path)
     try:
@@ -158,10 +138,11 @@ def loads_gmcr(text: str, *, file: str = "<string>", name: str = "gmcr") -> Conf
 
 
 def _path(parts: Iterable[str | int]) -> str:
+    """Dotted field path; list positions count from 1, as everywhere in ScenarioError."""
     out = ""
     for part in parts:
         if isinstance(part, int):
-            out += f"[{part}]"
+            out += f"[{part + 1}]"
         else:
             out += f".{part}" if out else part
     return out
@@ -233,7 +214,7 @@ class _Reader:
                 if k in owner:
                     other = dms[owner[k]].get("name", owner[k])
                     raise self.fail(
-                        f"option {k} ({self.option_name(opts, k)!r}) is already controlled "
+                        f"option index {k} ({self.option_name(opts, k)!r}) is already controlled "
                         f"by {other!r}",
                         [*where, "options", j],
                     )
@@ -242,7 +223,7 @@ class _Reader:
         for k in range(self.h):
             if k not in owner:
                 raise self.fail(
-                    f"option {k} ({self.option_name(opts, k)!r}) is controlled by no "
+                    f"option index {k} ({self.option_name(opts, k)!r}) is controlled by no "
                     "decision maker",
                     ["options", k],
                 )
