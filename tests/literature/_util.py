@@ -52,7 +52,7 @@ def groups(listed: Iterable[int | Iterable[int]]) -> list[list[int]]:
 
 
 def raw(name: str) -> dict[str, Any]:
-    """The catalogue file parsed as plain YAML (for its ``computed`` and ``notes`` blocks)."""
+    """The catalogue file parsed as plain YAML (as written, before the loader)."""
     from ruamel.yaml import YAML
 
     data = YAML(typ="safe", pure=True).load(case_text(name))

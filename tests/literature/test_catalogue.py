@@ -3,7 +3,7 @@
 Per-case expected values live in the other files of this folder; here only properties that
 hold for every case are checked: the file's `published` block survives loading, every
 published entry says where it is stated, the file's rankings equal the compiled ones, the
-file's `computed` equilibria equal the engine's, and the engine equals the brute-force
+file's `source.computed` equilibria equal the engine's, and the engine equals the brute-force
 reference oracle.
 """
 
@@ -55,7 +55,7 @@ def test_case_is_documented(name: str) -> None:
     for key, entry in pub.items():
         if key != "numbering":
             assert isinstance(entry, dict) and entry.get("where"), f"{key} needs `where`"
-    assert data.get("computed", {}).get("by", "x").strip()
+    assert data["source"].get("computed", {}).get("by", "x").strip()
 
 
 @pytest.mark.parametrize("name", EXPECTED_CASES)
@@ -70,7 +70,7 @@ def test_file_rankings_equal_compiled(name: str) -> None:
 
 @pytest.mark.parametrize("name", EXPECTED_CASES)
 def test_file_computed_equilibria_equal_engine(name: str) -> None:
-    computed = raw(name).get("computed", {}).get("equilibria")
+    computed = raw(name)["source"].get("computed", {}).get("equilibria")
     if computed is None:
         pytest.skip("no computed equilibria in GMCR+ numbering in this file")
     eq = equilibria(analyze(load_case(name)))

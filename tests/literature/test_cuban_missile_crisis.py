@@ -67,7 +67,7 @@ def test_computed_equilibria(result) -> None:
     assert eq["seq"] == [5, 6, 7]
     assert eq["sim"] == [6]
     assert eq["seq_sim"] == [5, 6, 7]
-    assert raw(CASE)["computed"]["equilibria"] == {
+    assert raw(CASE)["source"]["computed"]["equilibria"] == {
         c: eq[c] for c in ("nash", "seq", "sim", "seq_sim")
     }
 

@@ -107,7 +107,7 @@ def test_coalition_result_published(conflict) -> None:
 
 
 def test_mapping_to_published_9_state_model(result) -> None:
-    assert raw(CASE)["computed"]["mapping_to_gmcr_ii_9"] == TO_9
+    assert raw(CASE)["source"]["computed"]["mapping_to_gmcr_ii_9"] == TO_9
     # the mapped rankings are the 9-state rankings (the abandonment states are one group)
     for dm, listed in RANKINGS_9.items():
         mapped = []
@@ -123,7 +123,7 @@ def test_mapping_to_published_9_state_model(result) -> None:
     eq = equilibria(result)
     for c, expected in EQUILIBRIA_9.items():
         assert sorted({TO_9[s] for s in eq[c]}) == expected, c
-    assert raw(CASE)["computed"]["equilibria_gmcr_ii_9"] == EQUILIBRIA_9
+    assert raw(CASE)["source"]["computed"]["equilibria_gmcr_ii_9"] == EQUILIBRIA_9
 
 
 def test_statements_alone_order_abandonment_strictly(conflict) -> None:

@@ -69,7 +69,7 @@ def test_computed_equilibria(result) -> None:
     assert eq["smr"] == GMR
     for c in ("nash", "seq", "sim", "seq_sim"):
         assert eq[c] == NASH, c
-    assert raw(CASE)["computed"]["equilibria"] == eq
+    assert raw(CASE)["source"]["computed"]["equilibria"] == eq
 
 
 def _sanction_path(result, state: int, dm: str) -> list[tuple[str, int]]:

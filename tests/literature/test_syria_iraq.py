@@ -89,7 +89,7 @@ def test_inverse_seq_is_384_not_published_420(inverse_counts, conflict) -> None:
     assert closed_form == 384  # 8/15 of 720
     assert counts["seq"] == 384
     assert counts == {"nash": 240, "gmr": 384, "smr": 300, "seq": 384}
-    assert raw(CASE)["computed"]["inverse_gmcr"] == counts
+    assert raw(CASE)["source"]["computed"]["inverse_gmcr"] == counts
 
 
 def test_reference_oracle(result) -> None:

@@ -7,9 +7,10 @@ publication (first authors and year, e.g. ``hipel_fraser1980``). Every file carr
 * ``source``: the citation of the model and of the file it was encoded from;
 * ``published``: only results stated by a source, each with where it is stated
   (``Conflict.source["published"]`` after loading);
-* ``computed`` and ``notes``: values that were only computed (by an independent
-  implementation, never by Détente alone) and the discussion of any disagreement between a
-  source and the binding definitions.
+* ``source.computed`` and ``source.notes``: values that were only computed (by an
+  independent implementation, never by Détente alone) and the discussion of any
+  disagreement between a source and the binding definitions. (They sit inside ``source``
+  because the ``detente/1`` format has no top-level key for them.)
 
 State ids in every file are GMCR+ ordinals: feasible states sorted by decimal code, option 1
 the least-significant bit, numbered from 1 (:mod:`detente.model.conflict`). The tests in
