@@ -45,7 +45,9 @@ def ranking(conflict: Conflict, dm: str) -> list[list[int]]:
     """A DM's ranking as groups of 1-based state ids, best first (ties sorted)."""
     gm = conflict.compile()
     p = gm.payoffs[gm.dm_names.index(dm)]
-    return [[int(s) + 1 for s in np.flatnonzero(p == v)] for v in sorted(set(p.tolist()), reverse=True)]
+    return [
+        [int(s) + 1 for s in np.flatnonzero(p == v)] for v in sorted(set(p.tolist()), reverse=True)
+    ]
 
 
 def strict(*states: int) -> list[list[int]]:
@@ -99,7 +101,9 @@ decision_makers:
 
 
 def test_ranking_form_with_ids_patterns_and_ties() -> None:
-    text = PD_BODY + """\
+    text = (
+        PD_BODY
+        + """\
 preferences:
   one:
     ranking: [3, YY, 1, YN]
@@ -109,6 +113,7 @@ preferences:
       - [4, NN]
       - 3
 """
+    )
     c = load_scenario_text(text)
     assert c.name == "unnamed"
     assert c.preferences["one"] == Ranking(groups=((2,), (3,), (0,), (1,)))
@@ -204,13 +209,16 @@ preferences:
 
 
 def test_option_order_sets_the_bit_order() -> None:
-    text = PD_BODY + """\
+    text = (
+        PD_BODY
+        + """\
 option_order: [two.cooperate, one.cooperate]
 status_quo: YN
 preferences:
   one: {ranking: [NY, YY, NN, YN]}
   two: {prioritization: [1]}
 """
+    )
     c = load_scenario_text(text)
     assert [c.option_ref(k) for k in range(2)] == ["two.cooperate", "one.cooperate"]
     assert c.status_quo == 1  # option 1 is now two.cooperate
@@ -219,13 +227,18 @@ preferences:
 
 def test_name_defaults_to_file_stem(tmp_path: Path) -> None:
     path = tmp_path / "my-conflict.yaml"
-    path.write_text(PD_BODY + "preferences:\n  one: {ranking: [[1, 2, 3, 4]]}\n  two: {ranking: [[1, 2, 3, 4]]}\n")
+    path.write_text(
+        PD_BODY
+        + "preferences:\n  one: {ranking: [[1, 2, 3, 4]]}\n  two: {ranking: [[1, 2, 3, 4]]}\n"
+    )
     assert load_scenario(path).name == "my-conflict"
 
 
 def test_check_false_defers_compile_errors() -> None:
-    text = PD_BODY + "feasibility:\n  - infeasible: not one.cooperate\nstatus_quo: NN\n" + (
-        "preferences:\n  one: {prioritization: [1]}\n  two: {prioritization: [2]}\n"
+    text = (
+        PD_BODY
+        + "feasibility:\n  - infeasible: not one.cooperate\nstatus_quo: NN\n"
+        + ("preferences:\n  one: {prioritization: [1]}\n  two: {prioritization: [2]}\n")
     )
     c = load_scenario_text(text, check=False)
     assert c.status_quo == 0
@@ -360,57 +373,268 @@ BAD = [
     # (label, old, new, line, column, field, message fragment)
     ("yaml syntax", "name: PD", "name: [PD", 3, 16, None, "invalid YAML"),
     ("duplicate key", "name: PD", "name: PD\nname: PE", 3, 1, None, 'duplicate key "name"'),
-    ("unknown top key", "status_quo: NN", "status_qo: NN", 14, 1, "status_qo", "did you mean 'status_quo'"),
-    ("unknown dm key", "    name: Prisoner One", "    nmae: Prisoner One", 5, 5,
-     "decision_makers[1].nmae", "unknown key 'nmae' (did you mean 'name'?)"),
-    ("unknown option key", "        label: Cooperate", "        lable: Cooperate", 8, 9,
-     "decision_makers[1].options[1].lable", "did you mean 'label'"),
-    ("missing option id", "      - id: cooperate\n        label", "      - label", 7, 9,
-     "decision_makers[1].options[1].id", "missing required key 'id'"),
-    ("missing preferences key", "preferences:\n  one:", "prefs:\n  one:", 15, 1, "prefs", "unknown key"),
+    (
+        "unknown top key",
+        "status_quo: NN",
+        "status_qo: NN",
+        14,
+        1,
+        "status_qo",
+        "did you mean 'status_quo'",
+    ),
+    (
+        "unknown dm key",
+        "    name: Prisoner One",
+        "    nmae: Prisoner One",
+        5,
+        5,
+        "decision_makers[1].nmae",
+        "unknown key 'nmae' (did you mean 'name'?)",
+    ),
+    (
+        "unknown option key",
+        "        label: Cooperate",
+        "        lable: Cooperate",
+        8,
+        9,
+        "decision_makers[1].options[1].lable",
+        "did you mean 'label'",
+    ),
+    (
+        "missing option id",
+        "      - id: cooperate\n        label",
+        "      - label",
+        7,
+        9,
+        "decision_makers[1].options[1].id",
+        "missing required key 'id'",
+    ),
+    (
+        "missing preferences key",
+        "preferences:\n  one:",
+        "prefs:\n  one:",
+        15,
+        1,
+        "prefs",
+        "unknown key",
+    ),
     ("wrong type", "name: PD", "name: 12", 2, 7, "name", "expected text, got the number 12"),
-    ("not a list", "    options:\n      - id: cooperate\n        label: Cooperate",
-     "    options: cooperate", 6, 14, "decision_makers[1].options", "expected a list"),
-    ("bad identifier", "  - id: two", "  - id: two dm", 9, 9, "decision_makers[2].id", "not an identifier"),
-    ("duplicate dm id", "  - id: two", "  - id: one", 9, 9, "decision_makers[2].id",
-     "'one' is already used by decision_makers[1]"),
-    ("duplicate option id", "        label: Cooperate\n", "        label: Cooperate\n      - id: cooperate\n",
-     9, 13, "decision_makers[1].options[2].id", "already has an option 'cooperate'"),
-    ("unknown option in statement", "- not one.cooperate", "- not one.cooperat", 19, 13,
-     "preferences.one.prioritization[2]", "'one' has no option 'cooperat' (did you mean 'one.cooperate'?)"),
-    ("unknown dm in quoted statement", "- not one.cooperate", '- "not three.cooperate"', 19, 14,
-     "preferences.one.prioritization[2]", "unknown decision maker 'three'"),
-    ("statement syntax", "- not one.cooperate", "- not (one.cooperate", 19, 27,
-     "preferences.one.prioritization[2]", "expected ')'"),
-    ("unknown option in feasibility", "[one.cooperate, two.cooperate]", "[one.cooperate, two.coop]", 13, 34,
-     "feasibility[1].at_most_one[2]", "'two' has no option 'coop' (did you mean 'two.cooperate'?)"),
-    ("empty feasible set", "  - at_most_one: [one.cooperate, two.cooperate]", "  - infeasible: 'true'",
-     12, 1, "feasibility", "no feasible state"),
-    ("ranking repeats", "ranking: [2, 3, 1]", "ranking: [2, 3, 1, 2]", 21, 24,
-     "preferences.two.ranking[4]", "state 2 (YN) is ranked twice (first at preferences.two.ranking[1])"),
-    ("ranking misses", "ranking: [2, 3, 1]", "ranking: [2, 3]", 21, 5,
-     "preferences.two.ranking", "misses feasible state(s) 1 (NN)"),
-    ("ranking infeasible pattern", "ranking: [2, 3, 1]", "ranking: [2, 3, 1, YY]", 21, 24,
-     "preferences.two.ranking[4]", "state YY is infeasible"),
-    ("ranking id out of range", "ranking: [2, 3, 1]", "ranking: [2, 3, 4]", 21, 21,
-     "preferences.two.ranking[3]", "state id 4 is out of range 1..3"),
-    ("status quo length", "status_quo: NN", "status_quo: NNN", 14, 13, "status_quo", "has 3 letters"),
-    ("status quo digits", "status_quo: NN", "status_quo: 10", 14, 13, "status_quo", "read as a number"),
-    ("status quo infeasible", "status_quo: NN", "status_quo: YY", 14, 1, "status_quo", "status quo YY is infeasible"),
-    ("status quo unknown option", "status_quo: NN", "status_quo: {one.cooperate: Y, two.x: N}", 14, 32,
-     "status_quo['two.x']", "'two' has no option 'x'"),
-    ("newer format", "format: detente/1", "format: detente/2", 1, 9, "format", "newer than this version"),
-    ("unknown format", "format: detente/1", "format: gmcr/1", 1, 9, "format", "unknown format 'gmcr/1'"),
-    ("preferences for unknown dm", "  two:\n    ranking", "  tow:\n    ranking", 20, 3,
-     "preferences.tow", "unknown decision maker 'tow' (did you mean 'two'?)"),
-    ("two preference forms", "    ranking: [2, 3, 1]", "    ranking: [2, 3, 1]\n    prioritization: [1]", 20, 3,
-     "preferences.two", "exactly one of prioritization, weighted or ranking"),
-    ("bad weight", "    ranking: [2, 3, 1]", "    weighted: [{statement: two.cooperate, weight: lots}]", 21, 51,
-     "preferences.two.weighted[1].weight", "expected a weight"),
-    ("bad reversibility", "        label: Cooperate", "        reversibility: one-way", 8, 24,
-     "decision_makers[1].options[1].reversibility", "reversibility must be one of"),
-    ("feasibility rule without form", "  - at_most_one: [one.cooperate, two.cooperate]", "  - note: nothing",
-     13, 5, "feasibility[1]", "needs exactly one of"),
+    (
+        "not a list",
+        "    options:\n      - id: cooperate\n        label: Cooperate",
+        "    options: cooperate",
+        6,
+        14,
+        "decision_makers[1].options",
+        "expected a list",
+    ),
+    (
+        "bad identifier",
+        "  - id: two",
+        "  - id: two dm",
+        9,
+        9,
+        "decision_makers[2].id",
+        "not an identifier",
+    ),
+    (
+        "duplicate dm id",
+        "  - id: two",
+        "  - id: one",
+        9,
+        9,
+        "decision_makers[2].id",
+        "'one' is already used by decision_makers[1]",
+    ),
+    (
+        "duplicate option id",
+        "        label: Cooperate\n",
+        "        label: Cooperate\n      - id: cooperate\n",
+        9,
+        13,
+        "decision_makers[1].options[2].id",
+        "already has an option 'cooperate'",
+    ),
+    (
+        "unknown option in statement",
+        "- not one.cooperate",
+        "- not one.cooperat",
+        19,
+        13,
+        "preferences.one.prioritization[2]",
+        "'one' has no option 'cooperat' (did you mean 'one.cooperate'?)",
+    ),
+    (
+        "unknown dm in quoted statement",
+        "- not one.cooperate",
+        '- "not three.cooperate"',
+        19,
+        14,
+        "preferences.one.prioritization[2]",
+        "unknown decision maker 'three'",
+    ),
+    (
+        "statement syntax",
+        "- not one.cooperate",
+        "- not (one.cooperate",
+        19,
+        27,
+        "preferences.one.prioritization[2]",
+        "expected ')'",
+    ),
+    (
+        "unknown option in feasibility",
+        "[one.cooperate, two.cooperate]",
+        "[one.cooperate, two.coop]",
+        13,
+        34,
+        "feasibility[1].at_most_one[2]",
+        "'two' has no option 'coop' (did you mean 'two.cooperate'?)",
+    ),
+    (
+        "empty feasible set",
+        "  - at_most_one: [one.cooperate, two.cooperate]",
+        "  - infeasible: 'true'",
+        12,
+        1,
+        "feasibility",
+        "no feasible state",
+    ),
+    (
+        "ranking repeats",
+        "ranking: [2, 3, 1]",
+        "ranking: [2, 3, 1, 2]",
+        21,
+        24,
+        "preferences.two.ranking[4]",
+        "state 2 (YN) is ranked twice (first at preferences.two.ranking[1])",
+    ),
+    (
+        "ranking misses",
+        "ranking: [2, 3, 1]",
+        "ranking: [2, 3]",
+        21,
+        5,
+        "preferences.two.ranking",
+        "misses feasible state(s) 1 (NN)",
+    ),
+    (
+        "ranking infeasible pattern",
+        "ranking: [2, 3, 1]",
+        "ranking: [2, 3, 1, YY]",
+        21,
+        24,
+        "preferences.two.ranking[4]",
+        "state YY is infeasible",
+    ),
+    (
+        "ranking id out of range",
+        "ranking: [2, 3, 1]",
+        "ranking: [2, 3, 4]",
+        21,
+        21,
+        "preferences.two.ranking[3]",
+        "state id 4 is out of range 1..3",
+    ),
+    (
+        "status quo length",
+        "status_quo: NN",
+        "status_quo: NNN",
+        14,
+        13,
+        "status_quo",
+        "has 3 letters",
+    ),
+    (
+        "status quo digits",
+        "status_quo: NN",
+        "status_quo: 10",
+        14,
+        13,
+        "status_quo",
+        "read as a number",
+    ),
+    (
+        "status quo infeasible",
+        "status_quo: NN",
+        "status_quo: YY",
+        14,
+        1,
+        "status_quo",
+        "status quo YY is infeasible",
+    ),
+    (
+        "status quo unknown option",
+        "status_quo: NN",
+        "status_quo: {one.cooperate: Y, two.x: N}",
+        14,
+        32,
+        "status_quo['two.x']",
+        "'two' has no option 'x'",
+    ),
+    (
+        "newer format",
+        "format: detente/1",
+        "format: detente/2",
+        1,
+        9,
+        "format",
+        "newer than this version",
+    ),
+    (
+        "unknown format",
+        "format: detente/1",
+        "format: gmcr/1",
+        1,
+        9,
+        "format",
+        "unknown format 'gmcr/1'",
+    ),
+    (
+        "preferences for unknown dm",
+        "  two:\n    ranking",
+        "  tow:\n    ranking",
+        20,
+        3,
+        "preferences.tow",
+        "unknown decision maker 'tow' (did you mean 'two'?)",
+    ),
+    (
+        "two preference forms",
+        "    ranking: [2, 3, 1]",
+        "    ranking: [2, 3, 1]\n    prioritization: [1]",
+        20,
+        3,
+        "preferences.two",
+        "exactly one of prioritization, weighted or ranking",
+    ),
+    (
+        "bad weight",
+        "    ranking: [2, 3, 1]",
+        "    weighted: [{statement: two.cooperate, weight: lots}]",
+        21,
+        51,
+        "preferences.two.weighted[1].weight",
+        "expected a weight",
+    ),
+    (
+        "bad reversibility",
+        "        label: Cooperate",
+        "        reversibility: one-way",
+        8,
+        24,
+        "decision_makers[1].options[1].reversibility",
+        "reversibility must be one of",
+    ),
+    (
+        "feasibility rule without form",
+        "  - at_most_one: [one.cooperate, two.cooperate]",
+        "  - note: nothing",
+        13,
+        5,
+        "feasibility[1]",
+        "needs exactly one of",
+    ),
 ]
 
 
@@ -420,7 +644,13 @@ BAD = [
     ids=[case[0] for case in BAD],
 )
 def test_bad_input_is_located(
-    tmp_path: Path, old: str, new: str, line: int, column: int | None, field: str | None, fragment: str
+    tmp_path: Path,
+    old: str,
+    new: str,
+    line: int,
+    column: int | None,
+    field: str | None,
+    fragment: str,
 ) -> None:
     assert BASE.count(old) == 1, old
     path = tmp_path / "bad.yaml"
@@ -460,7 +690,9 @@ def test_dm_without_options() -> None:
 
 
 def test_statement_column_falls_back_for_block_scalars() -> None:
-    text = BASE.replace("      - not one.cooperate\n", "      - >-\n        not\n        one.cooperat\n")
+    text = BASE.replace(
+        "      - not one.cooperate\n", "      - >-\n        not\n        one.cooperat\n"
+    )
     with pytest.raises(ScenarioError) as info:
         load_scenario_text(text, "pd.yaml")
     err = info.value
@@ -533,7 +765,7 @@ def test_scenario_error_format_and_pickling() -> None:
 
 def test_committed_schema_is_up_to_date() -> None:
     assert SCHEMA_PATH.read_text(encoding="utf-8") == schema_text(), (
-        "run: PYTHONPATH=src python3 -m detente.io.schema"
+        "regenerate: PYTHONPATH=src python3 -c 'from detente.io import write_schema; write_schema()'"
     )
     assert json.loads(SCHEMA_PATH.read_text())["title"] == scenario_json_schema()["title"]
 
@@ -547,4 +779,6 @@ def test_example_files_satisfy_the_json_schema() -> None:
         data = YAML(typ="safe").load(path.read_text())
         jsonschema.validate(data, schema)
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate({"name": "x", "decision_makers": [], "preferences": {}, "oops": 1}, schema)
+        jsonschema.validate(
+            {"name": "x", "decision_makers": [], "preferences": {}, "oops": 1}, schema
+        )

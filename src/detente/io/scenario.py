@@ -168,7 +168,9 @@ class _Loader:
         self.pref_paths: dict[str, Path_] = {}
 
     # ---------------------------------------------------------------- errors
-    def fail(self, path: Path_, message: str, *, column: int | None = None, key: bool = False) -> NoReturn:
+    def fail(
+        self, path: Path_, message: str, *, column: int | None = None, key: bool = False
+    ) -> NoReturn:
         line, col = self.position(path, key=key)
         raise ScenarioError(
             message,
@@ -279,7 +281,8 @@ class _Loader:
             )
         if not isinstance(self.root, CommentedMap):
             raise ScenarioError(
-                f"a scenario is a mapping of keys (name, decision_makers, ...), not {kind_of(_plain(self.root))}",
+                "a scenario is a mapping of keys (name, decision_makers, ...), "
+                f"not {kind_of(_plain(self.root))}",
                 file=self.file,
                 line=1,
             )
@@ -363,7 +366,9 @@ class _Loader:
         preferences = self.build_preferences(spec, conflict)
         return dataclasses.replace(conflict, preferences=preferences, status_quo=status_quo)
 
-    def build_options(self, spec: ScenarioSpec) -> tuple[list[DecisionMaker], list[Option], list[Path_]]:
+    def build_options(
+        self, spec: ScenarioSpec
+    ) -> tuple[list[DecisionMaker], list[Option], list[Path_]]:
         dms: list[DecisionMaker] = []
         options: list[Option] = []
         paths: list[Path_] = []
@@ -372,18 +377,24 @@ class _Loader:
             if d.id in first_dm:
                 self.fail(
                     ("decision_makers", i, "id"),
-                    f"decision maker id {d.id!r} is already used by decision_makers[{first_dm[d.id] + 1}]",
+                    f"decision maker id {d.id!r} is already used by "
+                    f"decision_makers[{first_dm[d.id] + 1}]",
                 )
             first_dm[d.id] = i
             if not d.options:
-                self.fail(("decision_makers", i, "options"), f"decision maker {d.id!r} controls no option")
-            dms.append(DecisionMaker(id=d.id, name=d.name, description=d.description, quote=d.quote))
+                self.fail(
+                    ("decision_makers", i, "options"), f"decision maker {d.id!r} controls no option"
+                )
+            dms.append(
+                DecisionMaker(id=d.id, name=d.name, description=d.description, quote=d.quote)
+            )
             first_option: dict[str, int] = {}
             for j, o in enumerate(d.options):
                 if o.id in first_option:
                     self.fail(
                         ("decision_makers", i, "options", j, "id"),
-                        f"{d.id} already has an option {o.id!r} (options[{first_option[o.id] + 1}])",
+                        f"{d.id} already has an option {o.id!r} "
+                        f"(options[{first_option[o.id] + 1}])",
                     )
                 first_option[o.id] = j
                 options.append(
@@ -398,7 +409,10 @@ class _Loader:
                 )
                 paths.append(("decision_makers", i, "options", j))
         if len(options) > MAX_OPTIONS:
-            self.fail(paths[MAX_OPTIONS], f"{len(options)} options is more than the supported {MAX_OPTIONS}")
+            self.fail(
+                paths[MAX_OPTIONS],
+                f"{len(options)} options is more than the supported {MAX_OPTIONS}",
+            )
         if spec.option_order is not None:
             order = self.option_order(spec.option_order, options)
             options = [options[k] for k in order]
@@ -465,7 +479,8 @@ class _Loader:
             value = getattr(f, kind)
             if kind in ("infeasible", "require"):
                 text = str(value)
-                out.append(Constraint(kind=kind, expr=self.parse(conflict, text, path), text=text, note=f.note))  # type: ignore[arg-type]
+                expr = self.parse(conflict, text, path)
+                out.append(Constraint(kind=kind, expr=expr, text=text, note=f.note))
                 continue
             indices: list[int] = []
             for j, ref in enumerate(value):
@@ -475,7 +490,7 @@ class _Loader:
                 indices.append(k)
             if not indices:
                 self.fail(path, "list at least one option")
-            out.append(Constraint(kind=kind, options=tuple(indices), note=f.note))  # type: ignore[arg-type]
+            out.append(Constraint(kind=kind, options=tuple(indices), note=f.note))
         return tuple(out)
 
     def pattern(self, conflict: Conflict, text: str, path: Path_, what: str) -> int:
@@ -485,7 +500,9 @@ class _Loader:
         if bad:
             self.fail(path, f"{what} {text!r} is not a Y/N pattern (found {bad[0]!r})")
         if len(pattern) != h:
-            self.fail(path, f"{what} {text!r} has {len(pattern)} letters; expected one per option ({h})")
+            self.fail(
+                path, f"{what} {text!r} has {len(pattern)} letters; expected one per option ({h})"
+            )
         return sum(1 << k for k, ch in enumerate(pattern) if ch in "Yy")
 
     def build_status_quo(self, spec: ScenarioSpec, conflict: Conflict) -> int | None:
@@ -500,7 +517,11 @@ class _Loader:
         for ref, flag in value.items():
             k = self.resolve(conflict, ref, (*path, ref), key=True)
             if k in seen:
-                self.fail((*path, ref), f"option {conflict.option_ref(k)} is already set by {seen[k]!r}", key=True)
+                self.fail(
+                    (*path, ref),
+                    f"option {conflict.option_ref(k)} is already set by {seen[k]!r}",
+                    key=True,
+                )
             seen[k] = ref
             if flag is True or (isinstance(flag, str) and flag in "Yy"):
                 code |= 1 << k
@@ -512,14 +533,27 @@ class _Loader:
         for dm_id, pref in spec.preferences.items():
             base: Path_ = ("preferences", dm_id)
             if dm_id not in conflict.dm_ids:
-                self.fail(base, f"unknown decision maker {dm_id!r}{did_you_mean(dm_id, conflict.dm_ids)}", key=True)
+                self.fail(
+                    base,
+                    f"unknown decision maker {dm_id!r}{did_you_mean(dm_id, conflict.dm_ids)}",
+                    key=True,
+                )
             if pref.prioritization is not None:
                 self.pref_paths[dm_id] = (*base, "prioritization")
                 stmts = []
                 for t, item in enumerate(pref.prioritization):
                     path: Path_ = (*base, "prioritization", t)
                     if isinstance(item, StatementSpec):
-                        stmts.append(self.statement(conflict, item.statement, (*path, "statement"), None, item.quote, item.note))
+                        stmts.append(
+                            self.statement(
+                                conflict,
+                                item.statement,
+                                (*path, "statement"),
+                                None,
+                                item.quote,
+                                item.note,
+                            )
+                        )
                     else:
                         stmts.append(self.statement(conflict, item, path, None, "", ""))
                 out[dm_id] = Prioritization(statements=tuple(stmts))
@@ -530,7 +564,12 @@ class _Loader:
                     path = (*base, "weighted", t)
                     stmts.append(
                         self.statement(
-                            conflict, w.statement, (*path, "statement"), parse_weight(w.weight), w.quote, w.note
+                            conflict,
+                            w.statement,
+                            (*path, "statement"),
+                            parse_weight(w.weight),
+                            w.quote,
+                            w.note,
                         )
                     )
                 out[dm_id] = Weighted(statements=tuple(stmts))
@@ -540,7 +579,11 @@ class _Loader:
                 if codes is None:
                     codes = conflict.feasible_codes()
                     if codes.size == 0:
-                        self.fail(("feasibility",), "no feasible state: the constraints exclude every state", key=True)
+                        self.fail(
+                            ("feasibility",),
+                            "no feasible state: the constraints exclude every state",
+                            key=True,
+                        )
                 out[dm_id] = self.ranking(conflict, pref.ranking, (*base, "ranking"), codes)
         for d in conflict.decision_makers:
             if d.id not in out:
@@ -548,12 +591,22 @@ class _Loader:
         return out
 
     def statement(
-        self, conflict: Conflict, value: str | int, path: Path_, weight: Fraction | None, quote: str, note: str
+        self,
+        conflict: Conflict,
+        value: str | int,
+        path: Path_,
+        weight: Fraction | None,
+        quote: str,
+        note: str,
     ) -> Statement:
         text = str(value)
-        return Statement(expr=self.parse(conflict, text, path), text=text, weight=weight, quote=quote, note=note)
+        return Statement(
+            expr=self.parse(conflict, text, path), text=text, weight=weight, quote=quote, note=note
+        )
 
-    def ranking(self, conflict: Conflict, items: Sequence[Any], path: Path_, codes: np.ndarray) -> Ranking:
+    def ranking(
+        self, conflict: Conflict, items: Sequence[Any], path: Path_, codes: np.ndarray
+    ) -> Ranking:
         h = conflict.n_options
         m = int(codes.size)
         where: dict[int, Path_] = {}
@@ -565,7 +618,11 @@ class _Loader:
                 spath: Path_ = (*path, gi, ei) if isinstance(item, list) else (*path, gi)
                 if isinstance(state, int):
                     if not 1 <= state <= m:
-                        self.fail(spath, f"state id {state} is out of range 1..{m} (the feasible states, numbered by code)")
+                        self.fail(
+                            spath,
+                            f"state id {state} is out of range 1..{m} "
+                            "(the feasible states, numbered by code)",
+                        )
                     code = int(codes[state - 1])
                 else:
                     code = self.pattern(conflict, state, spath, "state")

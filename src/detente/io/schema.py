@@ -21,7 +21,7 @@ import math
 import re
 from fractions import Fraction
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 from pydantic import (
     BaseModel,
@@ -34,6 +34,9 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import PydanticCustomError
+
+if TYPE_CHECKING:
+    from detente.model.conflict import ConstraintKind
 
 __all__ = [
     "FORMAT",
@@ -351,7 +354,9 @@ class FeasibilitySpec(_Strict):
     at_most_one: list[OptionRef] | None = None
     exactly_one: list[OptionRef] | None = None
     at_least_one: list[OptionRef] | None = None
-    infeasible: StatementText | None = Field(None, description="States where this holds are removed.")
+    infeasible: StatementText | None = Field(
+        None, description="States where this holds are removed."
+    )
     require: StatementText | None = Field(None, description="States where this fails are removed.")
     note: Text = ""
 
@@ -367,8 +372,11 @@ class FeasibilitySpec(_Strict):
         return self
 
     @property
-    def kind(self) -> str:
-        return next(k for k in _ONE_OF_CONSTRAINT if getattr(self, k) is not None)
+    def kind(self) -> ConstraintKind:
+        """Which of the five forms this rule uses."""
+        return cast(
+            "ConstraintKind", next(k for k in _ONE_OF_CONSTRAINT if getattr(self, k) is not None)
+        )
 
 
 class StatementSpec(_Strict):
@@ -409,7 +417,8 @@ class PreferenceSpec(_Strict):
         None, description="Statements, most important first (lexicographic)."
     )
     weighted: list[WeightedStatementSpec] | None = Field(
-        None, description="A state's score is the sum of the weights of the statements it satisfies."
+        None,
+        description="A state's score is the sum of the weights of the statements it satisfies.",
     )
     ranking: list[RankingItem] | None = Field(None, description="States, best first.")
 
@@ -418,9 +427,7 @@ class PreferenceSpec(_Strict):
         given = [k for k in _ONE_OF_PREFERENCE if getattr(self, k) is not None]
         if len(given) != 1:
             found = "none" if not given else " and ".join(given)
-            raise _fail(
-                f"give exactly one of prioritization, weighted or ranking; found {found}"
-            )
+            raise _fail(f"give exactly one of prioritization, weighted or ranking; found {found}")
         return self
 
 
@@ -477,7 +484,3 @@ def write_schema(path: str | Path | None = None) -> Path:
     target = Path(path) if path is not None else SCHEMA_PATH
     target.write_text(schema_text(), encoding="utf-8")
     return target
-
-
-if __name__ == "__main__":  # pragma: no cover
-    print(write_schema())
