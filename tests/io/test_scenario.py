@@ -782,3 +782,15 @@ def test_example_files_satisfy_the_json_schema() -> None:
         jsonschema.validate(
             {"name": "x", "decision_makers": [], "preferences": {}, "oops": 1}, schema
         )
+
+
+def test_reference_example_loads() -> None:
+    """The complete example of docs/reference/scenario-format.md stays valid."""
+    doc = Path(__file__).parents[2] / "docs" / "reference" / "scenario-format.md"
+    if not doc.exists():
+        pytest.skip("docs not present")
+    text = doc.read_text(encoding="utf-8")
+    example = text.split("```yaml\n", 1)[1].split("```", 1)[0]
+    c = load_scenario_text(example, "example.yaml")
+    assert ranking(c, "one") == strict(3, 4, 1, 2)
+    assert ranking(c, "two") == strict(2, 4, 1, 3)
