@@ -26,6 +26,7 @@ class Context:
         self._ui: dict[int, ImprovementIndex] = {}
         self._best: dict[int, NDArray[np.int32]] = {}
         self.rounds: dict[str, int] = {}
+        self._csr: dict[int, tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]] = {}
 
     @cached_property
     def space(self) -> CodeSpace:
@@ -49,6 +50,12 @@ class Context:
         if j not in self._ui:
             self._ui[j] = ImprovementIndex.build(self.model, j)
         return self._ui[j]
+
+    def improvement_ranges(self, j: int) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+        """Cached :meth:`ImprovementIndex.csr` of DM ``j``."""
+        if j not in self._csr:
+            self._csr[j] = self.improvements(j).csr(self.model.n_states)
+        return self._csr[j]
 
     def others(self, i: int) -> list[int]:
         return [j for j in range(self.model.n_dms) if j != i]

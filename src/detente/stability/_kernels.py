@@ -33,6 +33,11 @@ from numpy.typing import NDArray
 
 from detente.model.conflict import GraphModel
 
+try:  # optional compiled pass
+    from detente.stability._seq_numba import min_over as _min_over_compiled
+except ImportError:  # pragma: no cover - depends on the environment
+    _min_over_compiled = None
+
 I32 = np.int32
 NEG = np.iinfo(np.int32).min // 2
 POS = np.iinfo(np.int32).max // 2
@@ -216,6 +221,22 @@ class ImprovementIndex:
             out[xs] = cand
         return out
 
+    def csr(self, n_states: int) -> tuple[IntArray, IntArray, IntArray]:
+        """Ranges per state: state ``x`` improves to ``perm[lo[q]:hi[q]]`` for
+        ``q in range(ptr[x], ptr[x+1])``."""
+        if not self.qx:
+            z = np.zeros(0, dtype=np.int64)
+            return np.zeros(n_states + 1, dtype=np.int64), z, z
+        x = np.concatenate(self.qx)
+        lo = np.concatenate(self.qlo)
+        hi = np.concatenate(self.qhi)
+        if len(self.qx) > 1:
+            order = np.argsort(x, kind="stable")
+            x, lo, hi = x[order], lo[order], hi[order]
+        ptr = np.zeros(n_states + 1, dtype=np.int64)
+        np.cumsum(np.bincount(x, minlength=n_states), out=ptr[1:])
+        return ptr, lo.astype(np.int64), hi.astype(np.int64)
+
     def arcs(self, lo_state: int, hi_state: int) -> tuple[IntArray, IntArray]:
         """All improvement arcs ``(source, target)`` with source in ``[lo_state, hi_state)``,
         sorted by source."""
@@ -247,13 +268,34 @@ class ImprovementIndex:
 
 
 def closure_min_improving(
-    values: IntArray, indexes: list[ImprovementIndex]
+    values: IntArray,
+    indexes: list[ImprovementIndex],
+    ranges: list[tuple[IntArray, IntArray, IntArray]] | None = None,
 ) -> tuple[IntArray, int]:
     """Min of ``values`` over all states reachable by sequences of the given DMs'
-    unilateral improvements (start state included)."""
+    unilateral improvements (start state included).
+
+    ``ranges`` (the indexes' :meth:`ImprovementIndex.csr`) enables the compiled pass."""
     cur = values.copy()
     if not indexes:
         return cur, 0
+    if ranges is not None and _min_over_compiled is not None and values.size:
+        rounds = 0
+        stale = 0
+        k = 0
+        while stale < len(indexes):
+            idx = indexes[k % len(indexes)]
+            ptr, _, hi = ranges[k % len(indexes)]
+            nxt, changed = _min_over_compiled(cur, idx.perm, idx.seg_start, ptr, hi)
+            if changed:
+                stale = 1
+                cur = nxt
+            else:
+                stale += 1
+            k += 1
+            if k % len(indexes) == 0:
+                rounds += 1
+        return cur, rounds
     rounds = 0
     stale = 0
     k = 0

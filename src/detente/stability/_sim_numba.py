@@ -1,9 +1,15 @@
-"""Compiled SIM combination search (optional; used when numba is installed).
+"""Compiled SIM search (optional; used when numba is installed).
 
-Same contract as :func:`detente.stability.sim._search_numpy`: for each (state,
-improvement) pair, enumerate the opponents' combinations ``1 .. total-1`` in mixed-radix
-order and stop at the first feasible combined state the focal DM does not prefer to the
-original state. Pairs are spread over the available cores.
+For each state the kernel walks the focal DM's improvements (ranges of
+:class:`~detente.stability._kernels.ImprovementIndex`, most attractive first) and, for each,
+searches the other DMs' combinations of simultaneous improvements *from the state* by
+depth-first branch and bound: the other DMs choose in turn (stay, or one of their
+improvements), and a partial choice is abandoned as soon as ``bounds[k+1]`` (the best
+sanction conceivable when the DMs not yet fixed may take *any* direction-permitted option
+values) exceeds the focal DM's payoff at the state. ``bounds[r]`` is the focal DM's payoff
+itself (a large sentinel at infeasible codes), so a leaf that passes is a sanction. Bounds
+are lower bounds, so no sanction is pruned: the search is exact. A state is settled as
+unstable at its first unsanctioned improvement. States are spread over the cores.
 """
 
 from __future__ import annotations
@@ -13,32 +19,81 @@ from numba import njit, prange  # type: ignore[import-untyped]
 
 
 @njit(cache=True, nogil=True)  # type: ignore[misc]
-def _one(s, code, th, deg, off, deltas, dbase, index, pay):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+def _dfs(start, th, deg, dl, doff, bounds):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
     r = deg.shape[0]
-    digits = np.zeros(r, dtype=np.int64)
-    while True:
-        # advance the odometer, keeping ``code`` in step incrementally
-        j = 0
-        while j < r:
-            if digits[j] > 0:
-                code ^= deltas[dbase[j] + off[j, s] + digits[j] - 1]
-            if digits[j] < deg[j, s]:
-                digits[j] += 1
-                code ^= deltas[dbase[j] + off[j, s] + digits[j] - 1]
-                break
-            digits[j] = 0
-            j += 1
-        if j == r:
-            return False
-        idx = index[code]
-        if idx >= 0 and pay[idx] <= th:
+    digits = np.full(r, -1, dtype=np.int64)
+    base = np.empty(r, dtype=np.int64)
+    base[0] = start
+    level = 0
+    while level >= 0:
+        digits[level] += 1
+        d = digits[level]
+        if d > deg[level]:
+            digits[level] = -1
+            level -= 1
+            continue
+        code = base[level]
+        if d > 0:
+            code ^= dl[doff[level] + d - 1]
+        if bounds[level + 1, code] > th:
+            continue
+        if level == r - 1:
             return True
+        level += 1
+        base[level] = code
+    return False
+
+
+@njit(cache=True, nogil=True)  # type: ignore[misc]
+def _state(s, codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bounds):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202, PLR0913
+    th = pay[s]
+    cs = codes[s]
+    r = operm.shape[0]
+    deg = np.zeros(r, dtype=np.int64)
+    for lv in range(r):
+        if may[lv, s]:
+            for q in range(optr[lv, s], optr[lv, s + 1]):
+                deg[lv] += ohi[lv, q] - olo[lv, q]
+    doff = np.zeros(r, dtype=np.int64)
+    total = 0
+    for lv in range(r):
+        doff[lv] = total
+        total += deg[lv]
+    dl = np.empty(max(total, 1), dtype=np.int64)
+    for lv in range(r):
+        if deg[lv] == 0:
+            continue
+        w = doff[lv]
+        for q in range(optr[lv, s], optr[lv, s + 1]):
+            for k in range(olo[lv, q], ohi[lv, q]):
+                dl[w] = codes[operm[lv, k]] ^ cs
+                w += 1
+    for q in range(iptr[s], iptr[s + 1]):
+        for k in range(ilo[q], ihi[q]):
+            start = codes[iperm[k]]
+            if bounds[0, start] > th:
+                return False
+            if r == 0 or not _dfs(start, th, deg, dl, doff, bounds):
+                return False
+    return True
 
 
 @njit(cache=True, nogil=True, parallel=True)  # type: ignore[misc]
-def search(local, start_code, theta, deg, off, deltas, dbase, index, pay):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN201
-    n = local.shape[0]
-    found = np.zeros(n, dtype=np.bool_)
+def sim_states(todo, codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bounds):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN201, PLR0913
+    """SIM stability of the states ``todo`` (indices); returns a boolean per entry."""
+    n = todo.shape[0]
+    ok = np.zeros(n, dtype=np.bool_)
     for p in prange(n):
-        found[p] = _one(local[p], start_code[p], theta[p], deg, off, deltas, dbase, index, pay)
-    return found
+        ok[p] = _state(todo[p], codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi,
+                       may, bounds)
+    return ok
+
+
+@njit(cache=True, nogil=True)  # type: ignore[misc]
+def sim_states_serial(todo, codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bounds):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN201, PLR0913
+    n = todo.shape[0]
+    ok = np.zeros(n, dtype=np.bool_)
+    for p in range(n):
+        ok[p] = _state(todo[p], codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi,
+                       may, bounds)
+    return ok

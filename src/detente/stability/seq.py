@@ -24,8 +24,10 @@ __all__ = ["seq_stable"]
 
 def seq_stable(ctx: Context, i: int) -> NDArray[np.bool_]:
     """Boolean array over states: SEQ stable for DM ``i``."""
-    indexes = [ctx.improvements(j) for j in ctx.others(i)]
-    worst, rounds = closure_min_improving(ctx.model.payoffs[i], indexes)
+    others = ctx.others(i)
+    indexes = [ctx.improvements(j) for j in others]
+    ranges = [ctx.improvement_ranges(j) for j in others]
+    worst, rounds = closure_min_improving(ctx.model.payoffs[i], indexes, ranges)
     ctx.rounds[f"seq/{i}"] = rounds
     floor = ctx.space.spread(worst, NEG)
     unstable: NDArray[np.bool_] = ctx.unsanctioned_exists(i, floor)

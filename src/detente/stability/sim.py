@@ -17,9 +17,10 @@ Named option ``sim_movers``:
 Computation: first an exact cut: if even the best sanction over *all* direction-permitted
 option values of the other DMs (one SOS pass per DM, improvement or not) cannot bring ``i``
 down to ``P_i(s)``, the improvement is unsanctioned. The remaining combinations are
-enumerated exactly for each improvement, stopping for a pair at its first sanction: with a
-compiled kernel when numba is installed (``pip install detente[fast]``), otherwise in
-vectorised numpy blocks over all undecided pairs at once. The worst case is the product of the opponents' numbers of improvements,
+searched exactly for each improvement, stopping for a pair at its first sanction: with a
+compiled depth-first branch and bound when numba is installed (``pip install
+detente[fast]``; the same bounds, with fewer DMs free, prune partial combinations), otherwise
+by plain enumeration in vectorised numpy blocks over all undecided pairs at once. The worst case is the product of the opponents' numbers of improvements,
 which is inherent in the definition (the focal DM's payoffs over the combined states are
 arbitrary); in practice most pairs are decided in the first block.
 """
@@ -33,18 +34,19 @@ from detente.stability._context import POS, Context
 from detente.stability._kernels import chunks, sos_pass
 
 try:  # optional compiled kernel
-    from detente.stability._sim_numba import search as _search_compiled
+    from detente.stability._sim_numba import sim_states as _sim_parallel
+    from detente.stability._sim_numba import sim_states_serial as _sim_serial
 except ImportError:  # pragma: no cover - depends on the environment
-    _search_compiled = None
+    _sim_parallel = _sim_serial = None
 
-BACKEND = "numba" if _search_compiled is not None else "numpy"
+BACKEND = "numba" if _sim_parallel is not None else "numpy"
 """Which combination search is used; tests exercise both via :func:`set_backend`."""
 
 
 def set_backend(name: str) -> None:
     """Choose ``"numba"`` (if installed) or ``"numpy"`` for the SIM combination search."""
     global BACKEND
-    if name == "numba" and _search_compiled is None:
+    if name == "numba" and _sim_parallel is None:
         raise ValueError("the numba backend needs numba: pip install 'detente[fast]'")
     if name not in ("numba", "numpy"):
         raise ValueError(f"unknown SIM backend {name!r}")
@@ -54,6 +56,7 @@ __all__ = ["sim_stable"]
 
 _BLOCK = 1 << 21  # grid cells evaluated per vectorised step
 _ARCS_PER_CHUNK = 1 << 20
+_PARALLEL_STATES = 1 << 14  # below this, threads cost more than they save
 
 
 def sim_stable(
@@ -72,11 +75,17 @@ def sim_stable(
     ui_i = ctx.improvements(i)
     if not ui_i.qx:
         return stable
-    others = ctx.others(i)
-    # exact cut: best conceivable sanction over every direction-permitted choice
-    floor = ctx.payoff_space(i, POS)
-    for j in others:
-        sos_pass(floor, ctx.bits[j], use_max=False)
+    # opponents in order of increasing number of options: small branching first
+    others = sorted(ctx.others(i), key=lambda j: (len(ctx.bits[j]), j))
+    # bounds[k]: best conceivable sanction when opponents k.. choose freely (exact cut)
+    bounds = np.empty((len(others) + 1, ctx.space.feasible.size), dtype=np.int32)
+    bounds[len(others)] = ctx.payoff_space(i, POS)
+    for k in range(len(others) - 1, -1, -1):
+        bounds[k] = bounds[k + 1]
+        sos_pass(bounds[k], ctx.bits[others[k]], use_max=False)
+    floor = bounds[0]
+    if BACKEND == "numba" and _sim_parallel is not None:
+        return _sim_compiled(ctx, i, others, bounds, may_move)
     fibre = max(1 << bin(model.dm_masks[j]).count("1") for j in range(model.n_dms))
     step = max(1, _ARCS_PER_CHUNK // fibre)
     for a, b in chunks(m, step):
@@ -85,7 +94,8 @@ def sim_stable(
             continue
         cut = floor[codes[tgt]] > pay[src]
         stable[src[cut]] = False
-        src, tgt = src[~cut], tgt[~cut]
+        keep = stable[src]  # states already known unstable need no further search
+        src, tgt = src[keep], tgt[keep]
         if src.size == 0:
             continue
         local = src - a
@@ -106,17 +116,49 @@ def sim_stable(
         total = np.ones(b - a, dtype=np.int64)
         for r in radices:
             total *= r
-        if BACKEND == "numba" and _search_compiled is not None:
-            deg = np.stack(radices) - 1
-            off = np.stack(offsets)
-            dbase = np.concatenate(([0], np.cumsum([d.size for d in deltas])[:-1])).astype(np.int64)
-            sanctioned = _search_compiled(local, codes[tgt], pay[src], deg, off,
-                                          np.concatenate(deltas), dbase, index, pay)
-        else:
-            sanctioned = _search_numpy(local, codes[tgt], pay[src], total, radices, offsets,
-                                       deltas, index, pay)
-        bad = src[~sanctioned]
-        stable[bad] = False
+        sanctioned = _search_numpy(local, codes[tgt], pay[src], total, radices, offsets,
+                                   deltas, index, pay)
+        stable[src[~sanctioned]] = False
+    return stable
+
+
+def _sim_compiled(
+    ctx: Context,
+    i: int,
+    others: list[int],
+    bounds: NDArray[np.int32],
+    may_move: NDArray[np.bool_] | None,
+) -> NDArray[np.bool_]:
+    """SIM for DM ``i`` with the compiled branch-and-bound kernel."""
+    model = ctx.model
+    m = model.n_states
+    stable = np.ones(m, dtype=bool)
+    iptr, ilo, ihi = ctx.improvement_ranges(i)
+    todo = np.flatnonzero(iptr[1:] > iptr[:-1])
+    if todo.size == 0:
+        return stable
+    r = len(others)
+    width = max([1] + [int(ctx.improvement_ranges(j)[1].size) for j in others])
+    operm = np.zeros((r, m), dtype=np.int64)
+    optr = np.zeros((r, m + 1), dtype=np.int64)
+    olo = np.zeros((r, width), dtype=np.int64)
+    ohi = np.zeros((r, width), dtype=np.int64)
+    for lv, j in enumerate(others):
+        ptr, lo, hi = ctx.improvement_ranges(j)
+        operm[lv] = ctx.improvements(j).perm
+        optr[lv] = ptr
+        olo[lv, : lo.size] = lo
+        ohi[lv, : hi.size] = hi
+    may = (
+        np.ones((r, m), dtype=bool)
+        if may_move is None
+        else np.ascontiguousarray(may_move[others])
+    )
+    kernel = _sim_parallel if todo.size >= _PARALLEL_STATES else _sim_serial
+    assert kernel is not None
+    ok = kernel(todo, model.codes, model.payoffs[i], ctx.improvements(i).perm, iptr, ilo, ihi,
+                operm, optr, olo, ohi, may, bounds)
+    stable[todo[~ok]] = False
     return stable
 
 
