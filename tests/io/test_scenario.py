@@ -765,7 +765,7 @@ def test_scenario_error_format_and_pickling() -> None:
 
 def test_committed_schema_is_up_to_date() -> None:
     assert SCHEMA_PATH.read_text(encoding="utf-8") == schema_text(), (
-        "regenerate: PYTHONPATH=src python3 -c 'from detente.io import write_schema; write_schema()'"
+        "regenerate with: from detente.io import write_schema; write_schema()"
     )
     assert json.loads(SCHEMA_PATH.read_text())["title"] == scenario_json_schema()["title"]
 
@@ -794,3 +794,33 @@ def test_reference_example_loads() -> None:
     c = load_scenario_text(example, "example.yaml")
     assert ranking(c, "one") == strict(3, 4, 1, 2)
     assert ranking(c, "two") == strict(2, 4, 1, 3)
+
+
+def _leaf_paths(node: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    if isinstance(node, dict):
+        return [p for k, v in node.items() for p in _leaf_paths(v, (*path, k))] + [path]
+    if isinstance(node, list):
+        return [p for i, v in enumerate(node) for p in _leaf_paths(v, (*path, i))] + [path]
+    return [path]
+
+
+def test_wrong_values_anywhere_fail_cleanly() -> None:
+    """Values of a valid file replaced by values of other types: always a ScenarioError."""
+    import copy
+
+    from ruamel.yaml import YAML
+
+    base = YAML(typ="safe").load(BASE)
+    kinds: list[object] = [[], {}, 1.5, True, None, "x y", [[1]], {"a": 1}]
+    for n, path in enumerate(p for p in _leaf_paths(base) if p):
+        # two kinds per position keep this fast; over all positions every kind is used
+        for junk in (kinds[n % 8], kinds[(n + 3) % 8]):
+            doc = copy.deepcopy(base)
+            node = doc
+            for part in path[:-1]:
+                node = node[part]
+            node[path[-1]] = junk
+            try:
+                load_scenario_text(json.dumps(doc, indent=1), "junk.yaml")  # JSON is YAML
+            except ScenarioError as exc:
+                assert str(exc).startswith("junk.yaml:"), (path, junk)

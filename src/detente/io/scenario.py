@@ -71,6 +71,9 @@ __all__ = [
     "save_scenario",
 ]
 
+MAX_RANKED_OPTIONS = 24
+"""Explicit rankings enumerate all ``2**h`` codes; beyond this many options they are refused."""
+
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 Path_ = tuple[str | int, ...]
@@ -131,7 +134,13 @@ def save_scenario(conflict: Conflict, path: str | Path) -> None:
 def _plain(node: Any) -> Any:
     """ruamel's round-trip objects as plain Python data (dict, list, str, int, float ...)."""
     if isinstance(node, Mapping):
-        return {_plain(k): _plain(v) for k, v in node.items()}
+        out = {}
+        for k, v in node.items():
+            key = _plain(k)
+            out[key if isinstance(key, str | int | float | bool) or key is None else str(key)] = (
+                _plain(v)
+            )
+        return out
     if isinstance(node, list | tuple):
         return [_plain(v) for v in node]
     if isinstance(node, bool) or node is None:
@@ -577,6 +586,14 @@ class _Loader:
                 assert pref.ranking is not None
                 self.pref_paths[dm_id] = (*base, "ranking")
                 if codes is None:
+                    if conflict.n_options > MAX_RANKED_OPTIONS:
+                        self.fail(
+                            (*base, "ranking"),
+                            f"an explicit ranking needs every state enumerated; with "
+                            f"{conflict.n_options} options (more than {MAX_RANKED_OPTIONS}) use "
+                            "prioritization or weighted statements",
+                            key=True,
+                        )
                     codes = conflict.feasible_codes()
                     if codes.size == 0:
                         self.fail(

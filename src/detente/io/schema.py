@@ -217,6 +217,11 @@ def _check_ranking_item(value: object) -> object:
 
 def _check_status_quo(value: object) -> object:
     if isinstance(value, str):
+        if not value.strip():
+            raise _fail("the status quo is empty; write one Y or N per option")
+        bad = [ch for ch in value.strip() if ch not in "YyNn"]
+        if bad:
+            raise _fail(f"status quo {value!r} is not a Y/N pattern (found {bad[0]!r})")
         return value
     if isinstance(value, dict):
         value = {str(k): v for k, v in value.items()}
