@@ -824,3 +824,15 @@ def test_wrong_values_anywhere_fail_cleanly() -> None:
                 load_scenario_text(json.dumps(doc, indent=1), "junk.yaml")  # JSON is YAML
             except ScenarioError as exc:
                 assert str(exc).startswith("junk.yaml:"), (path, junk)
+
+
+def test_explicit_ranking_refused_for_huge_option_sets() -> None:
+    options = ", ".join(f"{{id: o{k}}}" for k in range(25))
+    text = (
+        f"decision_makers:\n  - id: a\n    options: [{options}]\n"
+        "preferences:\n  a:\n    ranking: [1]\n"
+    )
+    with pytest.raises(ScenarioError) as info:
+        load_scenario_text(text, "big.yaml", check=False)
+    assert (info.value.line, info.value.field) == (6, "preferences.a.ranking")
+    assert "use prioritization or weighted" in info.value.message
