@@ -344,5 +344,8 @@ def to_text(node: Expr, names: Sequence[str]) -> str:
             parts.append(text if simple else f"({text})")
         return word.join(parts)
     if isinstance(node, Implies):
-        return f"if {to_text(node.antecedent, names)} then ({to_text(node.consequent, names)})"
+        ante = to_text(node.antecedent, names)
+        if not isinstance(node.antecedent, Var | Const | Not | And | Or):
+            ante = f"({ante})"
+        return f"if {ante} then ({to_text(node.consequent, names)})"
     return f"({to_text(node.left, names)}) iff ({to_text(node.right, names)})"
