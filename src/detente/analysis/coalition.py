@@ -1,0 +1,199 @@
+"""Coalition stability: CNash, CGMR, CSMR, CSEQ.
+
+Definitions (Kilgour, Hipel, Fang & Peng 2001, *GDN* 10:159–175; Inohara & Hipel 2008a,
+*Systems Engineering* 11(4):343–359), as recorded in ``shared/design/DEFINITIONS.md`` §3.3.
+For a coalition ``H ⊆ N``:
+
+* ``R_H(s)``: states reachable from ``s`` by legal sequences of unilateral moves of members
+  of ``H`` (intermediate states need not be improvements).
+* Coalitional improvements ``R_H^{++}(s) = {t ∈ R_H(s) : t ≻_k s for every k ∈ H}``.
+* **CNash**: ``R_H^{++}(s) = ∅``.
+* **CGMR**: every ``s1 ∈ R_H^{++}(s)`` has some ``s2 ∈ R_{N−H}(s1)`` at which at least one
+  member ``k`` is not better off (``s2 ⪯_k s``): the coalition would not agree to move.
+* **CSMR**: as CGMR, and additionally no ``s3 ∈ R_H(s2)`` with ``s3 ≻_k s`` for every member.
+* **CSEQ**: as CGMR with ``s2 ∈ R^+_{N−H}(s1)`` (outsiders move only by their unilateral
+  improvements).
+
+Named choices: outsiders sanction by legal sequences of *unilateral* moves (the
+individual-outsider reading; Inohara & Hipel also consider coalitional sanctions, not
+offered here), and "at least one member not better off" defeats a coalitional improvement.
+A state is coalition-X-stable for DM ``i`` iff X-stable for every listed coalition that
+contains ``i``; with singletons included this implies individual X stability. A coalition
+equilibrium is stable for every listed coalition.
+
+Computation: ``∃ s2 ∃ k`` is ``∃ k ∃ s2``, so for each member ``k`` the engine's closure
+``W_k(x) = min P_k`` over the outsiders' (improvement) closure decides sanctions; a state is
+then unstable for ``H`` iff some state ``s1`` reachable by ``H`` has
+``min(P_k(s1), W_k(s1)) > P_k(s)`` for every member ``k`` (a dominance test over
+forward-reachability rows, computed in blocks). CSMR needs a nested search and is limited to
+models of at most ``CSMR_MAX_STATES`` states.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.analysis._reach import reach_rows, row_chunks
+from detente.model.conflict import GraphModel, ModelError
+from detente.stability._context import NEG, POS, Context
+from detente.stability._kernels import closure_min, closure_min_improving
+
+__all__ = ["COALITION_CONCEPTS", "CoalitionResult", "all_coalitions", "coalition_analysis"]
+
+COALITION_CONCEPTS: tuple[str, ...] = ("cnash", "cgmr", "csmr", "cseq")
+CSMR_MAX_STATES = 1 << 14
+MAX_ALL_COALITIONS_DMS = 6
+
+
+def all_coalitions(n: int, *, min_size: int = 1) -> tuple[tuple[int, ...], ...]:
+    """Every coalition of ``n`` DMs with at least ``min_size`` members, smallest first."""
+    return tuple(
+        c for size in range(min_size, n + 1) for c in itertools.combinations(range(n), size)
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class CoalitionResult:
+    """``stable[concept][c, s]``: state ``s`` is stable for coalition ``coalitions[c]``."""
+
+    model: GraphModel
+    coalitions: tuple[tuple[int, ...], ...]
+    stable: dict[str, NDArray[np.bool_]]
+
+    def equilibria(self, concept: str) -> NDArray[np.int64]:
+        """States stable for every listed coalition."""
+        return np.flatnonzero(self.stable[concept].all(axis=0)).astype(np.int64)
+
+    def stable_for_dm(self, concept: str, dm: int) -> NDArray[np.bool_]:
+        rows = [c for c, members in enumerate(self.coalitions) if dm in members]
+        out: NDArray[np.bool_] = self.stable[concept][rows].all(axis=0)
+        return out
+
+    def coalition_names(self) -> list[str]:
+        return ["+".join(self.model.dm_names[i] for i in c) for c in self.coalitions]
+
+
+def coalition_analysis(
+    model: GraphModel,
+    coalitions: Sequence[Sequence[int]] | None = None,
+    concepts: Sequence[str] = COALITION_CONCEPTS,
+    *,
+    context: Context | None = None,
+) -> CoalitionResult:
+    """Coalition stability of every state for each coalition (default: all coalitions when
+    there are at most six DMs, else the singletons and the grand coalition)."""
+    for c in concepts:
+        if c not in COALITION_CONCEPTS:
+            raise ValueError(f"unknown coalition concept {c!r}; choose from {', '.join(COALITION_CONCEPTS)}")
+    n = model.n_dms
+    if coalitions is None:
+        if n <= MAX_ALL_COALITIONS_DMS:
+            coals = all_coalitions(n)
+        else:
+            coals = (*((i,) for i in range(n)), tuple(range(n)))
+    else:
+        coals = tuple(tuple(sorted(set(c))) for c in coalitions)
+        for c in coals:
+            if not c or any(not 0 <= i < n for i in c):
+                raise ModelError(f"coalition {c} names an unknown decision maker", ("coalitions",))
+    if "csmr" in concepts and model.n_states > CSMR_MAX_STATES:
+        raise ModelError(
+            f"CSMR is limited to {CSMR_MAX_STATES:,} states; this model has {model.n_states:,}",
+            ("concepts",),
+        )
+    ctx = context or Context(model)
+    stable = {c: np.ones((len(coals), model.n_states), dtype=bool) for c in concepts}
+    for ci, members in enumerate(coals):
+        res = _one_coalition(ctx, list(members), concepts)
+        for c in concepts:
+            stable[c][ci] = res[c]
+    return CoalitionResult(model, coals, stable)
+
+
+def _one_coalition(ctx: Context, members: list[int], concepts: Sequence[str]) -> dict[str, NDArray[np.bool_]]:
+    model = ctx.model
+    m = model.n_states
+    codes = model.codes
+    outsiders = [j for j in range(model.n_dms) if j not in members]
+    pay = model.payoffs[members]  # (|H|, m)
+    floors: dict[str, NDArray[np.int64]] = {"cnash": pay}
+    if "cgmr" in concepts or "csmr" in concepts:
+        w = np.empty_like(pay)
+        for r, k in enumerate(members):
+            vals, _ = closure_min(ctx.space, ctx.payoff_space(k, POS), [ctx.bits[j] for j in outsiders])
+            w[r] = np.minimum(vals[codes], pay[r])
+        floors["cgmr"] = w
+    if "cseq" in concepts:
+        w = np.empty_like(pay)
+        idx = [ctx.improvements(j) for j in outsiders]
+        rng = [ctx.improvement_ranges(j) for j in outsiders]
+        for r, k in enumerate(members):
+            vals, _ = closure_min_improving(model.payoffs[k], idx, rng)
+            w[r] = np.minimum(vals, pay[r])
+        floors["cseq"] = w
+    out = {c: np.ones(m, dtype=bool) for c in concepts}
+    size = ctx.space.feasible.size
+    spread = {}
+    for key, fl in floors.items():
+        arr = np.full((len(members), size), NEG, dtype=np.int64)
+        arr[:, codes] = fl
+        spread[key] = arr
+    need_rows = [c for c in concepts if c != "csmr"] or ["cgmr"]
+    for chunk in row_chunks(ctx, np.arange(m, dtype=np.int64)):
+        rows = reach_rows(ctx, members, chunk)
+        theta = pay[:, chunk]  # (|H|, k)
+        for c in need_rows:
+            key = "cgmr" if c == "csmr" else c
+            dom = rows.copy()
+            for r in range(len(members)):
+                dom &= spread[key][r][None, :] > theta[r][:, None]
+            bad = dom.any(axis=1)
+            if c in out:
+                out[c][chunk[bad]] = False
+    if "csmr" in concepts:
+        out["csmr"] = out.get("cgmr", np.ones(m, dtype=bool)).copy()
+        _csmr_refine(ctx, members, outsiders, out["csmr"])
+    return out
+
+
+def _csmr_refine(ctx: Context, members: list[int], outsiders: list[int], stable: NDArray[np.bool_]) -> None:
+    """CSMR ⊆ CGMR: re-check each CGMR-stable state with its sanctions' escape condition."""
+    model = ctx.model
+    codes = model.codes
+    index = ctx.space.index
+    pay = model.payoffs[members]
+    cand = np.flatnonzero(stable)
+    if cand.size == 0:
+        return
+    h_rows_cache: dict[int, NDArray[np.bool_]] = {}
+
+    def h_reach(x: int) -> NDArray[np.bool_]:
+        if x not in h_rows_cache:
+            h_rows_cache[x] = reach_rows(ctx, members, np.array([x], dtype=np.int64))[0]
+        return h_rows_cache[x]
+
+    for s in cand:
+        s = int(s)
+        theta = pay[:, s]
+        row = h_reach(s)
+        reach = index[np.flatnonzero(row)]
+        cimp = reach[(pay[:, reach] > theta[:, None]).all(axis=0)]
+        for s1 in cimp:
+            o_row = reach_rows(ctx, outsiders, np.array([int(s1)], dtype=np.int64))[0]
+            s2s = index[np.flatnonzero(o_row)]
+            s2s = s2s[(pay[:, s2s] <= theta[:, None]).any(axis=0)]
+            ok = False
+            for s2 in s2s:
+                r3 = index[np.flatnonzero(h_reach(int(s2)))]
+                if not (pay[:, r3] > theta[:, None]).all(axis=0).any():
+                    ok = True
+                    break
+            if not ok:
+                stable[s] = False
+                break
+    _ = codes
