@@ -170,7 +170,8 @@ def _check_options(options: AnalysisOptions) -> None:
 
 
 def analyze_reference(
-    model: GraphModel, options: AnalysisOptions = AnalysisOptions()
+    model: GraphModel,
+    options: AnalysisOptions = AnalysisOptions(),  # noqa: B008 - frozen, safe to share
 ) -> AnalysisResult:
     """Stability of every state for every DM by brute force, straight from the definitions.
 
@@ -238,12 +239,11 @@ def analyze_reference(
             for s in range(m):
                 ps = p[s]
 
-                def no_escape(s2: int, ps: int = ps) -> bool:
-                    return all(p[s3] <= ps for s3 in moves[i][s2])
-
+                escapes = moves[i]  # SMR: i's moves from the sanction, not only UIs
                 gmr[i, s] = all(any(p[s2] <= ps for s2 in reach[s1]) for s1 in ups[i][s])
                 smr[i, s] = all(
-                    any(p[s2] <= ps and no_escape(s2) for s2 in reach[s1]) for s1 in ups[i][s]
+                    any(p[s2] <= ps and all(p[s3] <= ps for s3 in escapes[s2]) for s2 in reach[s1])
+                    for s1 in ups[i][s]
                 )
         out["gmr"], out["smr"] = gmr, smr
         timings["gmr+smr"] = time.perf_counter() - t0
@@ -319,40 +319,52 @@ def _sim_stable(
 
 
 # ------------------------------------------------------------------ matrix oracle (§6)
-def _sign(x: NDArray[np.float64]) -> NDArray[np.float64]:
-    # 0/1 matrices are held as floats so that products use BLAS; entries are small
-    # non-negative integers, exact in float64
-    return (x > 0).astype(np.float64)
+def _product(A: BoolMatrix, B: BoolMatrix) -> BoolMatrix:
+    """``sign(A . B)`` for 0/1 matrices: ``C[r, c] = OR_k (A[r, k] AND B[k, c])``.
+
+    Every formula below applies ``sign`` to its products, so the Boolean semiring is exact.
+    Computed by broadcasting in row blocks (no BLAS: its threads oversubscribe busy
+    machines, and the oracle is meant for small models).
+    """
+    m, k = A.shape
+    out = np.empty((m, B.shape[1]), dtype=bool)
+    step = max(1, (1 << 22) // max(1, k * B.shape[1]))
+    for lo in range(0, m, step):
+        out[lo : lo + step] = (A[lo : lo + step, :, None] & B[None, :, :]).any(axis=1)
+    return out
 
 
-def legal_sequence_matrix(
-    step: Sequence[NDArray[np.float64]], coalition: Sequence[int]
-) -> NDArray[np.float64]:
-    """``M_H`` of Xu, Hipel & Kilgour (2009): ``M_H[s, u] = 1`` iff ``u in R_H(s)``.
+def legal_sequence_matrix(step: Sequence[BoolMatrix], coalition: Sequence[int]) -> BoolMatrix:
+    """``M_H`` of Xu, Hipel & Kilgour (2009): ``M_H[s, u]`` iff ``u in R_H(s)``.
 
     ``M^{(j,1)} = J_j`` and ``M^{(j,t)} = sign(J_j + (sum_{k in H, k != j} M^{(k,t-1)}) J_j)``,
     iterated until no ``M^{(j,t)}`` changes; then ``M_H = sign(sum_j M^{(j,T)})``. Pass the
-    UI matrices ``J_j^+`` as ``step`` to obtain ``M_H^+``.
+    UI matrices ``J_j^+`` as ``step`` to obtain ``M_H^+``. In the Boolean semiring ``+`` is
+    OR and ``sign(A . B)`` is :func:`_product`.
     """
     m = step[0].shape[0]
-    if not coalition:
-        return np.zeros((m, m), dtype=np.float64)
     M = {j: step[j].copy() for j in coalition}
     while True:
         new = {}
         for j in coalition:
-            before = sum((M[k] for k in coalition if k != j), np.zeros((m, m), dtype=np.float64))
-            new[j] = _sign(step[j] + before @ step[j])
+            before = np.zeros((m, m), dtype=bool)
+            for k in coalition:
+                if k != j:
+                    before |= M[k]
+            new[j] = step[j] | _product(before, step[j])
         if all(np.array_equal(new[j], M[j]) for j in coalition):
             break
         M = new
-    return _sign(sum((M[j] for j in coalition), np.zeros((m, m), dtype=np.float64)))
+    out = np.zeros((m, m), dtype=bool)
+    for j in coalition:
+        out |= M[j]
+    return out
 
 
 def analyze_matrix(model: GraphModel) -> AnalysisResult:
     """Nash, GMR, SMR and SEQ by the matrix formulas of Xu, Hipel & Kilgour (2009).
 
-    With ``E`` all ones, ``I`` the identity, ``P_i^+[s, t] = (t >-_i s)``,
+    With ``E`` all ones, ``I`` the identity, ``P_i^+[s, t] = (t >_i s)``,
     ``P_i^{-,=} = E - I - P_i^+`` and ``J_i^+ = J_i o P_i^+`` (DEFINITIONS §6), ``s`` is
     stable for ``i`` iff the diagonal entry ``(s, s)`` of
 
@@ -361,32 +373,34 @@ def analyze_matrix(model: GraphModel) -> AnalysisResult:
     * SMR: ``J_i^+ . [E - sign(M_{N-i} . ((P_i^{-,=})^T o (E - sign(J_i . (P_i^+)^T))))]``
     * SEQ: ``J_i^+ . [E - sign(M^+_{N-i} . (P_i^{-,=})^T)]``
 
-    is zero. Only these four concepts are returned.
+    is zero. The matrices are 0/1 and only the sign of each product matters, so they are
+    held as booleans: ``E - X`` is ``~X``, ``o`` is ``&``. Only these four concepts are
+    returned.
     """
     n, m = model.n_dms, model.n_states
-    E = np.ones((m, m), dtype=np.float64)
-    identity = np.eye(m, dtype=np.float64)
-    J = [move_matrix(model, i).astype(np.float64) for i in range(n)]
-    Pplus = []
-    for i in range(n):
-        p = model.payoffs[i]
-        Pplus.append((p[None, :] > p[:, None]).astype(np.float64))
-    Jplus = [J[i] * Pplus[i] for i in range(n)]
+    E = np.ones((m, m), dtype=bool)
+    identity = np.eye(m, dtype=bool)
+    J = [move_matrix(model, i) for i in range(n)]
+    Pplus = [model.payoffs[i][None, :] > model.payoffs[i][:, None] for i in range(n)]
+    Jplus = [J[i] & Pplus[i] for i in range(n)]
     out = {c: np.zeros((n, m), dtype=bool) for c in ("nash", "gmr", "smr", "seq")}
     for i in range(n):
         others = [j for j in range(n) if j != i]
-        M = legal_sequence_matrix(J, others)
-        Mplus = legal_sequence_matrix(Jplus, others)
-        Pweak = E - identity - Pplus[i]
-        no_escape = E - _sign(J[i] @ Pplus[i].T)
-        nash_m = Jplus[i] @ E
-        gmr_m = Jplus[i] @ (E - _sign(M @ Pweak.T))
-        smr_m = Jplus[i] @ (E - _sign(M @ (Pweak.T * no_escape)))
-        seq_m = Jplus[i] @ (E - _sign(Mplus @ Pweak.T))
-        out["nash"][i] = np.diag(nash_m) == 0
-        out["gmr"][i] = np.diag(gmr_m) == 0
-        out["smr"][i] = np.diag(smr_m) == 0
-        out["seq"][i] = np.diag(seq_m) == 0
+        if others:
+            M = legal_sequence_matrix(J, others)
+            Mplus = legal_sequence_matrix(Jplus, others)
+        else:
+            M = Mplus = np.zeros((m, m), dtype=bool)
+        Pweak = E & ~identity & ~Pplus[i]  # E - I - P_i^+
+        no_escape = ~_product(J[i], Pplus[i].T)  # E - sign(J_i . (P_i^+)^T)
+        nash_m = _product(Jplus[i], E)
+        gmr_m = _product(Jplus[i], ~_product(M, Pweak.T))
+        smr_m = _product(Jplus[i], ~_product(M, Pweak.T & no_escape))
+        seq_m = _product(Jplus[i], ~_product(Mplus, Pweak.T))
+        out["nash"][i] = ~np.diag(nash_m)
+        out["gmr"][i] = ~np.diag(gmr_m)
+        out["smr"][i] = ~np.diag(smr_m)
+        out["seq"][i] = ~np.diag(seq_m)
     return AnalysisResult(
         model=model,
         options=AnalysisOptions(concepts=("nash", "gmr", "smr", "seq")),
