@@ -1,0 +1,5 @@
+"""``python -m detente.cli``."""
+
+from detente.cli import main
+
+main()

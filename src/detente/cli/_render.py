@@ -1,0 +1,103 @@
+"""Rich rendering of an analysis: the tableau of equilibrium states."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from detente.model.conflict import Conflict
+from detente.report.text import concept_title, equilibria_line
+from detente.stability.result import AnalysisResult
+
+__all__ = ["MAX_COLUMNS", "print_analysis", "tableau", "tableau_states"]
+
+MAX_COLUMNS = 40
+"""At most this many state columns in the tableau; the summary lines still list every id."""
+
+CHECK = "✓"
+
+
+def tableau_states(result: AnalysisResult, limit: int = MAX_COLUMNS) -> tuple[list[int], int]:
+    """State indices to show: equilibria under any analysed concept, plus the status quo.
+
+    Returns the indices (sorted, at most ``limit``) and how many qualified in all.
+    """
+    chosen: set[int] = set()
+    for concept in result.concepts:
+        chosen.update(int(s) for s in result.equilibria(concept))
+    sq = result.model.status_quo
+    if sq is not None:
+        chosen.add(sq)
+    ordered = sorted(chosen)
+    if len(ordered) > limit:
+        shown = ordered[:limit]
+        if sq is not None and sq not in shown:
+            shown = sorted([*ordered[: limit - 1], sq])
+        return shown, len(ordered)
+    return ordered, len(ordered)
+
+
+def tableau(conflict: Conflict, result: AnalysisResult, states: list[int]) -> Table:
+    """Options (grouped under their DM) by states, Y/N cells, then one ✓ row per concept."""
+    model = result.model
+    sq = model.status_quo
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("state", no_wrap=False, min_width=12)
+    for s in states:
+        header = f"{s + 1}" + (" SQ" if s == sq else "")
+        table.add_column(header, justify="center", no_wrap=True)
+    for i, d in enumerate(conflict.decision_makers):
+        table.add_row(Text(d.title, style="bold"), *[""] * len(states))
+        for k in range(model.n_options):
+            if not model.dm_masks[i] >> k & 1:
+                continue
+            cells = []
+            for s in states:
+                on = int(model.codes[s]) >> k & 1
+                cells.append(Text("Y", style="green") if on else Text("N", style="dim"))
+            table.add_row(Text("  " + conflict.options[k].title), *cells)
+    table.add_section()
+    for concept in result.concepts:
+        eq = set(int(s) for s in result.equilibria(concept))
+        table.add_row(
+            Text(concept_title(concept), style="bold"),
+            *[Text(CHECK, style="bold green") if s in eq else Text("") for s in states],
+        )
+    return table
+
+
+def print_analysis(console: Console, conflict: Conflict, result: AnalysisResult) -> None:
+    """The default ``detente analyze`` output."""
+    model = result.model
+    n_dm, h, n = model.n_dms, model.n_options, model.n_states
+    console.print(Text(conflict.name, style="bold"))
+    console.print(
+        f"{n_dm} decision maker{'s' if n_dm != 1 else ''}, {h} option{'s' if h != 1 else ''}, "
+        f"{n:,} feasible state{'s' if n != 1 else ''}",
+        highlight=False,
+    )
+    if model.status_quo is not None:
+        sq = model.status_quo
+        console.print(
+            f"Status quo: state {sq + 1} ({model.pattern(sq)}), marked SQ", highlight=False
+        )
+    states, total = tableau_states(result)
+    console.print()
+    if states:
+        table = tableau(conflict, result, states)
+        if not console.is_terminal:
+            # written to a file or a pipe: keep the table whole instead of squeezing it to 80
+            width = 16 + max(len(o.title) for o in conflict.options) + 6 * len(states)
+            console.width = max(console.width, width)
+        console.print(table)
+        if total > len(states):
+            console.print(
+                f"(showing {len(states)} of {total} equilibrium states; "
+                "the summary below lists them all, --json gives everything)",
+                highlight=False,
+            )
+        console.print()
+    for concept in result.concepts:
+        console.print(Text(equilibria_line(concept, result.equilibria(concept).tolist())))
