@@ -221,6 +221,9 @@ class Conflict:
     description: str = ""
     source: Mapping[str, object] = field(default_factory=dict)
     variants: Mapping[str, object] = field(default_factory=dict)
+    analysis: Mapping[str, object] = field(default_factory=dict)
+    """Raw ``analysis:`` block of a scenario (target, levers, coalitions, variants to
+    compare); interpreted by :mod:`detente.analysis.study`."""
 
     # ---------------------------------------------------------------- lookups
     @property
