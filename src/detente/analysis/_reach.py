@@ -60,3 +60,46 @@ def row_chunks(ctx: Context, sources: NDArray[np.int64]) -> Iterator[NDArray[np.
     step = max(1, ROW_BUDGET // max(1, ctx.space.feasible.size))
     for a in range(0, sources.size, step):
         yield sources[a : a + step]
+
+
+def is_symmetric(ctx: Context, members: list[int]) -> bool:
+    """Whether the members' moves are reversible (then reachability is symmetric and the
+    reachable sets are the components of the coalition's move graph)."""
+    model = ctx.model
+    mask = 0
+    for j in members:
+        mask |= model.dm_masks[j]
+    return not mask & (model.up_mask | model.down_mask)
+
+
+def grouped_reach(
+    ctx: Context, members: list[int], sources: NDArray[np.int64]
+) -> Iterator[tuple[NDArray[np.int64], NDArray[np.int64]]]:
+    """Yield ``(group, reached)``: source states and the state indices they all reach
+    (themselves included). With reversible moves, a whole component shares one search."""
+    index = ctx.space.index
+    m = ctx.model.n_states
+    if not is_symmetric(ctx, members):
+        for chunk in row_chunks(ctx, sources):
+            rows = reach_rows(ctx, members, chunk)
+            for r in range(chunk.size):
+                yield chunk[r : r + 1], index[np.flatnonzero(rows[r])].astype(np.int64)
+        return
+    wanted = np.zeros(m, dtype=bool)
+    wanted[sources] = True
+    done = np.zeros(m, dtype=bool)
+    remaining = np.unique(sources)
+    batch = 8
+    while remaining.size:
+        take = remaining[:batch]
+        rows = reach_rows(ctx, members, take)
+        for r in range(take.size):
+            x = int(take[r])
+            if done[x]:
+                continue
+            comp = index[np.flatnonzero(rows[r])].astype(np.int64)
+            group = comp[wanted[comp] & ~done[comp]]
+            done[group] = True
+            yield group, comp
+        remaining = remaining[~done[remaining]]
+        batch = min(batch * 2, max(8, ROW_BUDGET // max(1, ctx.space.feasible.size)))

@@ -38,9 +38,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.analysis._reach import reach_rows, row_chunks
+from detente.analysis._reach import grouped_reach, reach_rows
 from detente.model.conflict import GraphModel, ModelError
-from detente.stability._context import NEG, POS, Context
+from detente.stability._context import POS, Context
 from detente.stability._kernels import closure_min, closure_min_improving
 
 __all__ = ["COALITION_CONCEPTS", "CoalitionResult", "all_coalitions", "coalition_analysis"]
@@ -137,24 +137,20 @@ def _one_coalition(ctx: Context, members: list[int], concepts: Sequence[str]) ->
             w[r] = np.minimum(vals, pay[r])
         floors["cseq"] = w
     out = {c: np.ones(m, dtype=bool) for c in concepts}
-    size = ctx.space.feasible.size
-    spread = {}
-    for key, fl in floors.items():
-        arr = np.full((len(members), size), NEG, dtype=np.int64)
-        arr[:, codes] = fl
-        spread[key] = arr
     need_rows = [c for c in concepts if c != "csmr"] or ["cgmr"]
-    for chunk in row_chunks(ctx, np.arange(m, dtype=np.int64)):
-        rows = reach_rows(ctx, members, chunk)
-        theta = pay[:, chunk]  # (|H|, k)
+    for group, reached in grouped_reach(ctx, members, np.arange(m, dtype=np.int64)):
         for c in need_rows:
             key = "cgmr" if c == "csmr" else c
-            dom = rows.copy()
-            for r in range(len(members)):
-                dom &= spread[key][r][None, :] > theta[r][:, None]
-            bad = dom.any(axis=1)
-            if c in out:
-                out[c][chunk[bad]] = False
+            floor = floors[key][:, reached]  # (|H|, T)
+            step = max(1, (1 << 24) // max(1, reached.size))
+            for a0 in range(0, group.size, step):
+                g = group[a0 : a0 + step]
+                dom = np.ones((g.size, reached.size), dtype=bool)
+                for r in range(len(members)):
+                    dom &= floor[r][None, :] > pay[r, g][:, None]
+                bad = dom.any(axis=1)
+                if c in out:
+                    out[c][g[bad]] = False
     if "csmr" in concepts:
         out["csmr"] = out.get("cgmr", np.ones(m, dtype=bool)).copy()
         _csmr_refine(ctx, members, outsiders, out["csmr"])

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.analysis._reach import reach_rows, row_chunks
+from detente.analysis._reach import grouped_reach
 from detente.analysis.coalition import MAX_ALL_COALITIONS_DMS, all_coalitions
 from detente.model.conflict import GraphModel, ModelError
 from detente.stability._context import Context
@@ -169,17 +169,14 @@ def _bfs(
             found_mv.append(np.full(tot, j, dtype=np.int64))
         for ci, members in enumerate(coals):
             pay = model.payoffs[list(members)]
-            for chunk in row_chunks(ctx, frontier):
-                rows = reach_rows(ctx, list(members), chunk)
-                cols = np.flatnonzero(rows.any(axis=0))
-                if cols.size == 0:
+            for group, reached in grouped_reach(ctx, list(members), frontier):
+                tgt_idx = reached[dist[reached] < 0]  # only undiscovered states matter
+                if tgt_idx.size == 0:
                     continue
-                sub = rows[:, cols]
-                tgt_idx = ctx.space.index[cols]
-                dom = sub & (pay[:, tgt_idx][:, None, :] > pay[:, chunk][:, :, None]).all(axis=0)
+                dom = (pay[:, tgt_idx][:, None, :] > pay[:, group][:, :, None]).all(axis=0)
                 r, c = np.nonzero(dom)
-                found_src.append(chunk[r])
-                found_tgt.append(tgt_idx[c].astype(np.int64))
+                found_src.append(group[r])
+                found_tgt.append(tgt_idx[c])
                 found_mv.append(np.full(r.size, n + ci, dtype=np.int64))
         if not found_src:
             break
@@ -200,4 +197,6 @@ def _bfs(
         parent[tgt] = src
         mover[tgt] = mv
         frontier = tgt
+        if (dist >= 0).all():
+            break
     return dist, parent, mover
