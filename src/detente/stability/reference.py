@@ -236,10 +236,9 @@ def analyze_reference(
             # opponents' reach R_{N-i}(s1) from every state s1 that is some UI of i
             targets = sorted({s1 for s in range(m) for s1 in ups[i][s]})
             reach = {s1: list(_bits(_reach_bits(move_bits, others, s1))) for s1 in targets}
+            escapes = moves[i]  # SMR: all of i's moves from the sanction, not only UIs
             for s in range(m):
                 ps = p[s]
-
-                escapes = moves[i]  # SMR: i's moves from the sanction, not only UIs
                 gmr[i, s] = all(any(p[s2] <= ps for s2 in reach[s1]) for s1 in ups[i][s])
                 smr[i, s] = all(
                     any(p[s2] <= ps and all(p[s3] <= ps for s3 in escapes[s2]) for s2 in reach[s1])
