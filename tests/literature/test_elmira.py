@@ -97,13 +97,23 @@ def test_published_status_quo_evolution(result) -> None:
 
 
 def test_coalition_result_published(conflict) -> None:
-    """Handout 5.2: with the coalition [MoE, Uniroyal], state 7 is no longer an equilibrium."""
-    try:
-        from detente.analysis.coalition import analyze_coalitions  # type: ignore[import-not-found]
-    except ImportError:
-        pytest.skip("coalition analysis (detente.analysis.coalition) is not available yet")
-    res = analyze_coalitions(conflict, [["moe", "uniroyal"], ["lg"]])  # pragma: no cover
-    assert 6 not in res.equilibria("nash")  # pragma: no cover
+    """Handout 5.2: with the coalition [MoE, Uniroyal], state 7 is no longer an equilibrium.
+
+    State 7 (index 6) is stable for every single DM, but MoE and Uniroyal together reach
+    state 10 (MoE modifies, Uniroyal accepts), which both prefer, and no outsider move from
+    10 hurts either of them: a coalitional improvement, so 7 is not CNash for {MoE,
+    Uniroyal}. (GMCR+ merges the pair into one DM; in Détente the pair is a coalition of the
+    Kilgour et al. 2001 kind, which gives the same verdict here.)"""
+    from detente.analysis.coalition import coalition_analysis
+
+    model = conflict.compile()
+    ids = list(model.dm_names)
+    pair = (ids.index("moe"), ids.index("uniroyal"))
+    singles = [(i,) for i in range(model.n_dms)]
+    res = coalition_analysis(model, [*singles, pair], concepts=("cnash",))
+    assert res.stable["cnash"][: len(singles), 6].all()  # stable for each DM alone
+    assert not res.stable["cnash"][len(singles), 6]  # not for the coalition
+    assert 6 not in res.equilibria("cnash")
 
 
 def test_mapping_to_published_9_state_model(result) -> None:

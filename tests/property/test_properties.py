@@ -187,11 +187,6 @@ def test_only_payoff_order_matters(conflict: Conflict, sim_movers: str, seed: in
     check_monotone_payoffs(engine, conflict, sim_movers, seed)
 
 
-@pytest.mark.xfail(
-    reason="engine bug: ImprovementIndex.build sort keys assume payoffs >= 0 "
-    "(key = sub * u + (u - 1 - p)); a GraphModel with negative payoffs gets wrong SEQ and SIM",
-    strict=True,
-)
 def test_only_payoff_order_matters_negative_payoffs() -> None:
     # GraphModel does not require non-negative payoffs; the order alone must matter.
     # Prisoner's Dilemma (CASES.md B.1) with every payoff lowered by 3: SEQ and SIM change.

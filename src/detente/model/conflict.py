@@ -396,7 +396,7 @@ def _available_memory() -> int:
 def estimate_memory(n_options: int, n_dms: int) -> int:
     """Rough peak bytes of a full analysis: a few code-space arrays plus per-DM arrays."""
     space = 1 << n_options
-    return space * 8 * (10 + 3 * n_dms)
+    return space * 8 * (20 + 5 * n_dms)
 
 
 def _dense_rank(keys: NDArray[np.int64]) -> NDArray[np.int64]:

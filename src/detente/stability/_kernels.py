@@ -170,6 +170,8 @@ class ImprovementIndex:
     def build(cls, model: GraphModel, j: int, payoff: IntArray | None = None) -> ImprovementIndex:
         codes = model.codes
         p = model.payoffs[j] if payoff is None else payoff
+        if p.size:
+            p = p - p.min()  # the sort key below needs non-negative payoffs
         mask = model.dm_masks[j]
         irr = mask & (model.up_mask | model.down_mask)
         up = mask & model.up_mask
