@@ -1,0 +1,67 @@
+# Détente — build/test wrapper around uv. See pyproject.toml for dependencies.
+#
+#   make setup       create/refresh .venv from uv.lock (bootstraps uv into .tools/ if needed)
+#   make test        fast suite (not slow), 2 xdist workers;  make test PYTEST_ARGS="-k foo"
+#   make test-slow   only tests marked slow
+#   make lint        ruff + mypy
+#   make analyze     report on the seed scenario -> report.html
+#   make bench       engine benchmarks
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := test
+MAKEFLAGS += --no-print-directory
+
+# The system interpreter (3.11): uv must never try to download a Python build.
+PYTHON ?= python3
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON_PREFERENCE := only-system
+export UV_NO_PROGRESS := 1
+
+UV_VERSION ?= 0.13.9
+UV_LOCAL := $(CURDIR)/.tools/uv/bin/uv
+UV ?= $(shell command -v uv 2>/dev/null || echo $(UV_LOCAL))
+
+VENV := .venv
+VPY := $(VENV)/bin/python
+PYTEST_WORKERS ?= 2
+PYTEST_ARGS ?=
+BENCH_ARGS ?=
+
+.PHONY: setup test test-slow lint analyze bench clean
+
+# Bootstrap uv with pip into .tools/uv when it is not on PATH.
+$(UV_LOCAL):
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target .tools/uv "uv==$(UV_VERSION)"
+	@test -x $@
+
+# `uv sync --locked` is a ~0.1 s no-op when .venv already matches uv.lock.
+setup: $(UV)
+	$(UV) sync --locked --all-extras --group dev --python $(PYTHON)
+
+# pytest exits 5 when it ran no test: that is a failure here too.
+define run_pytest
+	@echo '+ $(VPY) -m pytest $(1)'
+	@rc=0; $(VPY) -m pytest $(1) || rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "error: pytest ran no tests (exit 5)" >&2; fi; \
+	exit $$rc
+endef
+
+test: setup
+	$(call run_pytest,-q -m "not slow" -n $(PYTEST_WORKERS) $(PYTEST_ARGS) tests)
+
+test-slow: setup
+	$(call run_pytest,-q -m slow $(PYTEST_ARGS) tests)
+
+lint: setup
+	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/mypy src
+
+analyze: setup
+	$(VENV)/bin/detente report scenarios/korea-2015.yaml -o report.html
+
+bench: setup
+	$(VPY) bench/run_all.py $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache build dist report.html
