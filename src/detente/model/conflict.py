@@ -20,6 +20,7 @@ See :class:`GraphModel` for the compiled, array-based form that the solvers use.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -383,14 +384,11 @@ class Conflict:
 
 
 def _available_memory() -> int:
+    """Physical memory of the machine (a system call, not file I/O)."""
     try:
-        with open("/proc/meminfo") as fh:  # noqa: PTH123 - read-only probe
-            for line in fh:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 16 * 2**30
+        return int(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
+        return 16 * 2**30
 
 
 def estimate_memory(n_options: int, n_dms: int) -> int:

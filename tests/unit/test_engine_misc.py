@@ -1,0 +1,53 @@
+"""Engine behaviour around the edges: memory guard, progress, options, SIM backends."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import detente
+from detente.model import ModelTooLarge
+from detente.stability import sim as sim_module
+from detente.testing import random_conflict
+
+
+def test_memory_guard_refuses_before_allocating() -> None:
+    conflict = random_conflict(np.random.default_rng(1), 3, 6)
+    with pytest.raises(ModelTooLarge) as err:
+        conflict.compile(memory_limit=1000)
+    text = str(err.value)
+    assert "needs about" in text and "GiB" in text and "6 options" in text
+
+
+def test_progress_reaches_one_and_is_monotone() -> None:
+    conflict = random_conflict(np.random.default_rng(2), 3, 6)
+    seen: list[float] = []
+    detente.analyze(conflict, progress=lambda stage, f: seen.append(f))
+    assert seen[0] == 0.0 and seen[-1] == pytest.approx(1.0)
+    assert all(a <= b for a, b in zip(seen, seen[1:], strict=False))
+
+
+def test_unknown_concept_and_option_are_rejected() -> None:
+    conflict = random_conflict(np.random.default_rng(3), 2, 3)
+    with pytest.raises(ValueError, match="unknown solution concept"):
+        detente.analyze(conflict, concepts=("nashh",))
+    with pytest.raises(ValueError, match="sim_movers"):
+        detente.analyze(conflict, sim_movers="some")
+
+
+@pytest.mark.skipif(sim_module.BACKEND != "numba", reason="numba not installed")
+@pytest.mark.parametrize("movers", ["all", "unstable"])
+def test_sim_backends_agree(movers: str) -> None:
+    rng = np.random.default_rng(4)
+    try:
+        for _ in range(40):
+            n = int(rng.integers(2, 5))
+            conflict = random_conflict(rng, n, int(rng.integers(n, 9)))
+            model = conflict.compile()
+            sim_module.set_backend("numba")
+            fast = detente.analyze(model, concepts=("sim",), sim_movers=movers)
+            sim_module.set_backend("numpy")
+            slow = detente.analyze(model, concepts=("sim",), sim_movers=movers)
+            assert (fast.stable["sim"] == slow.stable["sim"]).all()
+    finally:
+        sim_module.set_backend("numba")
