@@ -62,7 +62,9 @@ from detente.model.conflict import (
     Weighted,
     code_to_pattern,
 )
+from detente.model.analysis_spec import analysis_spec
 from detente.model.expr import Expr, StatementError, to_text
+from detente.model.variants import apply_variant, variant_names
 
 __all__ = [
     "dump_scenario",
@@ -368,12 +370,20 @@ class _Loader:
             description=spec.description,
             source=source,
             variants=dict(spec.variants or {}),
+            analysis=_plain(self.root["analysis"]) if spec.analysis is not None else {},
         )
         self.option_paths = paths
         conflict = dataclasses.replace(conflict, constraints=self.build_constraints(spec, conflict))
         status_quo = self.build_status_quo(spec, conflict)
         preferences = self.build_preferences(spec, conflict)
-        return dataclasses.replace(conflict, preferences=preferences, status_quo=status_quo)
+        conflict = dataclasses.replace(conflict, preferences=preferences, status_quo=status_quo)
+        if conflict.analysis:
+            try:
+                analysis_spec(conflict)
+            except ModelError as exc:
+                path = self.model_path(exc.where)
+                self.fail(path, exc.message, key=len(path) == 3 and path[1] == "target")
+        return conflict
 
     def build_options(
         self, spec: ScenarioSpec
@@ -665,16 +675,42 @@ class _Loader:
 
     # ------------------------------------------------------------------ check
     def check(self, conflict: Conflict) -> None:
+        compiled = True
         try:
             conflict.validate()
             conflict.compile()
         except ModelTooLarge:
+            compiled = False
             try:
                 conflict.validate()
             except ModelError as exc:
                 self.fail(self.model_path(exc.where), exc.message, key=True)
         except ModelError as exc:
             self.fail(self.model_path(exc.where), exc.message, key=True)
+        self.check_variants(conflict, compile_them=compiled)
+
+    def check_variants(self, conflict: Conflict, *, compile_them: bool) -> None:
+        """Apply every variant, so that its mistakes are reported with their lines.
+
+        A variant's model is compiled too (feasible status quo, complete rankings) when the
+        base model could be compiled on this machine.
+        """
+        for name in variant_names(conflict):
+            try:
+                changed = apply_variant(conflict, name)
+                changed.validate()
+                if compile_them:
+                    changed.compile()
+            except ModelTooLarge:
+                continue
+            except ModelError as exc:
+                path = self.model_path(exc.where)
+                if not path or path[0] != "variants":
+                    path = ("variants", name)
+                    message = f"variant {name!r}: {exc.message}"
+                else:
+                    message = exc.message
+                self.fail(path, message, key=True)
 
     def model_path(self, where: Sequence[str | int]) -> Path_:
         """Translate a :class:`ModelError` location to a path in the YAML document."""
@@ -857,6 +893,8 @@ def dump_scenario(conflict: Conflict) -> str:
         doc["published"] = _plain_out(conflict.source["published"])
     if conflict.variants:
         doc["variants"] = _plain_out(conflict.variants)
+    if conflict.analysis:
+        doc["analysis"] = _plain_out(conflict.analysis)
 
     yaml = YAML(typ="rt")
     yaml.indent(mapping=2, sequence=4, offset=2)

@@ -50,6 +50,7 @@ __all__ = [
     "ScenarioSpec",
     "StatementSpec",
     "WeightedStatementSpec",
+    "AnalysisBlockSpec",
     "did_you_mean",
     "parse_weight",
     "scenario_json_schema",
@@ -165,6 +166,12 @@ def _check_ref_text(value: object) -> object:
     if isinstance(value, str):
         return value
     raise _fail(f"expected an option reference 'dm.option', got {kind_of(value)}")
+
+
+def _check_variant_name(value: object) -> object:
+    if isinstance(value, str):
+        return value
+    raise _fail(f"expected a variant name, got {kind_of(value)}")
 
 
 def _check_statement(value: object) -> object:
@@ -436,6 +443,44 @@ class PreferenceSpec(_Strict):
         return self
 
 
+ConceptName = Annotated[
+    Literal["nash", "r", "gmr", "smr", "seq", "sim", "seq_sim", "seq+sim"],
+    Field(description="A solution concept: nash, gmr, smr, seq, sim or seq_sim."),
+]
+
+
+class AnalysisBlockSpec(_Strict):
+    """What a study of the conflict looks at (``detente report``); every key is optional.
+
+    Names are checked against the conflict when the file is loaded
+    (:func:`detente.model.analysis_spec.analysis_spec`).
+    """
+
+    target: StatusQuo | None = Field(
+        None,
+        description=(
+            "The state of interest: a Y/N pattern in option order, or a mapping "
+            "{option reference: Y/N}; unlisted options keep their status quo value."
+        ),
+    )
+    target_name: Text | None = Field(None, description="A short name for the target state.")
+    levers: list[OptionRef] | None = Field(
+        None, description="Options of one DM (the concessions) to test for necessity/sufficiency."
+    )
+    coalitions: list[Annotated[list[Identifier], Field(min_length=1)]] | None = Field(
+        None, description="Coalitions of interest, as lists of DM ids."
+    )
+    variants: list[Annotated[str, BeforeValidator(_check_variant_name)]] | None = Field(
+        None,
+        description="Variants to compare, in order ('base' is the unchanged model). "
+        "Default: base and every variant.",
+    )
+    main_variant: Text | None = Field(None, description="The variant under study.")
+    concepts: Annotated[list[ConceptName], Field(min_length=1)] | None = Field(
+        None, description="Solution concepts to compute (default: all six)."
+    )
+
+
 class ScenarioSpec(_Strict):
     """A Détente scenario file (format ``detente/1``)."""
 
@@ -471,6 +516,11 @@ class ScenarioSpec(_Strict):
         None, description="Published results of a catalogued conflict (free mapping)."
     )
     variants: dict[str, Any] | None = Field(None, description="Named variants (free mapping).")
+    analysis: AnalysisBlockSpec | None = Field(
+        None,
+        description="What a study of the conflict looks at: target state, levers, "
+        "coalitions and variants to compare (see docs/reference/scenario-format.md).",
+    )
 
 
 # ------------------------------------------------------------ JSON Schema
