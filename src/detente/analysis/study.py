@@ -1,0 +1,440 @@
+"""A study of a conflict: every analysis a report needs, for each variant compared.
+
+:func:`run_study` is a pure orchestrator. It reads the scenario's ``analysis:`` block
+(:mod:`detente.model.analysis_spec`) and, for each variant to compare:
+
+1. applies the variant (:func:`detente.model.variants.apply_variant`) and compiles it;
+2. computes the stability of every state under the block's concepts (default: all six);
+3. runs the status quo analysis (:mod:`detente.analysis.status_quo`) with unilateral
+   improvements and with the coalitional improvements of the coalitions of interest plus
+   the grand coalition (only those, to keep it fast);
+4. computes coalition stability (CNash, CGMR, CSEQ; :mod:`detente.analysis.coalition`) for
+   every single DM and the coalitions of interest;
+5. finds the target state in the variant (see
+   :func:`~detente.model.analysis_spec.resolve_target`) and evaluates every set of levers
+   (:mod:`detente.analysis.concessions`);
+6. records shortest evolution paths from the status quo to the target and to the
+   equilibria that are reachable (at most :data:`MAX_PATHS` of them, the most robust first);
+7. for the main variant only, analyses the sensitivity of the target's stability and
+   reachability to every preference statement (:mod:`detente.analysis.sensitivity`;
+   concepts Nash, GMR and SEQ).
+
+Without an ``analysis:`` block (or without a target) steps 5 and 7 are skipped; the base
+model is studied, or the base model and every variant when the scenario has variants.
+
+Named choices
+-------------
+* The **headline concept** (:attr:`Study.headline`) is SEQ when it is computed (credible
+  sanctions; the concept most used in applications), else GMR, else the first computed.
+  Reports use it when one answer is needed; every concept is shown in the tables.
+* "Reachable" means by a legal sequence of unilateral improvements; "reachable with
+  coalitions" also allows the coalitional improvements of the coalitions above.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from detente.analysis.coalition import CoalitionResult, coalition_analysis
+from detente.analysis.concessions import ConcessionResult, concession_analysis
+from detente.analysis.sensitivity import Perturbation, sensitivity_analysis
+from detente.analysis.status_quo import EvolutionPath, StatusQuoResult, status_quo_analysis
+from detente.model.analysis_spec import (
+    BASE,
+    AnalysisSpec,
+    ResolvedTarget,
+    analysis_spec,
+    resolve_coalitions,
+    resolve_levers,
+    resolve_target,
+)
+from detente.model.conflict import Conflict, GraphModel, ModelError
+from detente.model.variants import apply_variant, variant_names
+from detente.stability.engine import analyze_model
+from detente.stability.result import AnalysisOptions, AnalysisResult
+
+__all__ = [
+    "COALITION_STUDY_CONCEPTS",
+    "MAX_PATHS",
+    "SENSITIVITY_CONCEPTS",
+    "NamedPath",
+    "SensitivityResult",
+    "Study",
+    "VariantStudy",
+    "run_study",
+]
+
+MAX_PATHS = 6
+"""At most this many evolution paths to equilibria per variant (besides the target's)."""
+
+COALITION_STUDY_CONCEPTS: tuple[str, ...] = ("cnash", "cgmr", "cseq")
+SENSITIVITY_CONCEPTS: tuple[str, ...] = ("nash", "gmr", "seq")
+
+Progress = Callable[[str, float], None]
+
+
+@dataclass(frozen=True)
+class NamedPath:
+    """A shortest evolution path from the status quo to ``state``.
+
+    ``kind`` is ``"target"`` or ``"equilibrium"``; ``coalitions`` tells whether coalitional
+    improvements were allowed.
+    """
+
+    kind: str
+    state: int
+    coalitions: bool
+    path: EvolutionPath
+
+
+@dataclass(frozen=True)
+class SensitivityResult:
+    """Base answers for the target and each perturbation of a preference statement."""
+
+    concepts: tuple[str, ...]
+    base_stable: Mapping[str, bool]
+    base_reach: bool | None
+    perturbations: tuple[Perturbation, ...]
+
+    @property
+    def flips(self) -> tuple[Perturbation, ...]:
+        """The perturbations that change at least one answer."""
+        return tuple(p for p in self.perturbations if p.changed)
+
+
+@dataclass(frozen=True, eq=False)
+class VariantStudy:
+    """Every result for one variant (``name == "base"`` for the unchanged model)."""
+
+    name: str
+    description: str
+    conflict: Conflict
+    model: GraphModel
+    result: AnalysisResult
+    status_quo: StatusQuoResult | None
+    coalition: CoalitionResult | None
+    target: ResolvedTarget | None
+    concessions: ConcessionResult | None
+    levers_left_out: tuple[str, ...]
+    paths: tuple[NamedPath, ...]
+    sensitivity: SensitivityResult | None
+    timings: Mapping[str, float] = field(default_factory=dict)
+
+    # ----------------------------------------------------------- answers
+    @property
+    def target_state(self) -> int | None:
+        """State index of the target, ``None`` without a target or when infeasible here."""
+        if self.target is None or self.target.state < 0:
+            return None
+        return self.target.state
+
+    def target_stable(self, concept: str) -> bool | None:
+        s = self.target_state
+        if s is None or concept not in self.result.stable:
+            return None
+        return bool(self.result.stable[concept][:, s].all())
+
+    def target_reachable(self, *, coalitions: bool = False) -> bool | None:
+        s = self.target_state
+        if s is None or self.status_quo is None:
+            return None
+        sq = self.status_quo
+        return bool((sq.reachable_coalition if coalitions else sq.reachable)[s])
+
+    def equilibrium_concepts(self, s: int) -> tuple[str, ...]:
+        """The concepts under which state index ``s`` is an equilibrium."""
+        return tuple(c for c in self.result.concepts if bool(self.result.stable[c][:, s].all()))
+
+    def featured_states(self, limit: int = 12) -> tuple[list[int], int]:
+        """States for a tableau: the status quo, the target, then equilibria.
+
+        Equilibria are ordered by the number of concepts under which they are equilibria
+        (most first), then by reachability from the status quo (unilateral, then with
+        coalitions, shorter first), then by id. Returns the chosen state indices (at most
+        ``limit``, in that order) and the number of equilibria under any concept.
+        """
+        res = self.result
+        counts = np.zeros(self.model.n_states, dtype=np.int64)
+        for c in res.concepts:
+            counts += res.stable[c].all(axis=0)
+        eq = np.flatnonzero(counts > 0)
+        if self.status_quo is not None:
+            d1 = self.status_quo.distance
+            d2 = self.status_quo.distance_coalition
+            big = self.model.n_states + 1
+            r1 = np.where(d1 >= 0, d1, big)
+            r2 = np.where(d2 >= 0, d2, big)
+        else:
+            r1 = r2 = np.zeros(self.model.n_states, dtype=np.int64)
+        order = sorted(eq.tolist(), key=lambda s: (-int(counts[s]), int(r1[s]), int(r2[s]), s))
+        out: list[int] = []
+        for s in (self.model.status_quo, self.target_state, *order):
+            if s is not None and s not in out and len(out) < limit:
+                out.append(int(s))
+        return out, int(eq.size)
+
+
+@dataclass(frozen=True, eq=False)
+class Study:
+    """The results of :func:`run_study`."""
+
+    conflict: Conflict
+    spec: AnalysisSpec
+    variants: tuple[VariantStudy, ...]
+    main: str
+    baseline: str
+    headline: str
+    seconds: float = 0.0
+
+    def variant(self, name: str) -> VariantStudy:
+        for v in self.variants:
+            if v.name == name:
+                return v
+        raise KeyError(f"no variant {name!r} in this study")
+
+    @property
+    def main_study(self) -> VariantStudy:
+        return self.variant(self.main)
+
+    @property
+    def baseline_study(self) -> VariantStudy:
+        return self.variant(self.baseline)
+
+    @property
+    def has_target(self) -> bool:
+        return self.spec.target is not None
+
+
+# ================================================================== running
+def _headline(concepts: Sequence[str]) -> str:
+    for c in ("seq", "gmr"):
+        if c in concepts:
+            return c
+    return concepts[0]
+
+
+def run_study(
+    conflict: Conflict,
+    *,
+    variants: Sequence[str] | None = None,
+    progress: Progress | None = None,
+) -> Study:
+    """Run every analysis of a report for each variant to compare.
+
+    Parameters
+    ----------
+    conflict:
+        The base conflict, with its ``variants`` and ``analysis`` blocks.
+    variants:
+        Variant names to compare (``"base"`` is the unchanged model); default: the
+        ``analysis`` block's, else the base model and every variant.
+    progress:
+        Called as ``progress(stage, fraction_done)``; ``fraction_done`` covers the whole
+        study.
+
+    Raises
+    ------
+    ModelError
+        For an invalid ``analysis`` block, an unknown variant, or a model that cannot be
+        compiled.
+    """
+    t_start = time.perf_counter()
+    spec = analysis_spec(conflict)
+    known = variant_names(conflict)
+    if variants is not None:
+        names: list[str] = []
+        for v in variants:
+            if v not in known and v != BASE:
+                listed = ", ".join([BASE, *known])
+                raise ModelError(f"unknown variant {v!r}; the scenario has: {listed}", ("variants",))
+            if v not in names:
+                names.append(v)
+        if not names:
+            raise ModelError("give at least one variant", ("variants",))
+    else:
+        names = list(spec.variants)
+    main = spec.main_variant if spec.main_variant in names else names[0]
+    others = [n for n in names if n != main]
+    baseline = others[0] if others else main
+    headline = _headline(spec.concepts)
+
+    # relative cost of each variant: the main one also runs the sensitivity analysis
+    weights = [3.0 if n == main and spec.target is not None else 1.0 for n in names]
+    total = sum(weights)
+    done = 0.0
+    out: list[VariantStudy] = []
+    for name, w in zip(names, weights, strict=True):
+
+        def sub(stage: str, fraction: float, _name: str = name, _w: float = w, _d: float = done) -> None:
+            if progress is not None:
+                progress(f"{_name}: {stage}", (_d + _w * max(0.0, min(1.0, fraction))) / total)
+
+        out.append(_study_variant(conflict, spec, name, main=name == main, progress=sub))
+        done += w
+    if progress is not None:
+        progress("done", 1.0)
+    return Study(
+        conflict=conflict,
+        spec=spec,
+        variants=tuple(out),
+        main=main,
+        baseline=baseline,
+        headline=headline,
+        seconds=time.perf_counter() - t_start,
+    )
+
+
+def _study_variant(
+    base: Conflict,
+    spec: AnalysisSpec,
+    name: str,
+    *,
+    main: bool,
+    progress: Progress,
+) -> VariantStudy:
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def tick(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = now - clock
+        clock = now
+
+    if name == BASE:
+        conflict = base
+        description = base.description
+    else:
+        conflict = apply_variant(base, name)
+        raw = base.variants.get(name)
+        description = (
+            str(raw.get("description", "")).strip() if isinstance(raw, Mapping) else ""
+        ) or conflict.description
+    # stage weights inside one variant (sensitivity is spread over the last part)
+    stages = {"compile": 0.0, "stability": 0.05, "status quo": 0.15, "coalitions": 0.3, "concessions": 0.6}
+    sens_share = 0.7 if main and spec.target is not None else 0.0
+    scale = 1.0 - sens_share
+
+    def at(stage: str) -> None:
+        progress(stage, stages[stage] / 0.6 * scale * 0.999 if stage != "compile" else 0.0)
+
+    at("compile")
+    model = conflict.compile()
+    tick("compile")
+    at("stability")
+    result = analyze_model(model, AnalysisOptions(concepts=spec.concepts))
+    tick("stability")
+
+    n = model.n_dms
+    coalitions = resolve_coalitions(spec, conflict)
+    multi = [c for c in coalitions if len(c) >= 2]
+    grand = tuple(range(n))
+
+    sq_result: StatusQuoResult | None = None
+    if model.status_quo is not None:
+        at("status quo")
+        sq_coals = list(dict.fromkeys([*multi, grand])) if n >= 2 else []
+        sq_result = status_quo_analysis(model, coalitions=sq_coals)
+        tick("status quo")
+
+    at("coalitions")
+    co_list = list(dict.fromkeys([*((i,) for i in range(n)), *coalitions]))
+    co_result = coalition_analysis(model, coalitions=co_list, concepts=COALITION_STUDY_CONCEPTS)
+    tick("coalitions")
+
+    at("concessions")
+    target = resolve_target(spec, conflict, model)
+    concessions: ConcessionResult | None = None
+    left_out: tuple[str, ...] = ()
+    if target is not None and target.state >= 0 and spec.levers and model.status_quo is not None:
+        levers, left_out = resolve_levers(spec, conflict, model)
+        if levers:
+            concessions = concession_analysis(result, target.state, levers, status_quo=sq_result)
+    elif spec.levers:
+        left_out = spec.levers
+    tick("concessions")
+
+    paths = _paths(model, result, sq_result, target)
+    tick("paths")
+
+    sensitivity: SensitivityResult | None = None
+    if main and target is not None and target.state >= 0:
+        concepts = tuple(c for c in SENSITIVITY_CONCEPTS if c in spec.concepts) or spec.concepts[:3]
+
+        def sens_progress(stage: str, fraction: float) -> None:
+            progress("sensitivity", scale + sens_share * fraction)
+
+        base_stable, base_reach, perturbations = sensitivity_analysis(
+            conflict,
+            target.state,
+            concepts=concepts,
+            reachability=model.status_quo is not None,
+            model=model,
+            progress=sens_progress,
+        )
+        sensitivity = SensitivityResult(concepts, base_stable, base_reach, tuple(perturbations))
+        tick("sensitivity")
+    progress("done", 1.0)
+    return VariantStudy(
+        name=name,
+        description=description,
+        conflict=conflict,
+        model=model,
+        result=result,
+        status_quo=sq_result,
+        coalition=co_result,
+        target=target,
+        concessions=concessions,
+        levers_left_out=left_out,
+        paths=paths,
+        sensitivity=sensitivity,
+        timings=timings,
+    )
+
+
+def _paths(
+    model: GraphModel,
+    result: AnalysisResult,
+    sq: StatusQuoResult | None,
+    target: ResolvedTarget | None,
+) -> tuple[NamedPath, ...]:
+    if sq is None:
+        return ()
+    out: list[NamedPath] = []
+    if target is not None and target.state >= 0 and target.state != sq.status_quo:
+        t = target.state
+        if sq.distance[t] >= 0:
+            p = sq.path(t)
+            assert p is not None
+            out.append(NamedPath("target", t, False, p))
+        if sq.distance_coalition[t] >= 0 and (
+            sq.distance[t] < 0 or sq.distance_coalition[t] < sq.distance[t]
+        ):
+            p = sq.path(t, coalitions=True)
+            assert p is not None
+            out.append(NamedPath("target", t, True, p))
+    counts = np.zeros(model.n_states, dtype=np.int64)
+    for c in result.concepts:
+        counts += result.stable[c].all(axis=0)
+    reach = (sq.distance >= 0) | (sq.distance_coalition >= 0)
+    cand = np.flatnonzero((counts > 0) & reach)
+    big = model.n_states + 1
+    d1 = np.where(sq.distance >= 0, sq.distance, big)
+    d2 = np.where(sq.distance_coalition >= 0, sq.distance_coalition, big)
+    order = sorted(cand.tolist(), key=lambda s: (-int(counts[s]), int(d1[s]), int(d2[s]), s))
+    taken = 0
+    for s in order:
+        if s == sq.status_quo or any(p.state == s for p in out):
+            continue
+        if taken >= MAX_PATHS:
+            break
+        uni = sq.distance[s] >= 0
+        p = sq.path(s, coalitions=not uni)
+        assert p is not None
+        out.append(NamedPath("equilibrium", s, not uni, p))
+        taken += 1
+    return tuple(out)
