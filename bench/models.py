@@ -14,7 +14,7 @@ from detente.model.expr import And, Not, Or, Var
 def linked_issue_conflict(n_options: int, n_dms: int, *, seed: int = 1, n_statements: int = 12,
                           n_infeasible: int = 2) -> Conflict:
     """A conflict shaped like a linked-issue model: options dealt round-robin to DMs, some
-    one-way options, a few infeasible pairs, and weighted (salience) preferences of
+    one-way options, a few infeasible triples (each removes 1/8 of the states), and weighted (salience) preferences of
     ``n_statements`` random clauses per DM, so there are ties."""
     rng = np.random.default_rng(seed)
     dms = tuple(DecisionMaker(f"d{i}") for i in range(n_dms))
@@ -24,8 +24,8 @@ def linked_issue_conflict(n_options: int, n_dms: int, *, seed: int = 1, n_statem
         for k in range(n_options)
     )
     cons = tuple(
-        Constraint("infeasible", And((Var(int(a)), Var(int(b)))))
-        for a, b in (rng.choice(n_options, 2, replace=False) for _ in range(n_infeasible))
+        Constraint("infeasible", And(tuple(Var(int(k)) for k in ks)))
+        for ks in (rng.choice(n_options, 3, replace=False) for _ in range(n_infeasible))
     )
     prefs = {}
     for d in dms:
