@@ -71,7 +71,7 @@ class CoalitionResult:
 
     def stable_for_dm(self, concept: str, dm: int) -> NDArray[np.bool_]:
         rows = [c for c, members in enumerate(self.coalitions) if dm in members]
-        out: NDArray[np.bool_] = self.stable[concept][rows].all(axis=0)
+        out: NDArray[np.bool_] = np.asarray(self.stable[concept][rows].all(axis=0))
         return out
 
     def coalition_names(self) -> list[str]:
@@ -87,9 +87,11 @@ def coalition_analysis(
 ) -> CoalitionResult:
     """Coalition stability of every state for each coalition (default: all coalitions when
     there are at most six DMs, else the singletons and the grand coalition)."""
-    for c in concepts:
-        if c not in COALITION_CONCEPTS:
-            raise ValueError(f"unknown coalition concept {c!r}; choose from {', '.join(COALITION_CONCEPTS)}")
+    for name in concepts:
+        if name not in COALITION_CONCEPTS:
+            raise ValueError(
+                f"unknown coalition concept {name!r}; choose from {', '.join(COALITION_CONCEPTS)}"
+            )
     n = model.n_dms
     if coalitions is None:
         if n <= MAX_ALL_COALITIONS_DMS:
@@ -98,9 +100,11 @@ def coalition_analysis(
             coals = (*((i,) for i in range(n)), tuple(range(n)))
     else:
         coals = tuple(tuple(sorted(set(c))) for c in coalitions)
-        for c in coals:
-            if not c or any(not 0 <= i < n for i in c):
-                raise ModelError(f"coalition {c} names an unknown decision maker", ("coalitions",))
+        for coal in coals:
+            if not coal or any(not 0 <= i < n for i in coal):
+                raise ModelError(
+                    f"coalition {coal} names an unknown decision maker", ("coalitions",)
+                )
     if "csmr" in concepts and model.n_states > CSMR_MAX_STATES:
         raise ModelError(
             f"CSMR is limited to {CSMR_MAX_STATES:,} states; this model has {model.n_states:,}",
@@ -110,22 +114,26 @@ def coalition_analysis(
     stable = {c: np.ones((len(coals), model.n_states), dtype=bool) for c in concepts}
     for ci, members in enumerate(coals):
         res = _one_coalition(ctx, list(members), concepts)
-        for c in concepts:
-            stable[c][ci] = res[c]
+        for name in concepts:
+            stable[name][ci] = res[name]
     return CoalitionResult(model, coals, stable)
 
 
-def _one_coalition(ctx: Context, members: list[int], concepts: Sequence[str]) -> dict[str, NDArray[np.bool_]]:
+def _one_coalition(
+    ctx: Context, members: list[int], concepts: Sequence[str]
+) -> dict[str, NDArray[np.bool_]]:
     model = ctx.model
     m = model.n_states
     codes = model.codes
     outsiders = [j for j in range(model.n_dms) if j not in members]
-    pay = model.payoffs[members]  # (|H|, m)
+    pay: NDArray[np.int64] = model.payoffs[members].astype(np.int64)  # (|H|, m)
     floors: dict[str, NDArray[np.int64]] = {"cnash": pay}
     if "cgmr" in concepts or "csmr" in concepts:
-        w = np.empty_like(pay)
+        w: NDArray[np.int64] = np.empty_like(pay)
         for r, k in enumerate(members):
-            vals, _ = closure_min(ctx.space, ctx.payoff_space(k, POS), [ctx.bits[j] for j in outsiders])
+            vals, _ = closure_min(
+                ctx.space, ctx.payoff_space(k, POS), [ctx.bits[j] for j in outsiders]
+            )
             w[r] = np.minimum(vals[codes], pay[r])
         floors["cgmr"] = w
     if "cseq" in concepts:
@@ -133,8 +141,8 @@ def _one_coalition(ctx: Context, members: list[int], concepts: Sequence[str]) ->
         idx = [ctx.improvements(j) for j in outsiders]
         rng = [ctx.improvement_ranges(j) for j in outsiders]
         for r, k in enumerate(members):
-            vals, _ = closure_min_improving(model.payoffs[k], idx, rng)
-            w[r] = np.minimum(vals, pay[r])
+            seq_vals, _ = closure_min_improving(model.payoffs[k], idx, rng)
+            w[r] = np.minimum(seq_vals, pay[r])
         floors["cseq"] = w
     out = {c: np.ones(m, dtype=bool) for c in concepts}
     need_rows = [c for c in concepts if c != "csmr"] or ["cgmr"]
@@ -157,7 +165,9 @@ def _one_coalition(ctx: Context, members: list[int], concepts: Sequence[str]) ->
     return out
 
 
-def _csmr_refine(ctx: Context, members: list[int], outsiders: list[int], stable: NDArray[np.bool_]) -> None:
+def _csmr_refine(
+    ctx: Context, members: list[int], outsiders: list[int], stable: NDArray[np.bool_]
+) -> None:
     """CSMR ⊆ CGMR: re-check each CGMR-stable state with its sanctions' escape condition."""
     model = ctx.model
     codes = model.codes
@@ -173,8 +183,8 @@ def _csmr_refine(ctx: Context, members: list[int], outsiders: list[int], stable:
             h_rows_cache[x] = reach_rows(ctx, members, np.array([x], dtype=np.int64))[0]
         return h_rows_cache[x]
 
-    for s in cand:
-        s = int(s)
+    for s_raw in cand:
+        s = int(s_raw)
         theta = pay[:, s]
         row = h_reach(s)
         reach = index[np.flatnonzero(row)]

@@ -78,7 +78,9 @@ def concession_analysis(
     """Evaluate every lever set. ``target`` is a state index, ``levers`` option indices."""
     model = result.model
     if not 0 <= target < model.n_states:
-        raise ModelError(f"target state {target + 1} does not exist (1..{model.n_states})", ("target",))
+        raise ModelError(
+            f"target state {target + 1} does not exist (1..{model.n_states})", ("target",)
+        )
     levers = tuple(dict.fromkeys(levers))
     if not levers:
         raise ModelError("give at least one lever", ("levers",))
@@ -87,7 +89,9 @@ def concession_analysis(
     owners = {i for i, mask in enumerate(model.dm_masks) for k in levers if mask >> k & 1}
     if len(owners) != 1:
         names = ", ".join(sorted(model.dm_names[i] for i in owners))
-        raise ModelError(f"levers must all belong to one decision maker, not to {names}", ("levers",))
+        raise ModelError(
+            f"levers must all belong to one decision maker, not to {names}", ("levers",)
+        )
     dm = owners.pop()
     sq = model.status_quo if status_quo is None else status_quo.status_quo
     if sq is None:
@@ -96,7 +100,7 @@ def concession_analysis(
     sq_code = int(model.codes[sq])
     lever_mask = sum(1 << k for k in levers)
     concepts = result.concepts
-    eq = {c: result.stable[c].all(axis=0) for c in concepts}
+    eq = {c: np.asarray(result.stable[c].all(axis=0)) for c in concepts}
     criteria = list(concepts)
     if status_quo is not None:
         criteria += ["reach", "reach_coalition"]

@@ -84,7 +84,9 @@ def sensitivity_analysis(
     findings = []
     for n_done, (i, dm_id, kind, t, text, new) in enumerate(jobs):
         payoffs = base_model.payoffs.copy()
-        payoffs[i] = payoff_vector(new, base_model.codes, ("preferences", dm_id), base_model.n_options)
+        payoffs[i] = payoff_vector(
+            new, base_model.codes, ("preferences", dm_id), base_model.n_options
+        )
         m = dataclasses.replace(base_model, payoffs=payoffs)
         st, reach = answers(m)
         changed = tuple(c for c in concepts if st[c] != base_stable[c])

@@ -102,7 +102,9 @@ class StatusQuoResult:
         while cur != self.status_quo:
             prev = int(parent[cur])
             code = int(mover[cur])
-            movers = (code,) if code < self.model.n_dms else self.coalitions[code - self.model.n_dms]
+            movers = (
+                (code,) if code < self.model.n_dms else self.coalitions[code - self.model.n_dms]
+            )
             steps.append(Move(tuple(movers), prev, cur))
             cur = prev
         return EvolutionPath(self.status_quo, tuple(reversed(steps)))

@@ -136,11 +136,14 @@ class Constraint:
         count = np.zeros(codes.shape, dtype=np.int64)
         for k in self.options:
             count += (codes >> k) & 1
+        bad: NDArray[np.bool_]
         if self.kind == "at_most_one":
-            return count > 1
-        if self.kind == "exactly_one":
-            return count != 1
-        return count < 1
+            bad = count > 1
+        elif self.kind == "exactly_one":
+            bad = count != 1
+        else:
+            bad = count < 1
+        return bad
 
 
 @dataclass(frozen=True)
@@ -307,10 +310,14 @@ class Conflict:
             pairs.add((o.dm, o.id))
         for d in self.decision_makers:
             if not self.options_of(d.id):
-                raise ModelError(f"decision maker {d.id!r} controls no option", ("decision_makers",))
+                raise ModelError(
+                    f"decision maker {d.id!r} controls no option", ("decision_makers",)
+                )
         for dm_id in self.preferences:
             if dm_id not in seen:
-                raise ModelError(f"preferences given for unknown DM {dm_id!r}", ("preferences", dm_id))
+                raise ModelError(
+                    f"preferences given for unknown DM {dm_id!r}", ("preferences", dm_id)
+                )
         for d in self.decision_makers:
             if d.id not in self.preferences:
                 raise ModelError(f"no preferences for {d.id!r}", ("preferences", d.id))
@@ -349,7 +356,9 @@ class Conflict:
             )
         codes = self.feasible_codes()
         if codes.size == 0:
-            raise ModelError("no feasible state: the constraints exclude every state", ("constraints",))
+            raise ModelError(
+                "no feasible state: the constraints exclude every state", ("constraints",)
+            )
         dm_masks = []
         for d in self.decision_makers:
             mask = 0
@@ -430,8 +439,8 @@ def payoff_vector(
         if sum(abs(x) for x in ints) >= 2**62:
             raise ModelError("weights are too large or too finely divided", where)
         score = np.zeros(codes.size, dtype=np.int64)
-        for s, w in zip(pref.statements, ints, strict=True):
-            score += np.where(evaluate(s.expr, codes), w, 0)
+        for s, wi in zip(pref.statements, ints, strict=True):
+            score[evaluate(s.expr, codes)] += wi
         return _dense_rank(score)
     # explicit ranking
     g = len(pref.groups)
@@ -524,9 +533,7 @@ class GraphModel:
         if a == b or (a ^ b) & ~self.dm_masks[i]:
             return False
         # N->Y only options must not drop; Y->N only options must not rise
-        if a & ~b & self.up_mask or b & ~a & self.down_mask:
-            return False
-        return True
+        return not (a & ~b & self.up_mask or b & ~a & self.down_mask)
 
     def moves(self, i: int, s: int) -> list[int]:
         """``R_i(s)``: state indices DM ``i`` reaches from ``s`` in one move."""

@@ -321,7 +321,8 @@ def evaluate(node: Expr, codes: NDArray[np.int64]) -> NDArray[np.bool_]:
         return out
     if isinstance(node, Implies):
         return ~evaluate(node.antecedent, codes) | evaluate(node.consequent, codes)
-    return evaluate(node.left, codes) == evaluate(node.right, codes)
+    same: NDArray[np.bool_] = evaluate(node.left, codes) == evaluate(node.right, codes)
+    return same
 
 
 def to_text(node: Expr, names: Sequence[str]) -> str:

@@ -51,7 +51,9 @@ class Context:
             self._ui[j] = ImprovementIndex.build(self.model, j)
         return self._ui[j]
 
-    def improvement_ranges(self, j: int) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    def improvement_ranges(
+        self, j: int
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
         """Cached :meth:`ImprovementIndex.csr` of DM ``j``."""
         if j not in self._csr:
             self._csr[j] = self.improvements(j).csr(self.model.n_states)
@@ -70,7 +72,8 @@ class Context:
         most ``P_i(s1)``) that no sanction deters.
         """
         best = reach_opt(self.space, sanction_floor, self.bits[i], use_max=True)
-        return best[self.model.codes] > self.model.payoffs[i]
+        unstable: NDArray[np.bool_] = best[self.model.codes] > self.model.payoffs[i]
+        return unstable
 
 
 __all__ = ["NEG", "POS", "Context"]

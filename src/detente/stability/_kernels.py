@@ -27,12 +27,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from detente.model.conflict import GraphModel
 
+_min_over_compiled: Any
 try:  # optional compiled pass
     from detente.stability._seq_numba import min_over as _min_over_compiled
 except ImportError:  # pragma: no cover - depends on the environment
@@ -249,10 +251,10 @@ class ImprovementIndex:
             b = np.searchsorted(xs, hi_state)
             if b <= a:
                 continue
-            x, l, h = xs[a:b], lo[a:b], hi[a:b]
-            cnt = h - l
+            x, lo_r, h = xs[a:b], lo[a:b], hi[a:b]
+            cnt = h - lo_r
             total = int(cnt.sum())
-            starts = np.repeat(l - np.cumsum(cnt) + cnt, cnt)
+            starts = np.repeat(lo_r - np.cumsum(cnt) + cnt, cnt)
             srcs.append(np.repeat(x, cnt))
             tgts.append(self.perm[starts + np.arange(total)])
         if not srcs:
@@ -265,7 +267,7 @@ class ImprovementIndex:
 
     def targets(self, x: int) -> IntArray:
         """``R_j^+(x)`` for one state, sorted."""
-        src, tgt = self.arcs(x, x + 1)
+        _, tgt = self.arcs(x, x + 1)
         return np.sort(tgt)
 
 

@@ -8,11 +8,11 @@ prefixes that end just before its first non-improving position.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit  # type: ignore[import-untyped]
+from numba import njit
 
 
-@njit(cache=True, nogil=True)  # type: ignore[misc]
-def min_over(values, perm, seg_start, ptr, hi):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN201
+@njit(cache=True, nogil=True)
+def min_over(values, perm, seg_start, ptr, hi):  # type: ignore[no-untyped-def]
     m = values.shape[0]
     prefix = np.empty(m, dtype=values.dtype)
     cur = values[perm[0]] if m else 0

@@ -15,11 +15,11 @@ unstable at its first unsanctioned improvement. States are spread over the cores
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange  # type: ignore[import-untyped]
+from numba import njit, prange
 
 
-@njit(cache=True, nogil=True)  # type: ignore[misc]
-def _dfs(start, th, deg, dl, doff, bounds):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+@njit(cache=True, nogil=True)
+def _dfs(start, th, deg, dl, doff, bounds):  # type: ignore[no-untyped-def]
     r = deg.shape[0]
     digits = np.full(r, -1, dtype=np.int64)
     base = np.empty(r, dtype=np.int64)
@@ -44,8 +44,8 @@ def _dfs(start, th, deg, dl, doff, bounds):  # type: ignore[no-untyped-def]  # n
     return False
 
 
-@njit(cache=True, nogil=True)  # type: ignore[misc]
-def _state(s, codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bounds):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202, PLR0913
+@njit(cache=True, nogil=True)
+def _state(s, codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bounds):  # type: ignore[no-untyped-def]
     th = pay[s]
     cs = codes[s]
     r = operm.shape[0]
@@ -78,22 +78,24 @@ def _state(s, codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bou
     return True
 
 
-@njit(cache=True, nogil=True, parallel=True)  # type: ignore[misc]
-def sim_states(todo, codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bounds):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN201, PLR0913
+@njit(cache=True, nogil=True, parallel=True)
+def sim_states(todo, codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bounds):  # type: ignore[no-untyped-def]
     """SIM stability of the states ``todo`` (indices); returns a boolean per entry."""
     n = todo.shape[0]
     ok = np.zeros(n, dtype=np.bool_)
     for p in prange(n):
-        ok[p] = _state(todo[p], codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi,
-                       may, bounds)
+        ok[p] = _state(
+            todo[p], codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bounds
+        )
     return ok
 
 
-@njit(cache=True, nogil=True)  # type: ignore[misc]
-def sim_states_serial(todo, codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bounds):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN201, PLR0913
+@njit(cache=True, nogil=True)
+def sim_states_serial(todo, codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bounds):  # type: ignore[no-untyped-def]
     n = todo.shape[0]
     ok = np.zeros(n, dtype=np.bool_)
     for p in range(n):
-        ok[p] = _state(todo[p], codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi,
-                       may, bounds)
+        ok[p] = _state(
+            todo[p], codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bounds
+        )
     return ok

@@ -28,14 +28,17 @@ Progress = Callable[[str, float], None]
 
 def analyze_model(
     model: GraphModel,
-    options: AnalysisOptions = AnalysisOptions(),
+    options: AnalysisOptions | None = None,
     *,
     progress: Progress | None = None,
 ) -> AnalysisResult:
     """Stability arrays for the requested concepts (see :func:`detente.analyze`)."""
+    options = options or AnalysisOptions()
     unknown = [c for c in options.concepts if c not in CONCEPTS]
     if unknown:
-        raise ValueError(f"unknown solution concept {unknown[0]!r}; choose from {', '.join(CONCEPTS)}")
+        raise ValueError(
+            f"unknown solution concept {unknown[0]!r}; choose from {', '.join(CONCEPTS)}"
+        )
     if options.sim_movers not in ("all", "unstable"):
         raise ValueError(f"sim_movers must be 'all' or 'unstable', not {options.sim_movers!r}")
     wanted = set(options.concepts)

@@ -20,12 +20,15 @@ down to ``P_i(s)``, the improvement is unsanctioned. The remaining combinations 
 searched exactly for each improvement, stopping for a pair at its first sanction: with a
 compiled depth-first branch and bound when numba is installed (``pip install
 detente[fast]``; the same bounds, with fewer DMs free, prune partial combinations), otherwise
-by plain enumeration in vectorised numpy blocks over all undecided pairs at once. The worst case is the product of the opponents' numbers of improvements,
-which is inherent in the definition (the focal DM's payoffs over the combined states are
-arbitrary); in practice most pairs are decided in the first block.
+by plain enumeration in vectorised numpy blocks over all undecided pairs at once. The
+worst case is the product of the opponents' numbers of improvements, which is inherent in
+the definition (the focal DM's payoffs over the combined states are arbitrary); in
+practice most pairs are decided in the first block.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -33,6 +36,8 @@ from numpy.typing import NDArray
 from detente.stability._context import POS, Context
 from detente.stability._kernels import chunks, sos_pass
 
+_sim_parallel: Any
+_sim_serial: Any
 try:  # optional compiled kernel
     from detente.stability._sim_numba import sim_states as _sim_parallel
     from detente.stability._sim_numba import sim_states_serial as _sim_serial
@@ -51,6 +56,7 @@ def set_backend(name: str) -> None:
     if name not in ("numba", "numpy"):
         raise ValueError(f"unknown SIM backend {name!r}")
     BACKEND = name
+
 
 __all__ = ["sim_stable"]
 
@@ -116,8 +122,9 @@ def sim_stable(
         total = np.ones(b - a, dtype=np.int64)
         for r in radices:
             total *= r
-        sanctioned = _search_numpy(local, codes[tgt], pay[src], total, radices, offsets,
-                                   deltas, index, pay)
+        sanctioned = _search_numpy(
+            local, codes[tgt], pay[src], total, radices, offsets, deltas, index, pay
+        )
         stable[src[~sanctioned]] = False
     return stable
 
@@ -150,14 +157,25 @@ def _sim_compiled(
         olo[lv, : lo.size] = lo
         ohi[lv, : hi.size] = hi
     may = (
-        np.ones((r, m), dtype=bool)
-        if may_move is None
-        else np.ascontiguousarray(may_move[others])
+        np.ones((r, m), dtype=bool) if may_move is None else np.ascontiguousarray(may_move[others])
     )
     kernel = _sim_parallel if todo.size >= _PARALLEL_STATES else _sim_serial
     assert kernel is not None
-    ok = kernel(todo, model.codes, model.payoffs[i], ctx.improvements(i).perm, iptr, ilo, ihi,
-                operm, optr, olo, ohi, may, bounds)
+    ok = kernel(
+        todo,
+        model.codes,
+        model.payoffs[i],
+        ctx.improvements(i).perm,
+        iptr,
+        ilo,
+        ihi,
+        operm,
+        optr,
+        olo,
+        ohi,
+        may,
+        bounds,
+    )
     stable[todo[~ok]] = False
     return stable
 

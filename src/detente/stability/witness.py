@@ -25,7 +25,7 @@ from detente.stability.result import (
     Verdict,
 )
 
-__all__ = ["find_sanction", "find_simultaneous_sanction", "verdict"]
+__all__ = ["SearchBudgetExceeded", "find_sanction", "find_simultaneous_sanction", "verdict"]
 
 MAX_VISITS = 2_000_000
 """Search budget per improvement (state, last-mover pairs)."""
@@ -35,9 +35,7 @@ class SearchBudgetExceeded(RuntimeError):
     pass
 
 
-def find_sanction(
-    model: GraphModel, i: int, s: int, s1: int, concept: str
-) -> Sanction | None:
+def find_sanction(model: GraphModel, i: int, s: int, s1: int, concept: str) -> Sanction | None:
     """Shortest legal sequence of the other DMs' moves (improvements for SEQ) from ``s1``
     to a state ``s2 ⪯_i s`` (for SMR also with no escape for ``i`` above ``s``)."""
     p = model.payoffs[i]
@@ -118,9 +116,10 @@ def verdict(
     state: int,
     dm: int,
     concept: str,
-    options: AnalysisOptions = AnalysisOptions(),
+    options: AnalysisOptions | None = None,
 ) -> Verdict:
     """The witness for ``state`` (0-based) and DM index ``dm`` under ``concept``."""
+    options = options or AnalysisOptions()
     if not 0 <= state < model.n_states:
         raise ValueError(f"state {state + 1} does not exist (1..{model.n_states})")
     uis = model.improvements(dm, state)
