@@ -7,7 +7,8 @@
 2. computes the stability of every state under the block's concepts (default: all six);
 3. runs the status quo analysis (:mod:`detente.analysis.status_quo`) with unilateral
    improvements and with the coalitional improvements of the coalitions of interest plus
-   the grand coalition (only those, to keep it fast);
+   the grand coalition (only those, to keep it fast; without coalitions of interest, every
+   coalition when there are at most :data:`MAX_DEFAULT_COALITION_DMS` DMs);
 4. computes coalition stability (CNash, CGMR, CSEQ; :mod:`detente.analysis.coalition`) for
    every single DM and the coalitions of interest;
 5. finds the target state in the variant (see
@@ -39,7 +40,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from detente.analysis.coalition import CoalitionResult, coalition_analysis
+from detente.analysis.coalition import CoalitionResult, all_coalitions, coalition_analysis
 from detente.analysis.concessions import ConcessionResult, concession_analysis
 from detente.analysis.sensitivity import Perturbation, sensitivity_analysis
 from detente.analysis.status_quo import EvolutionPath, StatusQuoResult, status_quo_analysis
@@ -70,6 +71,10 @@ __all__ = [
 
 MAX_PATHS = 6
 """At most this many evolution paths to equilibria per variant (besides the target's)."""
+
+MAX_DEFAULT_COALITION_DMS = 4
+"""Without coalitions of interest, every coalition is studied when there are at most this
+many DMs (eleven coalitions for four DMs); otherwise only the grand coalition."""
 
 COALITION_STUDY_CONCEPTS: tuple[str, ...] = ("cnash", "cgmr", "cseq")
 SENSITIVITY_CONCEPTS: tuple[str, ...] = ("nash", "gmr", "seq")
@@ -331,6 +336,8 @@ def _study_variant(
 
     n = model.n_dms
     coalitions = resolve_coalitions(spec, conflict)
+    if not spec.coalitions and 2 < n <= MAX_DEFAULT_COALITION_DMS:
+        coalitions = tuple(c for c in all_coalitions(n, min_size=2) if len(c) < n)
     multi = [c for c in coalitions if len(c) >= 2]
     grand = tuple(range(n))
 

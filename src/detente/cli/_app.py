@@ -1,7 +1,8 @@
 """The ``detente`` command: a thin layer over :mod:`detente`, :mod:`detente.io` and
 :mod:`detente.report`.
 
-Commands: ``analyze``, ``validate``, ``schema``, ``convert`` (see ``docs/reference/cli.md``).
+Commands: ``analyze``, ``validate``, ``schema``, ``convert``, ``compare``, ``report`` (see
+``docs/reference/cli.md``).
 """
 
 from __future__ import annotations
@@ -80,6 +81,42 @@ def _load(file: Path) -> Any:
         return detente.load(file)
 
 
+def _variant_list(values: list[str] | None) -> list[str] | None:
+    if not values:
+        return None
+    out: list[str] = []
+    for value in values:
+        out.extend(p.strip() for p in value.split(",") if p.strip())
+    return out or None
+
+
+def _check_variant(file: Path, conflict: Any, name: str) -> None:
+    from detente.model.analysis_spec import BASE
+    from detente.model.variants import variant_names
+
+    known = variant_names(conflict)
+    if name != BASE and name not in known:
+        from detente.io.schema import did_you_mean
+
+        listed = ", ".join([BASE, *known])
+        raise CliError(
+            f"{file}: unknown variant {name!r}{did_you_mean(name, [BASE, *known])}; "
+            f"the scenario has: {listed}"
+        )
+
+
+def _variant(file: Path, conflict: Any, name: str) -> Any:
+    """The conflict changed by variant ``name`` (``base``: unchanged)."""
+    from detente.model.analysis_spec import BASE
+    from detente.model.variants import apply_variant
+
+    _check_variant(file, conflict, name)
+    if name == BASE:
+        return conflict
+    with user_errors(str(file)):
+        return apply_variant(conflict, name)
+
+
 # ------------------------------------------------------------------------ analyze
 @app.command()
 @_reports_errors
@@ -131,6 +168,14 @@ def analyze(
     no_progress: Annotated[
         bool, typer.Option("--no-progress", help="Never show a progress bar.")
     ] = False,
+    variant: Annotated[
+        str | None,
+        typer.Option(
+            "--variant",
+            help="Analyse this variant of the scenario ('base' = the unchanged model).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Compute the stable states and equilibria of a conflict."""
     import detente
@@ -142,6 +187,8 @@ def analyze(
     if dm is not None and explain is None:
         raise CliError("--dm only applies together with --explain STATE")
     conflict = _load(file)
+    if variant is not None:
+        conflict = _variant(file, conflict, variant)
     err = Console(stderr=True)
     with user_errors(str(file)):
         with ProgressReporter(err, enabled=not no_progress) as reporter:
@@ -268,6 +315,127 @@ def convert(
     except OSError as exc:
         raise CliError(f"{target}: cannot write: {exc.strerror or exc}") from None
     typer.echo(f"wrote {target}", err=True)
+
+
+# ------------------------------------------------------------------------ compare
+@app.command()
+@_reports_errors
+def compare(
+    file: Annotated[
+        Path,
+        typer.Argument(help="Scenario file (.yaml/.yml) with variants.", show_default=False),
+    ],
+    variant: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--variant",
+            help="Variant to compare (repeatable or comma-separated; 'base' = the unchanged "
+            "model). Default: the analysis block's variants, else base and every variant.",
+            show_default=False,
+        ),
+    ] = None,
+    concept: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--concept",
+            "-c",
+            help="Solution concept(s) (repeatable or comma-separated). Default: all.",
+            show_default=False,
+        ),
+    ] = None,
+    no_progress: Annotated[
+        bool, typer.Option("--no-progress", help="Never show a progress bar.")
+    ] = False,
+) -> None:
+    """Equilibria per solution concept, side by side for each variant."""
+    import detente
+    from detente.cli._args import parse_concepts
+    from detente.cli._progress import ProgressReporter
+    from detente.cli._render import print_comparison
+    from detente.model.analysis_spec import analysis_spec, resolve_target
+
+    concepts = parse_concepts(concept)
+    conflict = _load(file)
+    with user_errors(str(file)):
+        spec = analysis_spec(conflict)
+    names = _variant_list(variant) or list(spec.variants)
+    for name in names:
+        _check_variant(file, conflict, name)
+    rows = []
+    err = Console(stderr=True)
+    with user_errors(str(file)), ProgressReporter(err, enabled=not no_progress) as reporter:
+        for j, name in enumerate(names):
+            changed = _variant(file, conflict, name)
+            model = changed.compile()
+
+            def sub(stage: str, fraction: float, _j: int = j, _n: str = name) -> None:
+                reporter(f"{_n}: {stage}", (_j + fraction) / len(names))
+
+            result = detente.analyze(model, concepts=concepts, progress=sub)
+            target = resolve_target(spec, changed, model)
+            rows.append((name, result, target))
+    print_comparison(
+        Console(highlight=False), conflict, rows, target_name=spec.target_name
+    )
+
+
+# ------------------------------------------------------------------------- report
+@app.command()
+@_reports_errors
+def report(
+    file: Annotated[
+        Path,
+        typer.Argument(help="Scenario file (.yaml/.yml).", show_default=False),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="HTML file to write.", show_default=False),
+    ] = Path("report.html"),
+    variant: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--variant",
+            help="Variant to include (repeatable or comma-separated; 'base' = the unchanged "
+            "model). Default: the analysis block's variants, else base and every variant.",
+            show_default=False,
+        ),
+    ] = None,
+    no_progress: Annotated[
+        bool, typer.Option("--no-progress", help="Never show a progress bar.")
+    ] = False,
+) -> None:
+    """Write a self-contained HTML report: equilibria, paths, concessions, sensitivity."""
+    from detente.cli._progress import ProgressReporter
+
+    if output.exists() and output.is_dir():
+        raise CliError(f"{output}: is a directory")
+    if file.exists() and output.exists() and file.resolve() == output.resolve():
+        raise CliError(f"{output}: refusing to overwrite the input file")
+    conflict = _load(file)
+    names = _variant_list(variant)
+    for name in names or ():
+        _check_variant(file, conflict, name)
+    try:
+        from detente.analysis.study import run_study
+        from detente.report.html import render_html
+    except ImportError as exc:  # pragma: no cover - missing optional extra
+        raise CliError(f"the HTML report is not available in this installation ({exc})", status=1) from None
+    err = Console(stderr=True)
+    with user_errors(str(file)):
+        with ProgressReporter(err, enabled=not no_progress, immediate=True) as reporter:
+            study = run_study(conflict, variants=names, progress=reporter)
+            reporter("writing the report", 1.0)
+            try:
+                text = render_html(study)
+            except ImportError as exc:
+                raise CliError(
+                    f"the HTML report needs matplotlib (the 'report' extra): {exc}", status=1
+                ) from None
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"{output}: cannot write: {exc.strerror or exc}") from None
+    typer.echo(str(output))
 
 
 # --------------------------------------------------------------------------- main

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich import box
 from rich.console import Console
 from rich.table import Table
@@ -11,7 +13,7 @@ from detente.model.conflict import Conflict
 from detente.report.text import concept_title, equilibria_line
 from detente.stability.result import AnalysisResult
 
-__all__ = ["MAX_COLUMNS", "print_analysis", "tableau", "tableau_states"]
+__all__ = ["MAX_COLUMNS", "print_analysis", "print_comparison", "tableau", "tableau_states"]
 
 MAX_COLUMNS = 40
 """At most this many state columns in the tableau; the summary lines still list every id."""
@@ -101,3 +103,60 @@ def print_analysis(console: Console, conflict: Conflict, result: AnalysisResult)
         console.print()
     for concept in result.concepts:
         console.print(Text(equilibria_line(concept, result.equilibria(concept).tolist())))
+
+
+MAX_IDS_IN_CELL = 6
+"""``detente compare`` lists at most this many equilibrium ids per cell, then a count."""
+
+
+def _ids_cell(indices: list[int]) -> str:
+    if not indices:
+        return "none"
+    ids = ", ".join(str(s + 1) for s in indices[:MAX_IDS_IN_CELL])
+    if len(indices) > MAX_IDS_IN_CELL:
+        return f"{len(indices):,}: {ids}, …"
+    return ids
+
+
+def print_comparison(
+    console: Console,
+    conflict: Conflict,
+    rows: list[tuple[str, AnalysisResult, Any]],
+    *,
+    target_name: str = "the target",
+) -> None:
+    """``detente compare``: one column per variant, one row per concept (equilibrium ids).
+
+    ``rows`` holds ``(variant name, result, resolved target or None)``; with a target, one
+    more row per concept block says whether the target is an equilibrium.
+    """
+    console.print(Text(conflict.name, style="bold"))
+    sq_line = []
+    for name, result, _ in rows:
+        sq = result.model.status_quo
+        sq_line.append(f"{name}: {result.model.n_states:,} states" + (f", status quo {sq + 1}" if sq is not None else ""))
+    console.print("; ".join(sq_line), highlight=False)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("concept", style="bold")
+    for name, _, _ in rows:
+        table.add_column(name, overflow="fold")
+    concepts = rows[0][1].concepts if rows else ()
+    for c in concepts:
+        table.add_row(concept_title(c), *[_ids_cell(r.equilibria(c).tolist()) for _, r, _ in rows])
+    if any(t is not None for _, _, t in rows):
+        table.add_section()
+        cells = []
+        for _, r, t in rows:
+            if t is None or t.state < 0:
+                cells.append("infeasible")
+                continue
+            ok = [concept_title(c) for c in r.concepts if bool(r.stable[c][:, t.state].all())]
+            mark = "*" if t.adjusted else ""
+            cells.append(f"state {t.state + 1}{mark}: " + (", ".join(ok) if ok else "no equilibrium"))
+        table.add_row(Text(f"{target_name} stable under"), *cells)
+    if not console.is_terminal:
+        console.width = max(console.width, 16 + 28 * len(rows))
+    console.print()
+    console.print(table)
+    if any(t is not None and t.adjusted for _, _, t in rows):
+        console.print("* target adjusted to options the variant holds fixed", highlight=False)

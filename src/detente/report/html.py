@@ -519,7 +519,12 @@ def summary_lines(study: Study) -> list[tuple[str, list[str]]]:
             fails.append(
                 f"Under {e(main.name)} no set of concessions makes the {tname} {title(hc)}-stable."
             )
-    if not fails:
+    if not study.has_target:
+        fails.append(
+            "The scenario names no target state (its analysis block has no target), so no "
+            "strategy is tested; the equilibria and paths above describe the conflict as it is."
+        )
+    elif not fails:
         fails.append("No failure found among the variants and perturbations analysed.")
     out.append(("Where the strategy fails", fails))
     return out
