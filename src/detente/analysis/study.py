@@ -255,7 +255,9 @@ def run_study(
         for v in variants:
             if v not in known and v != BASE:
                 listed = ", ".join([BASE, *known])
-                raise ModelError(f"unknown variant {v!r}; the scenario has: {listed}", ("variants",))
+                raise ModelError(
+                    f"unknown variant {v!r}; the scenario has: {listed}", ("variants",)
+                )
             if v not in names:
                 names.append(v)
         if not names:
@@ -274,7 +276,9 @@ def run_study(
     out: list[VariantStudy] = []
     for name, w in zip(names, weights, strict=True):
 
-        def sub(stage: str, fraction: float, _name: str = name, _w: float = w, _d: float = done) -> None:
+        def sub(
+            stage: str, fraction: float, _name: str = name, _w: float = w, _d: float = done
+        ) -> None:
             if progress is not None:
                 progress(f"{_name}: {stage}", (_d + _w * max(0.0, min(1.0, fraction))) / total)
 
@@ -320,7 +324,13 @@ def _study_variant(
             str(raw.get("description", "")).strip() if isinstance(raw, Mapping) else ""
         ) or conflict.description
     # stage weights inside one variant (sensitivity is spread over the last part)
-    stages = {"compile": 0.0, "stability": 0.05, "status quo": 0.15, "coalitions": 0.3, "concessions": 0.6}
+    stages = {
+        "compile": 0.0,
+        "stability": 0.05,
+        "status quo": 0.15,
+        "coalitions": 0.3,
+        "concessions": 0.6,
+    }
     sens_share = 0.7 if main and spec.target is not None else 0.0
     scale = 1.0 - sens_share
 

@@ -374,9 +374,7 @@ def compare(
             result = detente.analyze(model, concepts=concepts, progress=sub)
             target = resolve_target(spec, changed, model)
             rows.append((name, result, target))
-    print_comparison(
-        Console(highlight=False), conflict, rows, target_name=spec.target_name
-    )
+    print_comparison(Console(highlight=False), conflict, rows, target_name=spec.target_name)
 
 
 # ------------------------------------------------------------------------- report
@@ -419,7 +417,9 @@ def report(
         from detente.analysis.study import run_study
         from detente.report.html import render_html
     except ImportError as exc:  # pragma: no cover - missing optional extra
-        raise CliError(f"the HTML report is not available in this installation ({exc})", status=1) from None
+        raise CliError(
+            f"the HTML report is not available in this installation ({exc})", status=1
+        ) from None
     err = Console(stderr=True)
     with user_errors(str(file)):
         with ProgressReporter(err, enabled=not no_progress, immediate=True) as reporter:

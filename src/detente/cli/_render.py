@@ -134,7 +134,10 @@ def print_comparison(
     sq_line = []
     for name, result, _ in rows:
         sq = result.model.status_quo
-        sq_line.append(f"{name}: {result.model.n_states:,} states" + (f", status quo {sq + 1}" if sq is not None else ""))
+        sq_line.append(
+            f"{name}: {result.model.n_states:,} states"
+            + (f", status quo {sq + 1}" if sq is not None else "")
+        )
     console.print("; ".join(sq_line), highlight=False)
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("concept", style="bold")
@@ -152,7 +155,9 @@ def print_comparison(
                 continue
             ok = [concept_title(c) for c in r.concepts if bool(r.stable[c][:, t.state].all())]
             mark = "*" if t.adjusted else ""
-            cells.append(f"state {t.state + 1}{mark}: " + (", ".join(ok) if ok else "no equilibrium"))
+            cells.append(
+                f"state {t.state + 1}{mark}: " + (", ".join(ok) if ok else "no equilibrium")
+            )
         table.add_row(Text(f"{target_name} stable under"), *cells)
     if not console.is_terminal:
         console.width = max(console.width, 16 + 28 * len(rows))

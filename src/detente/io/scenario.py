@@ -47,6 +47,7 @@ from detente.io.schema import (
     kind_of,
     parse_weight,
 )
+from detente.model.analysis_spec import analysis_spec
 from detente.model.conflict import (
     MAX_OPTIONS,
     Conflict,
@@ -62,7 +63,6 @@ from detente.model.conflict import (
     Weighted,
     code_to_pattern,
 )
-from detente.model.analysis_spec import analysis_spec
 from detente.model.expr import Expr, StatementError, to_text
 from detente.model.variants import apply_variant, variant_names
 

@@ -103,7 +103,9 @@ def _resolve(conflict: Conflict, ref: object, where: tuple[str | int, ...]) -> i
     try:
         return conflict.resolve_option(str(ref))
     except KeyError as exc:
-        raise ModelError(str(exc.args[0]) if exc.args else f"unknown option {ref!r}", where) from None
+        raise ModelError(
+            str(exc.args[0]) if exc.args else f"unknown option {ref!r}", where
+        ) from None
 
 
 def analysis_spec(conflict: Conflict) -> AnalysisSpec:

@@ -55,9 +55,10 @@ def svg_text(fig: Any) -> str:
 def path_diagram_svg(study: VariantStudy, dm_names: list[str] | None = None) -> str | None:
     """A small directed graph of the evolution paths of ``study``; ``None`` without paths.
 
-    ``dm_names`` label the arcs (default: the DM ids, which are short). Nodes are states (labelled by id), placed left to right by their step on the path from
-    the status quo; arcs are moves labelled by the mover (a DM) or the coalition (red,
-    members joined by ``+``). The status quo is grey, the target gold, equilibria under the
+    ``dm_names`` label the arcs (default: the DM ids, which are short). Nodes are states
+    (labelled by id), placed left to right by their step on the path from the status quo;
+    arcs are moves labelled by the mover (a DM) or the coalition (red, members joined by
+    ``+``). The status quo is grey, the target gold, equilibria under the
     headline concepts green.
     """
     if not study.paths or study.status_quo is None:

@@ -186,7 +186,9 @@ def _reach_sentence(study: Study, vs: VariantStudy) -> str:
     sq = vs.status_quo
     path = sq.path(s, coalitions=True) if not uni else None
     if path is not None:
-        used = _join(sorted({e(_movers(vs.conflict, mv.movers)) for mv in path.steps if len(mv.movers) > 1}))
+        used = _join(
+            sorted({e(_movers(vs.conflict, mv.movers)) for mv in path.steps if len(mv.movers) > 1})
+        )
     else:
         used = ""
     if uni:
@@ -218,7 +220,9 @@ def _path_words(vs: VariantStudy, path: EvolutionPath, end_name: str) -> str:
     names = _dm_names(conflict)
     for mv in path.steps:
         acts = [
-            f"{names[i]} {describe_move(conflict, model, mv.source, mv.target, mover=i, form='present')}"
+            names[i]
+            + " "
+            + describe_move(conflict, model, mv.source, mv.target, mover=i, form="present")
             for i in mv.movers
         ]
         joint = "jointly: " if len(mv.movers) > 1 else ""
@@ -267,18 +271,25 @@ def summary_lines(study: Study) -> list[tuple[str, list[str]]]:
 
     # 1. stable outcomes under the baseline
     desc = _first_sentence(base.description)
-    q1 = f"1. Under {e(base.name)}" + (f" ({e(desc)})" if desc else "") + ", which outcomes are stable?"
+    q1 = (
+        f"1. Under {e(base.name)}"
+        + (f" ({e(desc)})" if desc else "")
+        + ", which outcomes are stable?"
+    )
     paras = []
     res = base.result
     paras.append(
-        "Equilibria by concept: " + "; ".join(e(_equilibria_phrase(base, c)) for c in res.concepts) + "."
+        "Equilibria by concept: "
+        + "; ".join(e(_equilibria_phrase(base, c)) for c in res.concepts)
+        + "."
     )
     sqs = base.model.status_quo
     if sqs is not None:
         conc = base.equilibrium_concepts(sqs)
         if conc:
             paras.append(
-                f"The status quo ({_sid(sqs)}) is itself stable under {_join([title(c) for c in conc])}: "
+                f"The status quo ({_sid(sqs)}) is itself stable under "
+                f"{_join([title(c) for c in conc])}: "
                 "no decision maker can improve on it by a move that is not deterred."
             )
         else:
@@ -289,7 +300,9 @@ def summary_lines(study: Study) -> list[tuple[str, list[str]]]:
             if s == sqs:
                 continue
             ch = _changes(base.conflict, base.model, sqs, s) if sqs is not None else []
-            what = f"the status quo changed in {_join([e(c) for c in ch])}" if ch else "the status quo"
+            what = (
+                f"the status quo changed in {_join([e(c) for c in ch])}" if ch else "the status quo"
+            )
             paras.append(f"{title(hc)} equilibrium {_sid(s)}: {what}.")
     if study.has_target:
         paras.append(_describe_target_answers(study, base))
@@ -299,7 +312,8 @@ def summary_lines(study: Study) -> list[tuple[str, list[str]]]:
     if study.has_target:
         desc = _first_sentence(main.description)
         q2 = (
-            f"2. Under {e(main.name)}" + (f" ({e(desc)})" if desc else "")
+            f"2. Under {e(main.name)}"
+            + (f" ({e(desc)})" if desc else "")
             + f", is the {tname} stable, and reachable from today?"
         )
         paras = [_describe_target_answers(study, main)]
@@ -318,7 +332,9 @@ def summary_lines(study: Study) -> list[tuple[str, list[str]]]:
             for ci, members in enumerate(main.coalition.coalitions):
                 if len(members) < 2:
                     continue
-                fails = [title(c) for c in main.coalition.stable if not main.coalition.stable[c][ci, t]]
+                fails = [
+                    title(c) for c in main.coalition.stable if not main.coalition.stable[c][ci, t]
+                ]
                 if fails:
                     bad.append(f"{e(_movers(main.conflict, members))} (not {_join(fails, 'or')})")
             if bad:
@@ -359,7 +375,10 @@ def summary_lines(study: Study) -> list[tuple[str, list[str]]]:
         paras = []
         ca = main.concessions
         if ca is None:
-            paras.append(f"The concession analysis could not be run under {e(main.name)} (no feasible target or no status quo).")
+            paras.append(
+                f"The concession analysis could not be run under {e(main.name)} "
+                "(no feasible target or no status quo)."
+            )
         else:
             full = tuple(ca.levers)
             previous: list[tuple[int, ...]] | None = None
@@ -367,7 +386,11 @@ def summary_lines(study: Study) -> list[tuple[str, list[str]]]:
                 if crit not in ca.criteria:
                     continue
                 mins = ca.minimal_sufficient(crit)
-                label = f"{title(hc)}-stable" if crit == hc else f"{title(hc)}-stable and reachable (coalitions allowed)"
+                label = (
+                    f"{title(hc)}-stable"
+                    if crit == hc
+                    else f"{title(hc)}-stable and reachable (coalitions allowed)"
+                )
                 if not mins:
                     paras.append(
                         f"No set of concessions makes the {tname} {label} under {e(main.name)}."
@@ -381,13 +404,16 @@ def summary_lines(study: Study) -> list[tuple[str, list[str]]]:
                 shown = "; ".join(_lever_names(main, m) for m in mins[:MAX_LISTED])
                 more = f" (and {len(mins) - MAX_LISTED} more)" if len(mins) > MAX_LISTED else ""
                 text = (
-                    f"For the {tname} to be {label}, {_plural(len(mins), 'minimal set suffices', 'minimal sets suffice')}: "
+                    f"For the {tname} to be {label}, "
+                    f"{_plural(len(mins), 'minimal set suffices', 'minimal sets suffice')}: "
                     f"{shown}{more}."
                 )
                 if nec:
-                    text += " Necessary in every sufficient set: " + _join(
-                        [e(_lever_text(main, k)) for k in nec]
-                    ) + "."
+                    text += (
+                        " Necessary in every sufficient set: "
+                        + _join([e(_lever_text(main, k)) for k in nec])
+                        + "."
+                    )
                 elif len(mins) > 1 or mins[0]:
                     text += " No single concession is necessary: different sets work."
                 full_ok = any(ls.levers == full and ls.met[crit] for ls in ca.sets)
@@ -401,7 +427,8 @@ def summary_lines(study: Study) -> list[tuple[str, list[str]]]:
             if main.levers_left_out:
                 paras.append(
                     "Left out in this variant (removed or held fixed): "
-                    + _join([e(r) for r in main.levers_left_out]) + "."
+                    + _join([e(r) for r in main.levers_left_out])
+                    + "."
                 )
         out.append((q3, paras))
 
@@ -413,7 +440,8 @@ def summary_lines(study: Study) -> list[tuple[str, list[str]]]:
         not_in = [v.name for v in study.variants if not v.target_stable(hc)]
         paras.append(
             f"The {tname} is {title(hc)}-stable in {len(stable_in)} of {len(study.variants)} "
-            f"variants compared" + (f" ({_join([e(n) for n in stable_in])})" if stable_in else "")
+            f"variants compared"
+            + (f" ({_join([e(n) for n in stable_in])})" if stable_in else "")
             + (f"; not in {_join([e(n) for n in not_in])}." if not_in else ".")
         )
     else:
@@ -430,9 +458,7 @@ def summary_lines(study: Study) -> list[tuple[str, list[str]]]:
                 f"{tname} is stable ({_join([title(c) for c in sens.concepts])}) or reachable."
             )
         else:
-            unchanged = [
-                title(c) for c in sens.concepts if not any(c in p.changed for p in flips)
-            ]
+            unchanged = [title(c) for c in sens.concepts if not any(c in p.changed for p in flips)]
             paras.append(
                 f"Under {e(main.name)}, {len(flips)} of {n:,} single changes to the preference "
                 f"statements change an answer about the {tname}"
@@ -454,18 +480,21 @@ def summary_lines(study: Study) -> list[tuple[str, list[str]]]:
     tpaths = [p for p in main.paths if p.kind == "target"]
     if study.has_target:
         if not tpaths:
-            if main.target_state is not None and main.status_quo is not None and main.target_state == main.status_quo.status_quo:
+            if (
+                main.target_state is not None
+                and main.status_quo is not None
+                and main.target_state == main.status_quo.status_quo
+            ):
                 paras.append(f"The {tname} is the status quo.")
             else:
                 paras.append(
-                    f"Under {e(main.name)} no evolution path leads from the status quo to the {tname}."
+                    f"Under {e(main.name)} no evolution path leads from the status quo "
+                    f"to the {tname}."
                 )
         for p in tpaths:
             kind = "with coalition moves" if p.coalitions else "by unilateral improvements"
             paras.append(f"Shortest path {kind}: " + _path_words(main, p.path, f"the {tname}"))
-            if p.coalitions and any(
-                len(mv.movers) == main.model.n_dms for mv in p.path.steps
-            ):
+            if p.coalitions and any(len(mv.movers) == main.model.n_dms for mv in p.path.steps):
                 paras.append(
                     "This path needs every decision maker to move together in one joint step, "
                     "which is a joint agreement rather than an evolution by separate moves."
@@ -489,17 +518,26 @@ def summary_lines(study: Study) -> list[tuple[str, list[str]]]:
                     by = [title(c) for c in v.result.concepts if v.target_stable(c)]
                     reasons.append(
                         f"the {tname} is not {title(hc)}-stable"
-                        + (f" (stable only under {_join(by)})" if by else " (nor stable under any concept)")
+                        + (
+                            f" (stable only under {_join(by)})"
+                            if by
+                            else " (nor stable under any concept)"
+                        )
                     )
                 if v.target_reachable() is False:
                     reasons.append(
                         "it cannot be reached by unilateral improvements"
-                        + ("" if v.target_reachable(coalitions=True) else ", nor with coalition moves")
+                        + (
+                            ""
+                            if v.target_reachable(coalitions=True)
+                            else ", nor with coalition moves"
+                        )
                     )
                 if v.target is not None and v.target.adjusted:
                     reasons.append(
                         "the target had to be adjusted ("
-                        + _join([e(r) for r in v.target.adjusted]) + " held fixed)"
+                        + _join([e(r) for r in v.target.adjusted])
+                        + " held fixed)"
                     )
                 unstable = _unstable_for(v)
                 if unstable:
@@ -509,8 +547,11 @@ def summary_lines(study: Study) -> list[tuple[str, list[str]]]:
             if reasons:
                 d = _first_sentence(v.description)
                 fails.append(
-                    f"<strong>{e(v.name)}</strong>" + (f" ({e(d)})" if d else "") + ": "
-                    + "; ".join(reasons) + "."
+                    f"<strong>{e(v.name)}</strong>"
+                    + (f" ({e(d)})" if d else "")
+                    + ": "
+                    + "; ".join(reasons)
+                    + "."
                 )
         if sens is not None:
             for p in sens.flips[:MAX_LISTED]:
@@ -613,9 +654,7 @@ def _model_section(study: Study) -> str:
                 nn = f' <span class="note">{e(st.note)}</span>' if st.note else ""
                 items.append(f"<li><code>{e(st.text)}</code>{w}{qq}{nn}</li>")
             kind = "most important first" if pref.kind == "prioritization" else "weighted"
-            prefs.append(
-                f"<h4>{e(d.title)} ({kind})</h4><ol>{''.join(items)}</ol>"
-            )
+            prefs.append(f"<h4>{e(d.title)} ({kind})</h4><ol>{''.join(items)}</ol>")
         else:
             prefs.append(f"<h4>{e(d.title)}</h4><p>An explicit ranking of the states.</p>")
     return (
@@ -718,7 +757,9 @@ def _coalition_table(study: Study, vs: VariantStudy) -> str:
     t = vs.target_state
     head = "<tr><th>coalition</th>"
     if t is not None:
-        head += "".join(f"<th class='c'>{e(study.spec.target_name)}: {title(c)}</th>" for c in concepts)
+        head += "".join(
+            f"<th class='c'>{e(study.spec.target_name)}: {title(c)}</th>" for c in concepts
+        )
     sq = vs.model.status_quo
     if sq is not None:
         head += "".join(f"<th class='c'>status quo: {title(c)}</th>" for c in concepts)
@@ -782,10 +823,14 @@ def _paths_block(study: Study, vs: VariantStudy) -> str:
         conc = vs.equilibrium_concepts(sq)
         msg = "No equilibrium other than the status quo can be reached from it"
         if conc:
-            msg += f"; the status quo is itself an equilibrium under {_join([title(c) for c in conc])}"
+            msg += (
+                f"; the status quo is itself an equilibrium under {_join([title(c) for c in conc])}"
+            )
         parts.append(f"<p>{msg}.</p>")
         if study.has_target and vs.target_state is not None:
-            parts.append(f"<p>The {e(study.spec.target_name)} cannot be reached from the status quo.</p>")
+            parts.append(
+                f"<p>The {e(study.spec.target_name)} cannot be reached from the status quo.</p>"
+            )
         return "".join(parts)
     from detente.report.figures import path_diagram_svg
 
@@ -801,7 +846,8 @@ def _paths_block(study: Study, vs: VariantStudy) -> str:
         )
     if study.has_target and not any(p.kind == "target" for p in vs.paths):
         parts.append(
-            f"<p>No evolution path leads from the status quo to the {e(study.spec.target_name)}.</p>"
+            "<p>No evolution path leads from the status quo to the "
+            f"{e(study.spec.target_name)}.</p>"
         )
     for p in vs.paths:
         if p.kind == "target":
@@ -827,9 +873,7 @@ def _variant_section(study: Study, vs: VariantStudy) -> str:
     if vs.description:
         parts.append(f"<p>{e(vs.description)}</p>")
     parts.append(
-        "<p>"
-        + "; ".join(e(_equilibria_phrase(vs, c)) for c in vs.result.concepts)
-        + ".</p>"
+        "<p>" + "; ".join(e(_equilibria_phrase(vs, c)) for c in vs.result.concepts) + ".</p>"
     )
     if study.has_target:
         parts.append(f"<p>{_describe_target_answers(study, vs)} {_reach_sentence(study, vs)}</p>")
@@ -861,7 +905,9 @@ def _concession_section(study: Study) -> str:
     ca = main.concessions
     tname = e(study.spec.target_name)
     if ca is None:
-        parts.append(f"<p>Not analysed under {e(main.name)} (no feasible target or no status quo).</p>")
+        parts.append(
+            f"<p>Not analysed under {e(main.name)} (no feasible target or no status quo).</p>"
+        )
     else:
         conflict = main.conflict
         parts.append(
@@ -877,15 +923,17 @@ def _concession_section(study: Study) -> str:
             f"<th class='c' title='{e(conflict.options[k].title)}'>L{j + 1}</th>"
             for j, k in enumerate(ca.levers)
         )
-        head += "<th class='c'>state</th>" + "".join(f"<th class='c'>{title(c)}</th>" for c in crit_cols) + "</tr>"
+        head += (
+            "<th class='c'>state</th>"
+            + "".join(f"<th class='c'>{title(c)}</th>" for c in crit_cols)
+            + "</tr>"
+        )
         legend = "; ".join(f"L{j + 1} = {e(_lever_text(main, k))}" for j, k in enumerate(ca.levers))
         minimal = {tuple(m) for m in ca.minimal_sufficient(study.headline)}
         rows = []
         for ls in ca.sets:
             cls = " class='min'" if tuple(sorted(ls.levers)) in minimal else ""
-            cells = [
-                f"<td class='c'>{'●' if k in ls.levers else ''}</td>" for k in ca.levers
-            ]
+            cells = [f"<td class='c'>{'●' if k in ls.levers else ''}</td>" for k in ca.levers]
             cells.append(f"<td class='c'>{ls.state + 1 if ls.state >= 0 else 'infeasible'}</td>")
             cells += [_verdict_cell(ls.met[c]) for c in crit_cols]
             rows.append(f"<tr{cls}>" + "".join(cells) + "</tr>")
@@ -911,7 +959,8 @@ def _concession_section(study: Study) -> str:
         if main.levers_left_out:
             parts.append(
                 "<p class='note'>Left out in this variant: "
-                + _join([e(r) for r in main.levers_left_out]) + ".</p>"
+                + _join([e(r) for r in main.levers_left_out])
+                + ".</p>"
             )
         parts.append(
             f"<details><summary>Every lever set ({len(ca.sets):,} rows)</summary>"
@@ -954,7 +1003,11 @@ def _sensitivity_section(study: Study) -> str:
         f"{title(c)} {'stable' if sens.base_stable[c] else 'unstable'}" for c in sens.concepts
     )
     if sens.base_reach is not None:
-        base += ", " + ("reachable" if sens.base_reach else "not reachable") + " by unilateral improvements"
+        base += (
+            ", "
+            + ("reachable" if sens.base_reach else "not reachable")
+            + " by unilateral improvements"
+        )
     parts = [
         '<h2 id="sensitivity">Sensitivity</h2>',
         f"<p>Under <strong>{e(main.name)}</strong>, each preference statement of each "
@@ -964,7 +1017,7 @@ def _sensitivity_section(study: Study) -> str:
     ]
     flips = sens.flips
     if not flips:
-        parts.append(f"<p>No perturbation changes any of these answers.</p>")
+        parts.append("<p>No perturbation changes any of these answers.</p>")
     else:
         rows = []
         for p in flips:
@@ -1040,7 +1093,9 @@ def render_html(study: Study) -> str:
         f"<h1>{e(conflict.name)}</h1>",
         f"<p class='sub'>{e(conflict.description)}</p>" if conflict.description else "",
         f"<p class='note'>Source: {e(citation)}</p>" if citation else "",
-        "<nav><ul>" + "".join(f"<li><a href='#{a}'>{e(t)}</a></li>" for a, t in nav) + "</ul></nav>",
+        "<nav><ul>"
+        + "".join(f"<li><a href='#{a}'>{e(t)}</a></li>" for a, t in nav)
+        + "</ul></nav>",
         '<h2 id="summary">Summary</h2>',
         "<p class='note'>Generated from the analysis results. State numbers are the 1-based "
         "state ids (feasible states sorted by code, option 1 the least significant bit).</p>",
