@@ -554,7 +554,15 @@ def summary_lines(study: Study) -> list[tuple[str, list[str]]]:
                     + "."
                 )
         if sens is not None:
-            for p in sens.flips[:MAX_LISTED]:
+            worse = [
+                p
+                for p in sens.flips
+                if any(
+                    (c == "reach" and not p.reachable) or (c != "reach" and not p.stable[c])
+                    for c in p.changed
+                )
+            ]
+            for p in worse[:MAX_LISTED]:
                 fails.append(_flip_sentence(study, main, p))
         if main.concessions is not None and not main.concessions.sufficient(hc):
             fails.append(
