@@ -25,7 +25,7 @@ Key facts (see ``docs/explanation/engine.md`` for the proofs and complexity):
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,28 +122,47 @@ def reach_opt(
     return out
 
 
+def fixpoint(
+    values: NDArray[Any], passes: list[Callable[[NDArray[Any]], tuple[NDArray[Any], bool]]]
+) -> tuple[NDArray[Any], int]:
+    """Apply the idempotent, monotone ``passes`` round-robin until none changes anything.
+
+    Each pass returns ``(new_values, changed)``. After a change by pass ``k`` that pass is
+    a no-op (idempotence), so the loop stops once every pass has run without a change
+    since the last one. Returns the fixed point and the number of full rounds."""
+    cur = values.copy()
+    if not passes:
+        return cur, 0
+    rounds = 0
+    stale = 0  # passes since the last change
+    k = 0
+    while stale < len(passes):
+        nxt, changed = passes[k % len(passes)](cur)
+        if changed:
+            stale = 1
+            cur = nxt
+        else:
+            stale += 1
+        k += 1
+        if k % len(passes) == 0:
+            rounds += 1
+    return cur, rounds
+
+
 def closure_min(
     space: CodeSpace, values: NDArray[np.int32], movers: list[list[tuple[int, str]]]
 ) -> tuple[NDArray[np.int32], int]:
     """Min of ``values`` over all states reachable by any sequence of the movers' moves
     (the start state included). Returns the array and the number of rounds used."""
-    cur = values.copy()
-    if not movers:
-        return cur, 0
-    rounds = 0
-    stale = 0  # passes since the last change
-    k = 0
-    while stale < len(movers):
-        nxt = reach_opt(space, cur, movers[k % len(movers)], use_max=False)
-        if np.array_equal(nxt, cur):
-            stale += 1
-        else:
-            stale = 1
-            cur = nxt
-        k += 1
-        if k % len(movers) == 0:
-            rounds += 1
-    return cur, rounds
+
+    def make(bits: list[tuple[int, str]]) -> Callable[[NDArray[Any]], tuple[NDArray[Any], bool]]:
+        def step(cur: NDArray[Any]) -> tuple[NDArray[Any], bool]:
+            nxt = reach_opt(space, cur, bits, use_max=False)
+            return nxt, not np.array_equal(nxt, cur)
+
+        return step
+
+    return fixpoint(values, [make(bits) for bits in movers])
 
 
 @dataclass(frozen=True, eq=False)
@@ -280,40 +299,23 @@ def closure_min_improving(
     unilateral improvements (start state included).
 
     ``ranges`` (the indexes' :meth:`ImprovementIndex.csr`) enables the compiled pass."""
-    cur = values.copy()
-    if not indexes:
-        return cur, 0
-    if ranges is not None and _min_over_compiled is not None and values.size:
-        rounds = 0
-        stale = 0
-        k = 0
-        while stale < len(indexes):
-            idx = indexes[k % len(indexes)]
-            ptr, _, hi = ranges[k % len(indexes)]
-            nxt, changed = _min_over_compiled(cur, idx.perm, idx.seg_start, ptr, hi)
-            if changed:
-                stale = 1
-                cur = nxt
-            else:
-                stale += 1
-            k += 1
-            if k % len(indexes) == 0:
-                rounds += 1
-        return cur, rounds
-    rounds = 0
-    stale = 0
-    k = 0
-    while stale < len(indexes):
-        nxt = indexes[k % len(indexes)].min_over(cur)
-        if np.array_equal(nxt, cur):
-            stale += 1
-        else:
-            stale = 1
-            cur = nxt
-        k += 1
-        if k % len(indexes) == 0:
-            rounds += 1
-    return cur, rounds
+    compiled = ranges is not None and _min_over_compiled is not None and values.size > 0
+
+    def make(k: int) -> Callable[[NDArray[Any]], tuple[NDArray[Any], bool]]:
+        idx = indexes[k]
+
+        def step(cur: NDArray[Any]) -> tuple[NDArray[Any], bool]:
+            if compiled:
+                assert ranges is not None
+                ptr, _, hi = ranges[k]
+                nxt, changed = _min_over_compiled(cur, idx.perm, idx.seg_start, ptr, hi)
+                return nxt, bool(changed)
+            nxt = idx.min_over(cur)
+            return nxt, not np.array_equal(nxt, cur)
+
+        return step
+
+    return fixpoint(values, [make(k) for k in range(len(indexes))])
 
 
 def _submasks(mask: int) -> Iterator[int]:
