@@ -119,3 +119,30 @@ def test_errors() -> None:
 
     with pytest.raises(ModelError):
         status_quo_analysis(dataclasses.replace(model, status_quo=None))
+
+
+@pytest.mark.parametrize(
+    "coalition",
+    [
+        pytest.param(
+            (0, 9),
+            marks=pytest.mark.xfail(
+                strict=True, raises=IndexError,
+                reason="BUG: status_quo_analysis does not validate coalitions (IndexError)",
+            ),
+        ),
+        pytest.param(
+            (-1, 0),
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="BUG: status_quo_analysis accepts DM -1 (numpy negative indexing: "
+                "silently LG) and reports the coalition as (-1, 0)",
+            ),
+        ),
+    ],
+)
+def test_unknown_dm_in_coalition_is_a_model_error(coalition) -> None:
+    """coalition_analysis raises ModelError for these; status_quo_analysis should too."""
+    model = load_case("elmira").compile()
+    with pytest.raises(ModelError):
+        status_quo_analysis(model, coalitions=[coalition])
