@@ -12,7 +12,9 @@ from detente.model.conflict import GraphModel
 from detente.testing import random_conflict
 
 
-def random_model(seed: int, *, min_dms: int = 2, max_dms: int = 4, max_options: int = 7) -> GraphModel:
+def random_model(
+    seed: int, *, min_dms: int = 2, max_dms: int = 4, max_options: int = 7
+) -> GraphModel:
     """2-4 DMs, at most 7 options, with infeasibility, irreversibility and ties mixed in."""
     rng = np.random.default_rng(seed)
     n = int(rng.integers(min_dms, max_dms + 1))

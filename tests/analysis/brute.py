@@ -35,7 +35,9 @@ def forget() -> None:
     _PINNED.clear()
 
 
-def _key(model: GraphModel, kind: str, args: tuple[object, ...]) -> tuple[int, str, tuple[object, ...]]:
+def _key(
+    model: GraphModel, kind: str, args: tuple[object, ...]
+) -> tuple[int, str, tuple[object, ...]]:
     _PINNED.setdefault(id(model), model)
     return (id(model), kind, args)
 
@@ -111,9 +113,11 @@ def coalition_stable(model: GraphModel, members: Sequence[int], s: int, concept:
         for s2 in s2s:
             if all_prefer(model, members, s2, s):
                 continue  # not a sanction: every member still strictly better off
-            if concept == "csmr":
-                if any(all_prefer(model, members, s3, s) for s3 in reach(model, members, s2)):
-                    continue  # the coalition escapes from this sanction
+            escape = concept == "csmr" and any(
+                all_prefer(model, members, s3, s) for s3 in reach(model, members, s2)
+            )
+            if escape:
+                continue  # the coalition escapes from this sanction
             ok = True
             break
         if not ok:

@@ -116,8 +116,11 @@ def test_sanction_needs_a_repeated_outsider_move() -> None:
         decision_makers=dms,
         options=opts,
         constraints=cons,
-        preferences={"D0": Ranking(tuple(map(tuple, d0))), "D1": Ranking(tuple(map(tuple, flat))),
-                     "D2": Ranking(tuple(map(tuple, flat)))},  # fmt: skip
+        preferences={
+            "D0": Ranking(tuple(map(tuple, d0))),
+            "D1": Ranking(tuple(map(tuple, flat))),
+            "D2": Ranking(tuple(map(tuple, flat))),
+        },
     )
     model = conflict.compile()
     s = model.index_of(0)
@@ -245,3 +248,40 @@ def test_concept_subsets(concepts) -> None:
 def test_no_concepts(elmira) -> None:
     res = coalition_analysis(elmira, concepts=())
     assert res.stable == {}
+
+
+def test_oracle_reach_agrees_with_reference_solver() -> None:
+    """Sanity check of the oracle itself: R_H and R_H^+ from brute.py equal those of the
+    stability reference solver (dense move matrices, independent of GraphModel.moves)."""
+    from detente.stability.reference import coalition_reach, move_matrix
+
+    for seed in range(600, 610):
+        model = random_model(seed)
+        brute.forget()
+        adj = [
+            [list(np.flatnonzero(row)) for row in move_matrix(model, j)] for j in range(model.n_dms)
+        ]
+        pay = model.payoffs
+        adj_plus = [
+            [[t for t in adj[j][x] if pay[j, t] > pay[j, x]] for x in range(model.n_states)]
+            for j in range(model.n_dms)
+        ]
+        for h in all_coalitions(model.n_dms):
+            for s in range(model.n_states):
+                assert brute.reach(model, h, s) == coalition_reach(adj, h, s)
+                assert brute.reach(model, h, s, improving=True) == coalition_reach(adj_plus, h, s)
+
+
+def test_default_coalitions_beyond_six_dms() -> None:
+    """With seven DMs the default list is the singletons and the grand coalition."""
+    from detente.testing import random_conflict
+
+    model = random_conflict(
+        np.random.default_rng(3), 7, 7, p_infeasible=0.3, p_irreversible=0.4, tie_prob=0.4
+    ).compile()
+    brute.forget()
+    res = coalition_analysis(model)
+    assert res.coalitions == (*((i,) for i in range(7)), tuple(range(7)))
+    tab = brute.coalition_table(model, res.coalitions)
+    for c in COALITION_CONCEPTS:
+        assert (res.stable[c] == np.array(tab[c])).all(), c

@@ -71,7 +71,7 @@ def check(weighted: bool) -> None:
     conflict = tiny(weighted)
     model = conflict.compile()
     target = model.index_of(3)
-    assert model.payoffs[0].tolist() == ([3, 0, 1, 2] if not weighted else [3, 0, 1, 2])
+    assert model.payoffs[0].tolist() == [3, 0, 1, 2]  # NN, YN, NY, YY (both encodings)
     base, base_reach, findings = sensitivity_analysis(conflict, target, concepts=CONCEPTS)
     assert base == {"nash": True, "gmr": True}
     assert base_reach is True
@@ -96,7 +96,7 @@ def test_weighted() -> None:
 def test_without_reachability() -> None:
     conflict = tiny()
     target = conflict.compile().index_of(3)
-    base, reach, findings = sensitivity_analysis(
+    _base, reach, findings = sensitivity_analysis(
         conflict, target, concepts=CONCEPTS, reachability=False
     )
     assert reach is None

@@ -127,7 +127,8 @@ def test_errors() -> None:
         pytest.param(
             (0, 9),
             marks=pytest.mark.xfail(
-                strict=True, raises=IndexError,
+                strict=True,
+                raises=IndexError,
                 reason="BUG: status_quo_analysis does not validate coalitions (IndexError)",
             ),
         ),
