@@ -239,12 +239,6 @@ def test_concept_subsets(concepts) -> None:
             assert (res.stable[c] == np.array(tab[c])).all(), (seed, c)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=KeyError,
-    reason="BUG: coalition_analysis(model, concepts=()) raises KeyError 'cgmr' "
-    "(_one_coalition falls back to need_rows=['cgmr'] but floors has no 'cgmr')",
-)
 def test_no_concepts(elmira) -> None:
     res = coalition_analysis(elmira, concepts=())
     assert res.stable == {}

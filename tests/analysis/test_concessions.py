@@ -176,12 +176,6 @@ def test_errors() -> None:
         99,
         pytest.param(
             -1,
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=ValueError,
-                reason="BUG: a negative lever index raises a bare ValueError "
-                "('negative shift count' from `mask >> k`), not ModelError",
-            ),
         ),
     ],
 )

@@ -126,19 +126,9 @@ def test_errors() -> None:
     [
         pytest.param(
             (0, 9),
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=IndexError,
-                reason="BUG: status_quo_analysis does not validate coalitions (IndexError)",
-            ),
         ),
         pytest.param(
             (-1, 0),
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="BUG: status_quo_analysis accepts DM -1 (numpy negative indexing: "
-                "silently LG) and reports the coalition as (-1, 0)",
-            ),
         ),
     ],
 )

@@ -112,6 +112,8 @@ def coalition_analysis(
         )
     ctx = context or Context(model)
     stable = {c: np.ones((len(coals), model.n_states), dtype=bool) for c in concepts}
+    if not concepts:
+        return CoalitionResult(model, coals, stable)
     for ci, members in enumerate(coals):
         res = _one_coalition(ctx, list(members), concepts)
         for name in concepts:

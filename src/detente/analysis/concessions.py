@@ -86,6 +86,11 @@ def concession_analysis(
         raise ModelError("give at least one lever", ("levers",))
     if len(levers) > MAX_LEVERS:
         raise ModelError(f"at most {MAX_LEVERS} levers can be analysed at once", ("levers",))
+    bad = [k for k in levers if not 0 <= k < model.n_options]
+    if bad:
+        raise ModelError(
+            f"lever {bad[0]} is not an option (options are 0..{model.n_options - 1})", ("levers",)
+        )
     owners = {i for i, mask in enumerate(model.dm_masks) for k in levers if mask >> k & 1}
     if len(owners) != 1:
         names = ", ".join(sorted(model.dm_names[i] for i in owners))

@@ -127,6 +127,11 @@ def status_quo_analysis(
     if coalitions is None:
         coals = all_coalitions(n, min_size=2) if n <= MAX_ALL_COALITIONS_DMS else (tuple(range(n)),)
     else:
+        for c in coalitions:
+            if any(not 0 <= int(i) < n for i in c):
+                raise ModelError(
+                    f"coalition {tuple(c)} names an unknown decision maker", ("coalitions",)
+                )
         coals = tuple(tuple(sorted(set(c))) for c in coalitions if len(set(c)) >= 2)
     ctx = context or Context(model)
     d1, p1, mv1 = _bfs(ctx, s0, ())
