@@ -438,6 +438,12 @@ def report(
     typer.echo(str(output))
 
 
+# -------------------------------------------------------------------------- serve
+from detente.cli._serve import serve as _serve  # noqa: E402
+
+app.command(name="serve")(_reports_errors(_serve))
+
+
 # --------------------------------------------------------------------------- main
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``detente`` script (``detente = "detente.cli:main"``).

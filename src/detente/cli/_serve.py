@@ -1,0 +1,114 @@
+"""``detente serve``: the web workspace on this machine (needs the ``web`` extra)."""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import secrets
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from detente.cli._errors import CliError
+
+__all__ = ["default_db", "serve"]
+
+
+def default_db() -> Path:
+    """The store in the user's data directory (platformdirs)."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("detente", appauthor=False)) / "workspace.db"
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(
+    port: Annotated[int, typer.Option("--port", "-p", help="TCP port (0: any free port).")] = 8765,
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host",
+            help="Address to bind. Anything but loopback requires an access token.",
+        ),
+    ] = "127.0.0.1",
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            help="SQLite store file (default: workspace.db in the user data directory).",
+            show_default=False,
+        ),
+    ] = None,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token",
+            help="Access token to require (generated when binding beyond loopback).",
+            show_default=False,
+        ),
+    ] = None,
+    open_browser: Annotated[
+        bool, typer.Option("--open", help="Open the workspace in a web browser.")
+    ] = False,
+) -> None:
+    """Start the web workspace (scenarios, versions, analyses, state graph)."""
+    missing = []
+    for module in ("fastapi", "uvicorn", "multipart"):
+        try:
+            __import__(module)
+        except ImportError:
+            missing.append("python-multipart" if module == "multipart" else module)
+    if missing:
+        raise CliError(
+            f"the web workspace needs the 'web' extra (missing: {', '.join(missing)}); "
+            "install it with: pip install 'detente[web]'",
+            status=1,
+        )
+    import socket
+
+    import uvicorn
+
+    from detente.web.app import create_app
+
+    if not _is_loopback(host) and not token:
+        token = secrets.token_urlsafe(24)
+    path = db or default_db()
+    try:
+        app = create_app(path, token=token)
+    except Exception as exc:  # sqlite3 errors, permissions
+        raise CliError(f"{path}: cannot open the store: {exc}", status=1) from None
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError as exc:
+        raise CliError(f"cannot listen on {host}:{port}: {exc.strerror or exc}", status=1) from None
+    bound = sock.getsockname()[1]
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{bound}/" + (f"?token={token}" if token else "")
+    typer.echo(f"Détente workspace: {url}")
+    typer.echo(f"store: {path}", err=True)
+    if app.state.interrupted:
+        typer.echo(
+            f"{app.state.interrupted} job(s) interrupted by the last shutdown were marked "
+            "as such; run them again from the workspace",
+            err=True,
+        )
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(url)
+    config = uvicorn.Config(app, log_level="warning", access_log=False)
+    server = uvicorn.Server(config)
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: stop quietly
+        server.run(sockets=[sock])

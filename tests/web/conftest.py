@@ -1,0 +1,51 @@
+"""Fixtures of the web workspace tests: an app on a temporary store, and its client."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fastapi")
+pytest.importorskip("httpx")
+
+from fastapi.testclient import TestClient
+
+from detente.web.app import create_app
+
+ROOT = Path(__file__).resolve().parents[2]
+KOREA = ROOT / "scenarios" / "korea-2015.yaml"
+
+PD = """\
+format: detente/1
+name: Prisoner's Dilemma
+decision_makers:
+  - id: one
+    name: Prisoner One
+    options: [{id: cooperate, label: Cooperate with Two}]
+  - id: two
+    name: Prisoner Two
+    options: [{id: cooperate, label: Cooperate with One}]
+status_quo: "NN"
+preferences:                # most important first
+  one: {prioritization: [two.cooperate, not one.cooperate]}
+  two: {prioritization: [one.cooperate, not two.cooperate]}
+"""
+
+
+@pytest.fixture
+def app(tmp_path: Path):  # type: ignore[no-untyped-def]
+    return create_app(tmp_path / "store.db")
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(app) as c:
+        yield c
+
+
+def wait_job(client: TestClient, app, jid: int) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    app.state.jobs.wait(jid, timeout=120)
+    job: dict = client.get(f"/api/jobs/{jid}").json()  # type: ignore[type-arg]
+    return job
