@@ -28,7 +28,7 @@ PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: setup test test-slow lint analyze bench clean
+.PHONY: setup vendor test test-slow lint analyze bench clean
 
 # Bootstrap uv with pip into .tools/uv when it is not on PATH.
 $(UV_LOCAL):
@@ -38,6 +38,21 @@ $(UV_LOCAL):
 # `uv sync --locked` is a ~0.1 s no-op when .venv already matches uv.lock.
 setup: $(UV)
 	$(UV) sync --locked --all-extras --group dev --python $(PYTHON)
+	@$(MAKE) vendor
+
+# Browser libraries of the web workspace (cytoscape, dagre) from npm, copied into the static
+# folder (gitignored). Skipped with a note when npm is missing: the graph view then says so.
+VENDOR := src/detente/web/static/vendor
+vendor:
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  echo "note: npm not found; the web state graph will be unavailable (skipping vendor JS)"; \
+	elif [ -f $(VENDOR)/.stamp ] && [ $(VENDOR)/.stamp -nt package-lock.json ]; then :; \
+	else \
+	  npm ci --no-audit --no-fund --loglevel=error && mkdir -p $(VENDOR) && \
+	  cp node_modules/cytoscape/dist/cytoscape.min.js node_modules/dagre/dist/dagre.min.js \
+	     node_modules/cytoscape-dagre/cytoscape-dagre.js $(VENDOR)/ && touch $(VENDOR)/.stamp \
+	  || echo "note: npm ci failed; the web state graph will be unavailable"; \
+	fi
 
 # pytest exits 5 when it ran no test: that is a failure here too.
 define run_pytest
