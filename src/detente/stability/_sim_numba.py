@@ -48,7 +48,14 @@ def _dfs(start, th, deg, dl, doff, bounds):  # type: ignore[no-untyped-def]
 def _state(s, codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bounds):  # type: ignore[no-untyped-def]
     th = pay[s]
     cs = codes[s]
+    # cheap exact cut first: an improvement no conceivable sanction reaches settles the state
+    for q in range(iptr[s], iptr[s + 1]):
+        for k in range(ilo[q], ihi[q]):
+            if bounds[0, codes[iperm[k]]] > th:
+                return False
     r = operm.shape[0]
+    if r == 0:
+        return iptr[s] == iptr[s + 1]
     deg = np.zeros(r, dtype=np.int64)
     for lv in range(r):
         if may[lv, s]:
@@ -70,10 +77,7 @@ def _state(s, codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bou
                 w += 1
     for q in range(iptr[s], iptr[s + 1]):
         for k in range(ilo[q], ihi[q]):
-            start = codes[iperm[k]]
-            if bounds[0, start] > th:
-                return False
-            if r == 0 or not _dfs(start, th, deg, dl, doff, bounds):
+            if not _dfs(codes[iperm[k]], th, deg, dl, doff, bounds):
                 return False
     return True
 
