@@ -129,7 +129,7 @@ def test_errors() -> None:
     model = load_case("syria_iraq").compile()
     with pytest.raises(ModelError, match="unknown decision maker"):
         inverse_analysis(model, 1, {"turkey": None})
-    with pytest.raises(ModelError, match="within 1..6"):
+    with pytest.raises(ModelError, match=r"within 1\.\.6"):
         inverse_analysis(model, 1, {"syria": (2, 9)})
     with pytest.raises(ModelError, match="exceed the limit"):
         inverse_analysis(model, 1, {"syria": None, "iraq": None}, max_profiles=1000)

@@ -240,8 +240,9 @@ class _Graph:
             self._moves[key] = self.model.moves(j, s)
         return self._moves[key]
 
-    def reach(self, others: Sequence[int], start: int, pays: Sequence[NDArray[np.int64]] | None
-              ) -> frozenset[int]:
+    def reach(
+        self, others: Sequence[int], start: int, pays: Sequence[NDArray[np.int64]] | None
+    ) -> frozenset[int]:
         """``R_H(start)`` for ``H = others`` (``R_H^+`` when ``pays`` gives each member's
         payoffs, aligned with ``others``): breadth-first search over (state, last mover)."""
         seen: set[tuple[int, int]] = set()
@@ -372,9 +373,7 @@ def inverse_analysis(
             continue
         per_dm = []
         for i in range(n):
-            per_dm.append(
-                np.array([_stable_own(graph, c, i, s, p, own_moves[i]) for p in pays[i]])
-            )
+            per_dm.append(np.array([_stable_own(graph, c, i, s, p, own_moves[i]) for p in pays[i]]))
         grid = per_dm[0]
         for arr in per_dm[1:]:
             grid = np.logical_and.outer(grid, arr).reshape(-1)
@@ -521,9 +520,7 @@ def _clauses(
                 Clause(
                     dm=i,
                     move=s1,
-                    alternatives=tuple(
-                        tuple(Atom(i, b, w) for b, w in sorted(a)) for a in minimal
-                    ),
+                    alternatives=tuple(tuple(Atom(i, b, w) for b, w in sorted(a)) for a in minimal),
                 )
             )
     return tuple(out)
@@ -532,7 +529,9 @@ def _clauses(
 def clauses_hold(clauses: Sequence[Clause], payoffs: Sequence[NDArray[np.int64]]) -> bool:
     """Whether a profile (payoffs per DM) meets every clause (used to check the clauses)."""
     for c in clauses:
-        if not any(all(payoffs[a.dm][a.better] >= payoffs[a.dm][a.worse] for a in alt)
-                   for alt in c.alternatives):
+        if not any(
+            all(payoffs[a.dm][a.better] >= payoffs[a.dm][a.worse] for a in alt)
+            for alt in c.alternatives
+        ):
             return False
     return True
