@@ -72,8 +72,6 @@ def test_killing_the_server_during_saves_leaves_the_store_intact(tmp_path: Path)
     versions = store.versions(sid)
     assert row["current_version"] == versions[0]["number"] == len(versions) > 2
     # every version is complete: the current text is one whole save
-    assert row["text"].startswith(PD) and row["text"].endswith(
-        f"# {row['current_version'] - 1}\n"
-    )
+    assert row["text"].startswith(PD) and row["text"].endswith(f"# {row['current_version'] - 1}\n")
     # and the store takes new saves
     store.save_version(sid, PD, base=row["current_version"])

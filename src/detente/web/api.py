@@ -40,6 +40,11 @@ class FormIn(BaseModel):
     message: str = ""
 
 
+class PreviewIn(BaseModel):
+    text: str | None = Field(default=None, description="Scenario YAML ...")
+    data: dict[str, Any] | None = Field(default=None, description="... or the form's data.")
+
+
 class RevertIn(BaseModel):
     base_version: int
 
@@ -238,9 +243,10 @@ def validate(body: TextIn) -> dict[str, Any]:
 
 
 @router.post("/preview", summary="Each DM's ranking of the states (best first) for the editor")
-def preview(body: TextIn) -> dict[str, Any]:
+def preview(body: PreviewIn) -> dict[str, Any]:
+    text = body.text if body.text is not None else merge_text("", body.data or {})
     try:
-        return {"ok": True, **compute.ranking_preview(body.text)}
+        return {"ok": True, **compute.ranking_preview(text)}
     except (ScenarioError, ModelError) as exc:
         return {"ok": False, "error": compute.error_document(exc)}
     except compute.ModelTooBig as exc:

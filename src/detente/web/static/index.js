@@ -1,0 +1,39 @@
+"use strict";
+async function loadList() {
+  const rows = await api("GET", "/api/scenarios");
+  const tbody = $("#scenarios tbody");
+  tbody.innerHTML = rows.map(s => `<tr data-id="${s.id}">
+    <td><a href="/scenarios/${s.id}">${esc(s.name)}</a></td><td>${s.version}</td><td>${esc(when(s.updated_at))}</td>
+    <td><button class="secondary" data-act="dup">Duplicate</button>
+      <a class="button secondary" href="/api/scenarios/${s.id}/export">YAML</a>
+      <a class="button secondary" href="/api/scenarios/${s.id}/export?format=gmcr">.gmcr</a>
+      <button class="danger" data-act="del">Delete</button></td></tr>`).join("");
+  $("#empty").hidden = rows.length > 0;
+}
+$("#scenarios").addEventListener("click", async ev => {
+  const b = ev.target.closest("button"); if (!b) return;
+  const id = b.closest("tr").dataset.id;
+  try {
+    if (b.dataset.act === "dup") await api("POST", `/api/scenarios/${id}/duplicate`);
+    if (b.dataset.act === "del" && confirm("Delete this scenario?")) await api("DELETE", `/api/scenarios/${id}`);
+    await loadList();
+  } catch (e) { $("#list-error").innerHTML = `<div class="error">${esc(errorText(e))}</div>`; }
+});
+$("#import-button").addEventListener("click", async () => {
+  const f = $("#import-file").files[0];
+  const out = $("#import-error"); out.innerHTML = "";
+  if (!f) { out.innerHTML = `<div class="error">Choose a file first.</div>`; return; }
+  const fd = new FormData(); fd.append("file", f);
+  try {
+    const s = await api("POST", "/api/scenarios/import", fd, true);
+    location.href = `/scenarios/${s.id}`;
+  } catch (e) { out.innerHTML = `<div class="error">${esc(f.name)}: ${esc(errorText(e))}</div>`; }
+});
+$("#create-button").addEventListener("click", async () => {
+  const out = $("#create-error"); out.innerHTML = "";
+  try {
+    const s = await api("POST", "/api/scenarios", {text: $("#new-text").value});
+    location.href = `/scenarios/${s.id}`;
+  } catch (e) { out.innerHTML = `<div class="error">${esc(errorText(e))}</div>`; }
+});
+loadList().catch(e => { $("#list-error").innerHTML = `<div class="error">${esc(errorText(e))}</div>`; });
