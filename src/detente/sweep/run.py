@@ -1,0 +1,155 @@
+"""The sweep driver: plan, check, dispatch batches to an executor, store the results.
+
+:func:`load_sweep` reads and checks a sweep file (and its scenario) *before* any work, so
+every mistake (invalid spec, unknown variant, statement, lever or state) surfaces at once.
+:func:`run_sweep` then submits the variants the store does not hold yet, in batches of
+``spec.batch_size`` (50-500 recommended: a task costs a few milliseconds of overhead), and
+stores each finished batch in one transaction. Stopping (Ctrl-C, a crash, a killed worker)
+loses at most the batches in flight; restarting computes exactly the missing variants.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from detente.sweep.evaluate import BatchTask, run_batch
+from detente.sweep.spec import ResolvedSweep, SpecError, SweepSpec, resolve_spec
+from detente.sweep.store import SweepStore
+
+__all__ = ["RunStats", "load_sweep", "parse_spec_text", "preflight", "run_sweep"]
+
+DEFAULT_MAX_VARIANTS = 100_000
+
+
+@dataclass(frozen=True)
+class RunStats:
+    sweep_id: str
+    planned: int
+    already_done: int
+    computed: int
+    seconds: float
+
+    @property
+    def rate(self) -> float:
+        return self.computed / self.seconds if self.seconds > 0 else 0.0
+
+
+def parse_spec_text(text: str, filename: str = "<sweep>") -> SweepSpec:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        data = YAML(typ="safe", pure=True).load(text)
+    except YAMLError as exc:
+        raise SpecError(f"{filename}: not valid YAML: {' '.join(str(exc).split())}") from None
+    try:
+        return SweepSpec.from_mapping(data)
+    except SpecError as exc:
+        raise SpecError(f"{filename}: {exc}") from None
+
+
+def load_sweep(path: str | Path, *, spec_text: str | None = None) -> tuple[ResolvedSweep, str]:
+    """Read a sweep file; return the checked sweep and the file's text (stored with it).
+
+    The ``scenario`` path is relative to the sweep file. Raises :class:`SpecError` with a
+    one-line message (scenario errors included).
+    """
+    from detente.io import load as load_conflict
+
+    path = Path(path)
+    if spec_text is None:
+        if not path.is_file():
+            raise SpecError(f"{path}: file not found")
+        spec_text = path.read_text(encoding="utf-8")
+    spec = parse_spec_text(spec_text, str(path))
+    scen = Path(spec.scenario)
+    if not scen.is_absolute():
+        scen = path.parent / scen
+    if not scen.is_file():
+        raise SpecError(f"{path}: scenario {spec.scenario!r} not found (looked at {scen})")
+    try:
+        conflict = load_conflict(scen)
+    except Exception as exc:  # ScenarioError / ModelError: already one line with the file
+        raise SpecError(" ".join(str(exc).split())) from None
+    try:
+        sweep = resolve_spec(spec, conflict, scen.read_text(encoding="utf-8"))
+        _ = sweep.exhaustive
+    except SpecError as exc:
+        raise SpecError(f"{path}: {exc}") from None
+    return sweep, spec_text
+
+
+def preflight(sweep: ResolvedSweep) -> None:
+    """Evaluate variant 0 here, before any work is dispatched: a model that cannot be built
+    fails now, and forked workers inherit the warmed-up (compiled) kernels."""
+    from detente.model.conflict import ModelError
+
+    spec_map = sweep.spec.model_dump(mode="json")
+    try:
+        run_batch(BatchTask(spec_map, sweep.scenario_text, (0,)))
+    except ModelError as exc:
+        raise SpecError(f"variant 0 cannot be built: {exc}") from None
+
+
+def run_sweep(
+    sweep: ResolvedSweep,
+    store: SweepStore,
+    executor: Executor,
+    *,
+    spec_text: str = "",
+    max_variants: int = DEFAULT_MAX_VARIANTS,
+    batch_size: int | None = None,
+    in_flight: int = 8,
+    progress: Callable[[int, int], None] | None = None,
+    task: Callable[[BatchTask], Any] = run_batch,
+) -> RunStats:
+    """Compute every variant of ``sweep`` that ``store`` lacks.
+
+    ``progress(done, total)`` is called after each stored batch; an exception it raises
+    (e.g. ``KeyboardInterrupt``) stops the sweep after cancelling the pending batches.
+    """
+    total = sweep.n_variants
+    if total > max_variants:
+        raise SpecError(
+            f"the sweep has {total:,} variants, over the limit of {max_variants:,} "
+            "(lower samples, or raise --max-variants)"
+        )
+    t0 = time.perf_counter()
+    store.register(sweep, spec_text)
+    done = store.done(sweep.id)
+    todo = [v for v in range(total) if v not in done]
+    size = batch_size or sweep.spec.batch_size
+    batches = [tuple(todo[a : a + size]) for a in range(0, len(todo), size)]
+    spec_map = sweep.spec.model_dump(mode="json")
+    pending: set[Future[Any]] = set()
+    computed = 0
+    finished = len(done)
+    if progress is not None:
+        progress(finished, total)
+    it = iter(batches)
+    try:
+        while True:
+            while len(pending) < in_flight:
+                nxt = next(it, None)
+                if nxt is None:
+                    break
+                pending.add(executor.submit(task, BatchTask(spec_map, sweep.scenario_text, nxt)))
+            if not pending:
+                break
+            ready, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in ready:
+                outcomes = fut.result()
+                store.upsert(sweep.id, outcomes)
+                computed += len(outcomes)
+                finished += len(outcomes)
+                if progress is not None:
+                    progress(finished, total)
+    finally:
+        for fut in pending:
+            fut.cancel()
+    return RunStats(sweep.id, total, len(done), computed, time.perf_counter() - t0)
