@@ -443,6 +443,13 @@ from detente.cli._serve import serve as _serve  # noqa: E402
 
 app.command(name="serve")(_reports_errors(_serve))
 
+# ------------------------------------------------------------------ sweep, inverse
+from detente.cli._sweep import inverse as _inverse  # noqa: E402
+from detente.cli._sweep import sweep as _sweep  # noqa: E402
+
+app.command(name="sweep")(_reports_errors(_sweep))
+app.command(name="inverse")(_reports_errors(_inverse))
+
 
 # --------------------------------------------------------------------------- main
 def main(argv: list[str] | None = None) -> None:

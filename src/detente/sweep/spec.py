@@ -315,13 +315,14 @@ def resolve_spec(spec: SweepSpec, conflict: Conflict, scenario_text: str) -> Res
                 levels.append(["swap", t])
                 labels.append(f"{st.dm}: swap #{t + 1} and #{t + 2} ({text})")
         for slot in range(st.changes):
+            tag = f" [change {slot + 1}]" if st.changes > 1 else ""
             factors.append(
                 Factor(
                     "statement",
                     f"{st.dm} change {slot + 1}",
                     dm=st.dm,
                     levels=tuple(levels),
-                    labels=tuple(labels),
+                    labels=tuple(lb + tag for lb in labels),
                 )
             )
         for w in st.weights:
