@@ -63,7 +63,13 @@ class SweepResult:
 
     def flags(self, code: int, concept: str) -> NDArray[np.bool_]:
         """Per stored variant (in vid order): is ``code`` a yes under ``concept``?"""
-        return self._flags[(code, concept)]
+        key = (code, concept)
+        if key not in self._flags:
+            raise KeyError(
+                f"per-variant answers for state {self.pattern(code)} under {concept!r} were "
+                "not loaded; pass flag_codes to load_result"
+            )
+        return self._flags[key]
 
     def sensitivity(self, concept: str, code: int | None = None) -> list[Effect]:
         code = self.target_code if code is None else code
