@@ -80,7 +80,7 @@ _MODELS: dict[tuple[str | None, Any], tuple[Conflict, GraphModel]] = {}
 
 def _sweep(task: BatchTask) -> tuple[ResolvedSweep, Conflict]:
     spec = SweepSpec.model_validate(task.spec)
-    key = spec.digest()
+    key = spec.digest() + str(hash(task.scenario_text))
     if key not in _SWEEPS:
         from detente.io.scenario import load_scenario_text
 

@@ -216,7 +216,10 @@ class ResolvedSweep:
 
     @property
     def id(self) -> str:
-        return self.spec.digest()
+        """The spec digest combined with the scenario's text: a changed scenario is a new
+        sweep, never mixed with stored results of the old one."""
+        blob = (self.spec.digest() + "\n" + self.scenario_text).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
 
 
 def _statement_index(pref: Prioritization | Weighted, ref: int | str, where: str) -> int:
