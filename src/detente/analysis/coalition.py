@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.analysis._reach import grouped_reach, reach_rows
+from detente.analysis._reach import grouped_reach
 from detente.model.conflict import GraphModel, ModelError
 from detente.stability._context import POS, Context
 from detente.stability._kernels import closure_min, closure_min_improving
@@ -167,41 +167,56 @@ def _one_coalition(
     return out
 
 
+def _reach_lookup(
+    ctx: Context, members: list[int]
+) -> tuple[NDArray[np.int64], list[NDArray[np.int64]]]:
+    """``label[x]`` indexes ``sets``: the states the members reach from ``x`` (itself
+    included). With reversible moves one set serves a whole component."""
+    m = ctx.model.n_states
+    label = np.full(m, -1, dtype=np.int64)
+    sets: list[NDArray[np.int64]] = []
+    for group, reached in grouped_reach(ctx, members, np.arange(m, dtype=np.int64)):
+        label[group] = len(sets)
+        sets.append(reached)
+    return label, sets
+
+
 def _csmr_refine(
     ctx: Context, members: list[int], outsiders: list[int], stable: NDArray[np.bool_]
 ) -> None:
-    """CSMR ⊆ CGMR: re-check each CGMR-stable state with its sanctions' escape condition."""
-    model = ctx.model
-    codes = model.codes
-    index = ctx.space.index
-    pay = model.payoffs[members]
+    """CSMR ⊆ CGMR: re-check each CGMR-stable state with its sanctions' escape condition.
+
+    For a state ``s`` and a coalitional improvement ``s1``, a sanction ``s2`` (reached by
+    the outsiders from ``s1``, some member not better off than at ``s``) counts only if the
+    coalition has no coalitional improvement over ``s`` reachable from ``s2``. Reachable
+    sets are computed once per state (once per component when moves are reversible), and
+    the escape test is made once per distinct reachable set."""
+    pay = ctx.model.payoffs[members]
     cand = np.flatnonzero(stable)
     if cand.size == 0:
         return
-    h_rows_cache: dict[int, NDArray[np.bool_]] = {}
-
-    def h_reach(x: int) -> NDArray[np.bool_]:
-        if x not in h_rows_cache:
-            h_rows_cache[x] = reach_rows(ctx, members, np.array([x], dtype=np.int64))[0]
-        return h_rows_cache[x]
-
+    h_label, h_sets = _reach_lookup(ctx, members)
+    o_label, o_sets = _reach_lookup(ctx, outsiders)
     for s_raw in cand:
         s = int(s_raw)
-        theta = pay[:, s]
-        row = h_reach(s)
-        reach = index[np.flatnonzero(row)]
-        cimp = reach[(pay[:, reach] > theta[:, None]).all(axis=0)]
+        theta = pay[:, s][:, None]
+        reach = h_sets[h_label[s]]
+        cimp = reach[(pay[:, reach] > theta).all(axis=0)]
+        if cimp.size == 0:
+            continue
+        escape: dict[int, bool] = {}
         for s1 in cimp:
-            o_row = reach_rows(ctx, outsiders, np.array([int(s1)], dtype=np.int64))[0]
-            s2s = index[np.flatnonzero(o_row)]
-            s2s = s2s[(pay[:, s2s] <= theta[:, None]).any(axis=0)]
-            ok = False
-            for s2 in s2s:
-                r3 = index[np.flatnonzero(h_reach(int(s2)))]
-                if not (pay[:, r3] > theta[:, None]).all(axis=0).any():
-                    ok = True
+            s2s = o_sets[o_label[int(s1)]]
+            s2s = s2s[(pay[:, s2s] <= theta).any(axis=0)]
+            sanctioned = False
+            for lab_raw in np.unique(h_label[s2s]):
+                lab = int(lab_raw)
+                if lab not in escape:
+                    r3 = h_sets[lab]
+                    escape[lab] = bool((pay[:, r3] > theta).all(axis=0).any())
+                if not escape[lab]:
+                    sanctioned = True
                     break
-            if not ok:
+            if not sanctioned:
                 stable[s] = False
                 break
-    _ = codes
