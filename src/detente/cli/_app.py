@@ -401,6 +401,23 @@ def report(
     no_progress: Annotated[
         bool, typer.Option("--no-progress", help="Never show a progress bar.")
     ] = False,
+    sweep_db: Annotated[
+        Path | None,
+        typer.Option(
+            "--sweep-db",
+            help="Add the robustness section of a sweep stored in this database "
+            "(written by `detente sweep --db`).",
+            show_default=False,
+        ),
+    ] = None,
+    sweep_id: Annotated[
+        str | None,
+        typer.Option(
+            "--sweep-id",
+            help="Which sweep of --sweep-db (default: the latest).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Write a self-contained HTML report: equilibria, paths, concessions, sensitivity."""
     from detente.cli._progress import ProgressReporter
@@ -420,22 +437,45 @@ def report(
         raise CliError(
             f"the HTML report is not available in this installation ({exc})", status=1
         ) from None
+    extra = _sweep_section(sweep_db, sweep_id) if sweep_db is not None else []
     err = Console(stderr=True)
-    with user_errors(str(file)):
-        with ProgressReporter(err, enabled=not no_progress, immediate=True) as reporter:
-            study = run_study(conflict, variants=names, progress=reporter)
-            reporter("writing the report", 1.0)
-            try:
-                text = render_html(study)
-            except ImportError as exc:
-                raise CliError(
-                    f"the HTML report needs matplotlib (the 'report' extra): {exc}", status=1
-                ) from None
+    with (
+        user_errors(str(file)),
+        ProgressReporter(err, enabled=not no_progress, immediate=True) as reporter,
+    ):
+        study = run_study(conflict, variants=names, progress=reporter)
+        reporter("writing the report", 1.0)
+        try:
+            text = render_html(study, extra_sections=extra)
+        except ImportError as exc:
+            raise CliError(
+                f"the HTML report needs matplotlib (the 'report' extra): {exc}", status=1
+            ) from None
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise CliError(f"{output}: cannot write: {exc.strerror or exc}") from None
     typer.echo(str(output))
+
+
+def _sweep_section(db: Path, sweep_id: str | None) -> list[tuple[str, str, str]]:
+    """The robustness section of a stored sweep, or a one-line error."""
+    if not db.is_file():
+        raise CliError(f"{db}: no such sweep database")
+    try:
+        from detente.report.sweep_figures import sweep_section_html
+        from detente.sweep import SweepStore, load_result
+    except ImportError as exc:  # pragma: no cover - missing optional extra
+        raise CliError(f"sweeps are not available in this installation ({exc})", status=1) from None
+    with SweepStore(db) as store:
+        ids = store.sweeps()
+        if not ids:
+            raise CliError(f"{db}: holds no sweep")
+        chosen = sweep_id or ids[-1]
+        if chosen not in ids:
+            raise CliError(f"{db}: no sweep {chosen!r}; it holds {', '.join(ids)}")
+        result = load_result(store, chosen)
+    return [("sweep", "Robustness (sweep)", sweep_section_html(result))]
 
 
 # -------------------------------------------------------------------------- serve
