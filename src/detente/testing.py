@@ -28,7 +28,7 @@ from detente.model.conflict import (
     Statement,
     Weighted,
 )
-from detente.model.expr import And, Const, Expr, Iff, Implies, Not, Or, Var
+from detente.model.expr import And, Expr, Iff, Implies, Not, Or, Var, map_vars
 
 __all__ = [
     "permute_code",
@@ -220,19 +220,7 @@ def permute_code(code: int, perm: Sequence[int]) -> int:
 
 
 def _permute_expr(node: Expr, perm: Sequence[int]) -> Expr:
-    if isinstance(node, Var):
-        return Var(perm[node.index])
-    if isinstance(node, Const):
-        return node
-    if isinstance(node, Not):
-        return Not(_permute_expr(node.operand, perm))
-    if isinstance(node, And):
-        return And(tuple(_permute_expr(x, perm) for x in node.operands))
-    if isinstance(node, Or):
-        return Or(tuple(_permute_expr(x, perm) for x in node.operands))
-    if isinstance(node, Implies):
-        return Implies(_permute_expr(node.antecedent, perm), _permute_expr(node.consequent, perm))
-    return Iff(_permute_expr(node.left, perm), _permute_expr(node.right, perm))
+    return map_vars(node, lambda k: Var(perm[k]))
 
 
 def _permute_preference(pref: Preference, perm: Sequence[int]) -> Preference:

@@ -35,6 +35,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from detente.model.conflict import REVERSIBILITY_ALIASES  # re-exported
+
 if TYPE_CHECKING:
     from detente.model.conflict import ConstraintKind
 
@@ -69,19 +71,6 @@ _IDENTIFIER_RE = re.compile(IDENTIFIER)
 
 KEYWORDS = frozenset({"and", "or", "not", "if", "then", "iff", "implies", "true", "false"})
 """Words of the statement language; they cannot be used as identifiers."""
-
-REVERSIBILITY_ALIASES: dict[str, str] = {
-    "both": "both",
-    "up": "up",
-    "down": "down",
-    "N->Y": "up",
-    "Y->N": "down",
-    "forward": "up",
-    "backward": "down",
-    "fwd": "up",
-    "back": "down",
-}
-"""Accepted spellings of an option's reversibility and the canonical value of each."""
 
 FRACTION = r"^\s*[+-]?(\d+(\s*/\s*\d+)?|\d*\.\d+)\s*$"
 _FRACTION_RE = re.compile(FRACTION)

@@ -51,6 +51,19 @@ __all__ = [
 Reversibility = Literal["both", "up", "down"]
 """``both``: free; ``up``: N→Y only (once taken, cannot be undone); ``down``: Y→N only."""
 
+REVERSIBILITY_ALIASES: dict[str, str] = {
+    "both": "both",
+    "up": "up",
+    "down": "down",
+    "N->Y": "up",
+    "Y->N": "down",
+    "forward": "up",
+    "backward": "down",
+    "fwd": "up",
+    "back": "down",
+}
+"""Accepted spellings of an option's reversibility and the canonical value of each."""
+
 MAX_OPTIONS = 30
 """Hard ceiling on the number of options (2**30 codes)."""
 

@@ -43,6 +43,7 @@ __all__ = [
     "StatementError",
     "Var",
     "evaluate",
+    "map_vars",
     "parse_statement",
     "variables",
 ]
@@ -299,6 +300,24 @@ def variables(node: Expr) -> set[int]:
     if isinstance(node, Implies):
         return variables(node.antecedent) | variables(node.consequent)
     return variables(node.left) | variables(node.right)
+
+
+def map_vars(node: Expr, fn: Callable[[int], Expr]) -> Expr:
+    """``node`` with every option ``Var(k)`` replaced by ``fn(k)`` (renumbering options,
+    or fixing removed ones to a constant)."""
+    if isinstance(node, Var):
+        return fn(node.index)
+    if isinstance(node, Const):
+        return node
+    if isinstance(node, Not):
+        return Not(map_vars(node.operand, fn))
+    if isinstance(node, And):
+        return And(tuple(map_vars(x, fn) for x in node.operands))
+    if isinstance(node, Or):
+        return Or(tuple(map_vars(x, fn) for x in node.operands))
+    if isinstance(node, Implies):
+        return Implies(map_vars(node.antecedent, fn), map_vars(node.consequent, fn))
+    return Iff(map_vars(node.left, fn), map_vars(node.right, fn))
 
 
 def evaluate(node: Expr, codes: NDArray[np.int64]) -> NDArray[np.bool_]:

@@ -63,6 +63,7 @@ from fractions import Fraction
 from typing import Any
 
 from detente.model.conflict import (
+    REVERSIBILITY_ALIASES,
     Conflict,
     Constraint,
     DecisionMaker,
@@ -76,15 +77,12 @@ from detente.model.conflict import (
     pattern_to_code,
 )
 from detente.model.expr import (
-    And,
     Const,
     Expr,
-    Iff,
-    Implies,
     Not,
-    Or,
     StatementError,
     Var,
+    map_vars,
 )
 
 __all__ = ["VARIANT_KEYS", "apply_variant", "variant_names"]
@@ -102,17 +100,7 @@ VARIANT_KEYS: tuple[str, ...] = (
 
 _DM_KEYS = ("id", "name", "description", "quote", "options")
 _OPTION_KEYS = ("id", "label", "description", "quote", "reversibility")
-_REVERSIBILITY = {
-    "both": "both",
-    "up": "up",
-    "down": "down",
-    "N->Y": "up",
-    "Y->N": "down",
-    "forward": "up",
-    "backward": "down",
-    "fwd": "up",
-    "back": "down",
-}
+_REVERSIBILITY = REVERSIBILITY_ALIASES
 
 Where = tuple[str | int, ...]
 
@@ -337,19 +325,7 @@ def _compress(code: int, keep: Sequence[int]) -> int:
 
 def _remap(node: Expr, new_index: Mapping[int, int]) -> Expr:
     """Renumber options; a removed option becomes ``false`` (not taken)."""
-    if isinstance(node, Var):
-        return Var(new_index[node.index]) if node.index in new_index else Const(False)
-    if isinstance(node, Const):
-        return node
-    if isinstance(node, Not):
-        return Not(_remap(node.operand, new_index))
-    if isinstance(node, And):
-        return And(tuple(_remap(x, new_index) for x in node.operands))
-    if isinstance(node, Or):
-        return Or(tuple(_remap(x, new_index) for x in node.operands))
-    if isinstance(node, Implies):
-        return Implies(_remap(node.antecedent, new_index), _remap(node.consequent, new_index))
-    return Iff(_remap(node.left, new_index), _remap(node.right, new_index))
+    return map_vars(node, lambda k: Var(new_index[k]) if k in new_index else Const(False))
 
 
 def _remap_constraint(c: Constraint, new_index: Mapping[int, int]) -> Constraint:
