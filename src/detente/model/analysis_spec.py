@@ -205,9 +205,9 @@ def analysis_spec(conflict: Conflict) -> AnalysisSpec:
                 if str(dm) in members:
                     raise ModelError(f"{dm!r} is listed twice in this coalition", (*where, i, j))
                 members.append(str(dm))
-            key = tuple(d for d in conflict.dm_ids if d in members)
-            if key not in coalitions:
-                coalitions.append(key)
+            coalition = tuple(d for d in conflict.dm_ids if d in members)
+            if coalition not in coalitions:
+                coalitions.append(coalition)
 
     known = [str(v) for v in conflict.variants]
     variants: list[str] = []
