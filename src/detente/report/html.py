@@ -491,23 +491,23 @@ def summary_lines(study: Study) -> list[tuple[str, list[str]]]:
                     f"Under {e(main.name)} no evolution path leads from the status quo "
                     f"to the {tname}."
                 )
-        for p in tpaths:
-            kind = "with coalition moves" if p.coalitions else "by unilateral improvements"
-            paras.append(f"Shortest path {kind}: " + _path_words(main, p.path, f"the {tname}"))
-            if p.coalitions and any(len(mv.movers) == main.model.n_dms for mv in p.path.steps):
+        for tp in tpaths:
+            kind = "with coalition moves" if tp.coalitions else "by unilateral improvements"
+            paras.append(f"Shortest path {kind}: " + _path_words(main, tp.path, f"the {tname}"))
+            if tp.coalitions and any(len(mv.movers) == main.model.n_dms for mv in tp.path.steps):
                 paras.append(
                     "This path needs every decision maker to move together in one joint step, "
                     "which is a joint agreement rather than an evolution by separate moves."
                 )
     else:
-        for p in main.paths[:3]:
-            paras.append(_path_words(main, p.path, _sid(p.state)))
+        for np_ in main.paths[:3]:
+            paras.append(_path_words(main, np_.path, _sid(np_.state)))
         if not main.paths:
             paras.append("No evolution path from the status quo leads to another equilibrium.")
     out.append((q5, paras))
 
     # where the strategy fails
-    fails: list[str] = []
+    failures: list[str] = []
     if study.has_target:
         for v in study.variants:
             reasons = []
@@ -546,7 +546,7 @@ def summary_lines(study: Study) -> list[tuple[str, list[str]]]:
                     )
             if reasons:
                 d = _first_sentence(v.description)
-                fails.append(
+                failures.append(
                     f"<strong>{e(v.name)}</strong>"
                     + (f" ({e(d)})" if d else "")
                     + ": "
@@ -563,19 +563,19 @@ def summary_lines(study: Study) -> list[tuple[str, list[str]]]:
                 )
             ]
             for p in worse[:MAX_LISTED]:
-                fails.append(_flip_sentence(study, main, p))
+                failures.append(_flip_sentence(study, main, p))
         if main.concessions is not None and not main.concessions.sufficient(hc):
-            fails.append(
+            failures.append(
                 f"Under {e(main.name)} no set of concessions makes the {tname} {title(hc)}-stable."
             )
     if not study.has_target:
-        fails.append(
+        failures.append(
             "The scenario names no target state (its analysis block has no target), so no "
             "strategy is tested; the equilibria and paths above describe the conflict as it is."
         )
-    elif not fails:
-        fails.append("No failure found among the variants and perturbations analysed.")
-    out.append(("Where the strategy fails", fails))
+    elif not failures:
+        failures.append("No failure found among the variants and perturbations analysed.")
+    out.append(("Where the strategy fails", failures))
     return out
 
 
@@ -748,8 +748,8 @@ def _tableau(vs: VariantStudy, states: Sequence[int]) -> str:
         ):
             cells = [f"<th>{label}</th>"]
             for s in states:
-                d = int(dist[s])
-                cells.append(f"<td class='c'>{d if d >= 0 else '–'}</td>")
+                steps = int(dist[s])
+                cells.append(f"<td class='c'>{steps if steps >= 0 else '–'}</td>")
             rows.append("<tr>" + "".join(cells) + "</tr>")
     return f'<div class="scroll"><table>{head}{"".join(rows)}</table></div>'
 
@@ -1084,12 +1084,12 @@ def render_html(study: Study, *, extra_sections: Sequence[tuple[str, str, str]] 
     sum_html = []
     for q, paras in summary:
         cls = "summary fail" if q == "Where the strategy fails" else "summary"
-        body = (
+        block = (
             "<ul>" + "".join(f"<li>{p}</li>" for p in paras) + "</ul>"
             if q == "Where the strategy fails"
             else "".join(f"<p>{p}</p>" for p in paras)
         )
-        sum_html.append(f'<div class="{cls}"><h3>{q}</h3>{body}</div>')
+        sum_html.append(f'<div class="{cls}"><h3>{q}</h3>{block}</div>')
     nav = [
         ("summary", "Summary"),
         ("model", "The model"),
@@ -1100,8 +1100,8 @@ def render_html(study: Study, *, extra_sections: Sequence[tuple[str, str, str]] 
         nav.append(("concessions", "Concessions"))
     if study.main_study.sensitivity is not None:
         nav.append(("sensitivity", "Sensitivity"))
-    for anchor, title, _ in extra_sections:
-        nav.append((anchor, title))
+    for anchor, section_title, _ in extra_sections:
+        nav.append((anchor, section_title))
     nav.append(("method", "Method"))
     body = [
         f"<h1>{e(conflict.name)}</h1>",
