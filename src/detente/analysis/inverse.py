@@ -58,7 +58,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.model.conflict import GraphModel, ModelError
+from detente.model.conflict import GraphModel, ModelError, tie_groups
 
 __all__ = [
     "INVERSE_CONCEPTS",
@@ -79,8 +79,7 @@ Groups = tuple[tuple[int, ...], ...]
 
 def ranking_groups(payoffs: NDArray[np.int64]) -> Groups:
     """A payoff vector as tie groups of state indices, best first."""
-    levels = sorted({int(v) for v in payoffs}, reverse=True)
-    return tuple(tuple(int(s) for s in np.flatnonzero(payoffs == v)) for v in levels)
+    return tie_groups(payoffs)
 
 
 def _payoff_of(groups: Groups, m: int) -> NDArray[np.int64]:

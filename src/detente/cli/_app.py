@@ -32,6 +32,9 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 
+NoProgress = Annotated[bool, typer.Option("--no-progress", help="Never show a progress bar.")]
+"""The ``--no-progress`` flag shared by the long-running commands."""
+
 
 def _reports_errors(func: F) -> F:
     """Print a :class:`CliError` as one line and exit with its status."""
@@ -165,9 +168,7 @@ def analyze(
             show_default=False,
         ),
     ] = None,
-    no_progress: Annotated[
-        bool, typer.Option("--no-progress", help="Never show a progress bar.")
-    ] = False,
+    no_progress: NoProgress = False,
     variant: Annotated[
         str | None,
         typer.Option(
@@ -343,9 +344,7 @@ def compare(
             show_default=False,
         ),
     ] = None,
-    no_progress: Annotated[
-        bool, typer.Option("--no-progress", help="Never show a progress bar.")
-    ] = False,
+    no_progress: NoProgress = False,
 ) -> None:
     """Equilibria per solution concept, side by side for each variant."""
     import detente
@@ -398,9 +397,7 @@ def report(
             show_default=False,
         ),
     ] = None,
-    no_progress: Annotated[
-        bool, typer.Option("--no-progress", help="Never show a progress bar.")
-    ] = False,
+    no_progress: NoProgress = False,
     sweep_db: Annotated[
         Path | None,
         typer.Option(

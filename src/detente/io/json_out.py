@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from detente.model.conflict import Conflict, GraphModel
+from detente.model.conflict import Conflict, GraphModel, tie_groups
 from detente.stability.result import AnalysisResult, Sanction, Verdict
 
 __all__ = [
@@ -42,18 +42,10 @@ def ranking_groups(payoffs: np.ndarray) -> list[int | list[int]]:
 
     ``[3, [1, 4], 2]``: state 3 is best, 1 and 4 tie, 2 is worst.
     """
-    order = np.lexsort((np.arange(payoffs.size), -payoffs))  # best first, ties by id
     out: list[int | list[int]] = []
-    start = 0
-    values = payoffs[order]
-    n = int(order.size)
-    while start < n:
-        end = start + 1
-        while end < n and values[end] == values[start]:
-            end += 1
-        ids = [int(s) + 1 for s in order[start:end]]
+    for group in tie_groups(payoffs):
+        ids = [s + 1 for s in group]
         out.append(ids[0] if len(ids) == 1 else ids)
-        start = end
     return out
 
 

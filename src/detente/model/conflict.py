@@ -46,6 +46,7 @@ __all__ = [
     "Weighted",
     "code_to_pattern",
     "pattern_to_code",
+    "tie_groups",
 ]
 
 Reversibility = Literal["both", "up", "down"]
@@ -419,6 +420,12 @@ def estimate_memory(n_options: int, n_dms: int) -> int:
     return space * 8 * (20 + 5 * n_dms)
 
 
+def tie_groups(payoffs: NDArray[np.integer]) -> tuple[tuple[int, ...], ...]:
+    """A payoff vector as tie groups of state indices, best first, each group sorted."""
+    levels = sorted({int(v) for v in payoffs}, reverse=True)
+    return tuple(tuple(int(s) for s in np.flatnonzero(payoffs == v)) for v in levels)
+
+
 def _dense_rank(keys: NDArray[np.int64]) -> NDArray[np.int64]:
     """0 for the lowest key, increasing by one per distinct value."""
     _, inv = np.unique(keys, return_inverse=True)
@@ -569,6 +576,10 @@ class GraphModel:
             sub = (sub - 1) & free
         out.sort()
         return out
+
+    def ranking(self, i: int) -> tuple[tuple[int, ...], ...]:
+        """DM ``i``'s ranking as tie groups of state indices, best first (each sorted)."""
+        return tie_groups(self.payoffs[i])
 
     def improvements(self, i: int, s: int) -> list[int]:
         """``R_i^+(s)``: the moves of ``i`` from ``s`` to strictly preferred states."""
