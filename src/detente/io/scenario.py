@@ -169,6 +169,10 @@ def field_name(path: Path_) -> str:
     return out
 
 
+VARIANT_COMPILE_OPTIONS = 16
+"""Up to this many options, loading a scenario also builds each variant's model."""
+
+
 class _Loader:
     def __init__(self, text: str, file: str) -> None:
         self.text = text
@@ -693,8 +697,11 @@ class _Loader:
         """Apply every variant, so that its mistakes are reported with their lines.
 
         A variant's model is compiled too (feasible status quo, complete rankings) when the
-        base model could be compiled on this machine.
+        base model could be compiled on this machine and is small (at most
+        ``VARIANT_COMPILE_OPTIONS`` options); larger variants report such mistakes when they
+        are analysed, so loading a big scenario does not build every variant's model.
         """
+        compile_them = compile_them and conflict.n_options <= VARIANT_COMPILE_OPTIONS
         for name in variant_names(conflict):
             try:
                 changed = apply_variant(conflict, name)

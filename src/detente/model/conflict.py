@@ -356,7 +356,19 @@ class Conflict:
             or repeats states.
         ModelTooLarge
             Before allocating, when the estimated memory exceeds ``memory_limit`` bytes.
+
+        The conflict is immutable, so the graph model is built once and reused by later
+        calls (loading a file checks it; analysing it then needs no second build).
         """
+        cached: GraphModel | None = self.__dict__.get("_compiled")
+        if cached is not None and memory_limit is None:
+            return cached
+        model = self._build(memory_limit)
+        if memory_limit is None:
+            object.__setattr__(self, "_compiled", model)
+        return model
+
+    def _build(self, memory_limit: int | None) -> GraphModel:
         self.validate()
         h = len(self.options)
         n = len(self.decision_makers)
