@@ -53,6 +53,8 @@ def test_import_edit_analyse_graph_explain(server: str, page) -> None:  # type: 
     page.screenshot(path=str(ART / "1-form-preview.png"), full_page=True)
     page.click("#form-save")
     page.wait_for_selector("text=Saved as version 2")
+    # the YAML view already holds version 2 when the save is announced
+    assert "statement: not us.peace_treaty" not in page.input_value("#yaml")
     assert "statement: us.peace_treaty" in page.input_value("#yaml")
     assert "# The seed scenario" in page.input_value("#yaml")  # comments kept
 

@@ -150,12 +150,13 @@ function showConflict(e, keep) {
   $("#copy-mine").onclick = async () => { box.hidden = true; current.version = e.detail.current_version; await keep(); };
 }
 async function saved(s) {
-  current = {version: s.version, text: s.text};
+  // Fetch the stored text first and announce the save last, so that whoever sees
+  // "Saved as version N" (a user or a test) also sees version N's text.
+  const sc = await api("GET", `/api/scenarios/${SID}`);
+  current = {version: s.version, text: sc.text};
+  $("#yaml").value = sc.text; dirtyYaml = false; dirty = false;
   $("#version").textContent = s.version; $("#title").textContent = s.name;
   $("#save-status").innerHTML = `<p class="ok">Saved as version ${s.version}.</p>`;
-  dirty = false;
-  const sc = await api("GET", `/api/scenarios/${SID}`);
-  current.text = sc.text; $("#yaml").value = sc.text; dirtyYaml = false;
 }
 async function saveForm() {
   $("#form-error").innerHTML = ""; $("#save-status").innerHTML = "";
