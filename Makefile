@@ -5,7 +5,7 @@
 #   make test-slow   only tests marked slow
 #   make lint        ruff + mypy
 #   make analyze     report on the seed scenario -> report.html
-#   make bench       engine benchmarks
+#   make bench       engine and analyses benchmarks (ratios against in-process references)
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -77,6 +77,7 @@ analyze: setup
 
 bench: setup
 	$(VPY) bench/run_all.py $(BENCH_ARGS)
+	$(VPY) bench/bench_analyses.py
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache build dist report.html

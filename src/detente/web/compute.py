@@ -59,10 +59,16 @@ COALITION_CONCEPTS = ("cnash", "cgmr", "cseq")
 
 @dataclass(frozen=True)
 class Limits:
-    """Size limits of one analysis job (413 when exceeded)."""
+    """Size limits of one analysis job (413 when exceeded).
+
+    ``max_sweep_variants``: most variants of one robustness sweep job (checked before the
+    job is queued); ``sweep_workers``: processes of a sweep job (0: in the job's thread).
+    """
 
     max_options: int = 16
     max_states: int = 20_000
+    max_sweep_variants: int = 5_000
+    sweep_workers: int = 0
 
 
 class ModelTooBig(Exception):

@@ -5,6 +5,13 @@ Each job is bound to one scenario version. Its row moves ``queued -> running -> 
 ``failed``); a server that stops with jobs queued or running marks them ``interrupted`` at
 the next start (:meth:`Store.mark_interrupted`), and they can be run again.
 
+Kinds: ``analysis`` (:func:`compute.analysis_document`), ``report`` (the HTML report) and
+``sweep`` (a robustness sweep, :mod:`detente.web.sweeps`; its spec is the job's ``params``).
+
+Cancellation is cooperative (:meth:`JobRunner.cancel`): a queued job is marked
+``cancelled`` at once and never starts; a running job's progress callback raises
+:class:`JobCancelled` at its next call, and the runner records ``cancelled``.
+
 Threads, not processes: the engine spends its time in numpy/numba code, results stay in
 the server's cache for the interactive views, and one worker keeps a small machine
 responsive. The pool is the seam to swap for a process pool later.
@@ -16,27 +23,58 @@ import threading
 import time
 import traceback
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 from detente.io import ScenarioError
 from detente.model import ModelError
+from detente.sweep.spec import SpecError
 from detente.web import compute
-from detente.web.store import Store
+from detente.web.store import CANCELLED_MESSAGE, Store
 
-__all__ = ["JobRunner"]
+__all__ = ["JobCancelled", "JobRunner"]
 
 _PROGRESS_EVERY = 0.25  # seconds between progress writes
 
 
-class JobRunner:
-    """Runs analysis and report jobs on ``workers`` threads."""
+class JobCancelled(Exception):
+    """Raised by a job's progress callback once the job was asked to stop."""
 
-    def __init__(self, store: Store, limits: compute.Limits, workers: int = 1) -> None:
+
+class JobRunner:
+    """Runs analysis, report and sweep jobs on ``workers`` threads.
+
+    ``sweep_db``: the :class:`~detente.sweep.store.SweepStore` file of sweep jobs (default:
+    ``<store>-sweeps.db`` next to the workspace store).
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        limits: compute.Limits,
+        workers: int = 1,
+        sweep_db: str | Path | None = None,
+    ) -> None:
         self.store = store
         self.limits = limits
+        self.sweep_db = Path(sweep_db) if sweep_db else store.path.with_name(
+            store.path.stem + "-sweeps.db"
+        )
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="detente-job")
         self._futures: dict[int, Future[None]] = {}
         self._lock = threading.Lock()
+        self._cancel: set[int] = set()
+
+    def cancel(self, job_id: int) -> str:
+        """Ask a job to stop; return its status afterwards (``cancelled`` for a queued job,
+        ``running`` for a running one until its next progress call)."""
+        if self.store.cancel_queued(job_id):
+            return "cancelled"
+        status: str = self.store.job(job_id)["status"]
+        if status == "running":
+            with self._lock:
+                self._cancel.add(job_id)
+        return status
 
     def submit(self, job_id: int) -> None:
         fut = self._pool.submit(self._run, job_id)
@@ -57,12 +95,15 @@ class JobRunner:
     def _run(self, job_id: int) -> None:
         store = self.store
         try:
+            if not store.start_job(job_id):  # cancelled while queued
+                return
             job = store.job(job_id)
             version = store.version_by_id(job["version_id"])
-            store.update_job(job_id, status="running", started_at=time.time(), stage="starting")
             last = [0.0]
 
             def progress(stage: str, fraction: float) -> None:
+                if job_id in self._cancel:
+                    raise JobCancelled
                 now = time.monotonic()
                 if now - last[0] >= _PROGRESS_EVERY or fraction >= 1.0:
                     last[0] = now
@@ -73,6 +114,12 @@ class JobRunner:
             result: dict[str, Any]
             if job["kind"] == "report":
                 result = self._report(version["text"], progress)
+            elif job["kind"] == "sweep":
+                from detente.web import sweeps
+
+                result = sweeps.run_job(
+                    version["text"], job["params"] or {}, self.sweep_db, self.limits, progress
+                )
             else:
                 result = compute.analysis_document(
                     version["text"], limits=self.limits, progress=progress
@@ -85,7 +132,15 @@ class JobRunner:
                 result=result,
                 finished_at=time.time(),
             )
-        except (ScenarioError, ModelError, compute.ModelTooBig) as exc:
+        except JobCancelled:
+            store.update_job(
+                job_id,
+                status="cancelled",
+                stage="cancelled",
+                error=CANCELLED_MESSAGE,
+                finished_at=time.time(),
+            )
+        except (ScenarioError, ModelError, compute.ModelTooBig, SpecError) as exc:
             store.update_job(job_id, status="failed", error=str(exc), finished_at=time.time())
         except Exception as exc:  # a bug: keep the server alive, record what happened
             traceback.print_exc()
@@ -95,6 +150,9 @@ class JobRunner:
                 error=f"internal error: {type(exc).__name__}: {exc}",
                 finished_at=time.time(),
             )
+        finally:
+            with self._lock:
+                self._cancel.discard(job_id)
 
     def _report(self, text: str, progress: compute.Progress) -> dict[str, Any]:
         conflict = compute.parse(text)

@@ -5,8 +5,9 @@ A small repository layer over the standard library :mod:`sqlite3` (no ORM):
 * ``scenarios``: one row per scenario, with the number of its current version;
 * ``versions``: every saved text of a scenario (numbered 1, 2, ... per scenario); a save
   never overwrites, a revert is a new version holding an older text;
-* ``jobs``: analysis jobs, each bound to one version, with status, progress and the
-  JSON result document.
+* ``jobs``: analysis, report and sweep jobs, each bound to one version, with status,
+  progress, the JSON result document and the job's parameters (``params``, JSON: a sweep
+  job's spec text, so that it can be run again).
 
 The database runs in WAL mode; every write is one transaction (``BEGIN IMMEDIATE``), so a
 process killed during a save leaves either the old or the new state, never a mix.
@@ -66,12 +67,18 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX jobs_by_version ON jobs (version_id);
     """,
+    # 2: a job's parameters (JSON; a sweep job's spec), kept so it can be run again
+    """
+    ALTER TABLE jobs ADD COLUMN params TEXT;
+    """,
 )
 
-JOB_STATES = ("queued", "running", "done", "failed", "interrupted")
+JOB_STATES = ("queued", "running", "done", "failed", "interrupted", "cancelled")
 INTERRUPTED_MESSAGE = (
     "interrupted: the server stopped while this job was {status}; run the analysis again"
 )
+
+CANCELLED_MESSAGE = "cancelled by the user"
 
 
 class NotFound(LookupError):
@@ -264,12 +271,19 @@ class Store:
         return dict(row)
 
     # ---------------------------------------------------------------- jobs
-    def create_job(self, sid: int, version_id: int, kind: str = "analysis") -> dict[str, Any]:
+    def create_job(
+        self,
+        sid: int,
+        version_id: int,
+        kind: str = "analysis",
+        params: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        blob = None if params is None else json.dumps(params, separators=(",", ":"))
         with self._tx() as db:
             cur = db.execute(
-                "INSERT INTO jobs (scenario_id, version_id, kind, status, created_at) "
-                "VALUES (?, ?, ?, 'queued', ?)",
-                (sid, version_id, kind, time.time()),
+                "INSERT INTO jobs (scenario_id, version_id, kind, status, created_at, params) "
+                "VALUES (?, ?, ?, 'queued', ?, ?)",
+                (sid, version_id, kind, time.time(), blob),
             )
             jid = int(cur.lastrowid or 0)
         return self.job(jid)
@@ -280,7 +294,7 @@ class Store:
             if with_result
             else (
                 "j.id, j.scenario_id, j.version_id, j.kind, j.status, j.stage, j.progress, "
-                "j.error, j.created_at, j.started_at, j.finished_at"
+                "j.error, j.created_at, j.started_at, j.finished_at, j.params"
             )
         )
         row = (
@@ -295,6 +309,7 @@ class Store:
         if row is None:
             raise NotFound(f"job {jid} not found")
         out = dict(row)
+        out["params"] = json.loads(out["params"]) if out.get("params") else None
         if with_result:
             out["result"] = json.loads(out["result"]) if out.get("result") else None
         return out
@@ -319,6 +334,26 @@ class Store:
         sets = ", ".join(f"{k} = ?" for k in fields)
         with self._tx() as db:
             db.execute(f"UPDATE jobs SET {sets} WHERE id = ?", (*fields.values(), jid))
+
+    def start_job(self, jid: int) -> bool:
+        """Move a queued job to ``running``; False when it is no longer queued (cancelled)."""
+        with self._tx() as db:
+            cur = db.execute(
+                "UPDATE jobs SET status = 'running', started_at = ?, stage = 'starting' "
+                "WHERE id = ? AND status = 'queued'",
+                (time.time(), jid),
+            )
+            return cur.rowcount == 1
+
+    def cancel_queued(self, jid: int) -> bool:
+        """Cancel a job that has not started yet; False when it is not queued."""
+        with self._tx() as db:
+            cur = db.execute(
+                "UPDATE jobs SET status = 'cancelled', stage = 'cancelled', error = ?, "
+                "finished_at = ? WHERE id = ? AND status = 'queued'",
+                (CANCELLED_MESSAGE, time.time(), jid),
+            )
+            return cur.rowcount == 1
 
     def mark_interrupted(self) -> int:
         """Mark the jobs left queued or running by a previous server as interrupted."""
