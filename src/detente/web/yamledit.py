@@ -144,7 +144,11 @@ def _merge(old: Any, new: Any) -> Any:
         for k in gone:
             del old[k]
         added = [k for k in new if k not in old]
-        end = _take_tail(old, list(old)[-1]) if added and isinstance(old, CommentedMap) and old else None
+        end = (
+            _take_tail(old, list(old)[-1])
+            if added and isinstance(old, CommentedMap) and old
+            else None
+        )
         for k, v in new.items():
             old[k] = _merge(old[k], v) if k in old else _commented(v)
         if end is not None:
