@@ -53,13 +53,15 @@ def cluster(tmp_path):
             tmp_path / "scheduler.log",
         )
     ]
-    deadline = time.monotonic() + 20
-    while not sched_file.exists():
-        if time.monotonic() > deadline:
-            raise RuntimeError((tmp_path / "scheduler.log").read_text())
-        time.sleep(0.1)
-    time.sleep(0.2)
-    address = json.loads(sched_file.read_text())["address"]
+    deadline = time.monotonic() + 60
+    address = None
+    while address is None:  # the file may exist before it is completely written
+        try:
+            address = json.loads(sched_file.read_text())["address"]
+        except (OSError, ValueError, KeyError):
+            if time.monotonic() > deadline or procs[0].poll() is not None:
+                raise RuntimeError((tmp_path / "scheduler.log").read_text()) from None
+            time.sleep(0.1)
     workers = []
     for k in range(2):
         w = _start(
@@ -81,7 +83,7 @@ def cluster(tmp_path):
     procs += workers
     client = connect_dask(address)
     try:
-        client.wait_for_workers(2, timeout=30)
+        client.wait_for_workers(2, timeout=90)
     finally:
         client.close()
     yield address, workers
