@@ -32,12 +32,12 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
 from models import linked_issue_conflict  # noqa: E402
+from tests.analysis import brute  # noqa: E402
 
 import detente  # noqa: E402
 from detente.analysis import coalition_analysis, status_quo_analysis  # noqa: E402
 from detente.analysis.coalition import all_coalitions  # noqa: E402
 from detente.analysis.study import run_study  # noqa: E402
-from tests.analysis import brute  # noqa: E402
 
 CONCEPTS = ("cnash", "cgmr", "csmr", "cseq")
 
@@ -58,7 +58,8 @@ def engine_vs_brute(n_options: int, n_dms: int) -> None:
         fast.stable[c][ci].tolist() == slow[c][ci] for c in CONCEPTS for ci in range(len(coals))
     )
     print(
-        f"  coalitions  {n_options:>2} options {model.n_states:>5} states {len(coals):>2} coalitions:"
+        f"  coalitions  {n_options:>2} options {model.n_states:>5} states"
+        f" {len(coals):>2} coalitions:"
         f" engine {t_fast:8.3f} s  brute {t_slow:8.2f} s  ratio {t_slow / t_fast:8.1f}x"
         f"  agree={agree}"
     )
@@ -69,7 +70,8 @@ def engine_vs_brute(n_options: int, n_dms: int) -> None:
     dist, t_slow = _timed(lambda: brute.status_quo_bfs(model, s0, multi))
     mine = [int(d) for d in sq.distance_coalition]
     print(
-        f"  status quo  {n_options:>2} options {model.n_states:>5} states {len(multi):>2} coalitions:"
+        f"  status quo  {n_options:>2} options {model.n_states:>5} states"
+        f" {len(multi):>2} coalitions:"
         f" engine {t_fast:8.3f} s  brute {t_slow:8.2f} s  ratio {t_slow / t_fast:8.1f}x"
         f"  agree={mine == dist}"
     )
