@@ -5,7 +5,7 @@ The pages under ``/`` use this API and nothing else.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from detente.io import ScenarioError, dump_scenario
 from detente.model import ModelError
-from detente.web import compute
+from detente.web import compute, sweeps
 from detente.web.store import Conflict, NotFound, Store
 from detente.web.yamledit import merge_text, plain_data
 
@@ -51,6 +51,31 @@ class RevertIn(BaseModel):
 
 class AnalysisIn(BaseModel):
     version: int | None = Field(default=None, description="Version number; default: current.")
+
+
+class SweepIn(BaseModel):
+    spec: str = Field(
+        description="Sweep spec YAML (detente-sweep/1); its 'scenario' key is not read: "
+        "the sweep runs on the scenario version."
+    )
+    version: int | None = Field(default=None, description="Version number; default: current.")
+
+
+class SweepStatementIn(BaseModel):
+    dm: str
+    swap: bool = Field(default=True, description="A statement may swap with its neighbour.")
+    drop: bool = Field(default=True, description="A statement may be dropped.")
+    changes: int = Field(default=1, ge=1, le=5, description="Changes per variant.")
+
+
+class SweepFormIn(BaseModel):
+    name: str = "sweep"
+    variant: str | None = Field(default=None, description="Base strategy variant.")
+    seed: int = 0
+    samples: int = Field(default=1000, ge=1)
+    mode: Literal["auto", "exhaustive", "random"] = "auto"
+    concepts: list[str] = Field(default_factory=lambda: list(sweeps.DEFAULT_CONCEPTS))
+    statements: list[SweepStatementIn] = Field(default_factory=list)
 
 
 # ----------------------------------------------------------------- helpers
@@ -302,7 +327,7 @@ def get_job(jid: int, request: Request) -> dict[str, Any]:
 def rerun(jid: int, request: Request) -> JSONResponse:
     store = _store(request)
     job = _get(store.job, jid)
-    new = store.create_job(job["scenario_id"], job["version_id"], job["kind"])
+    new = store.create_job(job["scenario_id"], job["version_id"], job["kind"], job["params"])
     request.app.state.jobs.submit(new["id"])
     return JSONResponse(_job_out(new), status_code=202)
 
@@ -383,3 +408,164 @@ def job_explain(
         raise _user_error(exc) from None
     except compute.ModelTooBig as exc:
         raise HTTPException(413, detail={"message": str(exc)}) from None
+
+
+@router.post(
+    "/jobs/{jid}/cancel",
+    summary="Cancel a queued job (at once) or a running job (at its next progress step)",
+)
+def cancel_job(jid: int, request: Request) -> dict[str, Any]:
+    store = _store(request)
+    job = _get(store.job, jid)
+    if job["status"] not in ("queued", "running"):
+        raise HTTPException(
+            409,
+            detail={
+                "message": f"job {jid} is {job['status']}; only queued or running jobs "
+                "can be cancelled"
+            },
+        )
+    status = request.app.state.jobs.cancel(jid)
+    out = _job_out(store.job(jid))
+    out["cancel_requested"] = status in ("running", "cancelled")
+    return out
+
+
+# ----------------------------------------------------------------- sweeps
+def _sweep_error(exc: BaseException) -> HTTPException:
+    if isinstance(exc, sweeps.SweepInputError):
+        return HTTPException(422, detail=exc.document())
+    if isinstance(exc, sweeps.SweepTooBig | compute.ModelTooBig):
+        return HTTPException(413, detail={"message": str(exc)})
+    return _user_error(exc)
+
+
+def _prepare(request: Request, text: str, scenario_text: str) -> Any:
+    try:
+        return sweeps.prepare(text, scenario_text, _limits(request))
+    except (
+        sweeps.SweepInputError,
+        sweeps.SweepTooBig,
+        compute.ModelTooBig,
+        ScenarioError,
+        ModelError,
+    ) as exc:
+        raise _sweep_error(exc) from None
+
+
+@router.get(
+    "/scenarios/{sid}/sweep-form",
+    summary="The robustness sweep form of a scenario: DMs, variants, defaults, default spec",
+)
+def sweep_form(sid: int, request: Request) -> dict[str, Any]:
+    row = _get(_store(request).scenario, sid)
+    _check(row["text"])
+    return {
+        "version": row["current_version"],
+        "max_variants": _limits(request).max_sweep_variants,
+        **sweeps.form_info(row["text"]),
+    }
+
+
+@router.post("/sweep-spec", summary="Build a sweep spec (YAML) from the sweep form's values")
+def sweep_spec(body: SweepFormIn) -> dict[str, Any]:
+    return {"text": sweeps.spec_from_form(body.model_dump())}
+
+
+@router.post(
+    "/scenarios/{sid}/sweeps/check",
+    summary="Check a sweep spec against a scenario version: variant count, or the error",
+)
+def check_sweep(sid: int, body: SweepIn, request: Request) -> dict[str, Any]:
+    store = _store(request)
+    row = _get(store.scenario, sid)
+    v = _get(store.version, sid, body.version or row["current_version"])
+    try:
+        sweep = _prepare(request, body.spec, v["text"])
+    except HTTPException as exc:
+        return {"ok": False, "status": exc.status_code, "error": exc.detail}
+    return {
+        "ok": True,
+        "n_variants": sweep.n_variants,
+        "exhaustive": sweep.exhaustive,
+        "factors": [f.name for f in sweep.factors],
+    }
+
+
+@router.post(
+    "/scenarios/{sid}/sweeps",
+    status_code=202,
+    summary="Start a robustness sweep job (422: invalid spec; 413: over the variant limit)",
+)
+def start_sweep(sid: int, body: SweepIn, request: Request) -> JSONResponse:
+    store = _store(request)
+    row = _get(store.scenario, sid)
+    v = _get(store.version, sid, body.version or row["current_version"])
+    _prepare(request, body.spec, v["text"])
+    job = store.create_job(sid, v["id"], "sweep", {"spec": body.spec})
+    request.app.state.jobs.submit(job["id"])
+    return JSONResponse(_job_out(job), status_code=202)
+
+
+def _sweep_job(request: Request, jid: int) -> tuple[dict[str, Any], str]:
+    job = _done_job(request, jid)
+    if job["kind"] != "sweep":
+        raise HTTPException(404, detail={"message": f"job {jid} is not a sweep job"})
+    return job, str(job["result"]["sweep_id"])
+
+
+@router.get(
+    "/jobs/{jid}/sweep",
+    summary="A finished sweep: per concept, the most robust equilibria and the sensitivity",
+)
+def sweep_result(jid: int, request: Request, top: int = Query(10, ge=1, le=50)) -> dict[str, Any]:
+    job, sweep_id = _sweep_job(request, jid)
+    text = _get(_store(request).version_by_id, job["version_id"])["text"]
+    doc = sweeps.result_document(request.app.state.jobs.sweep_db, sweep_id, text, top)
+    return {"job": _job_out(job), "run": job["result"], "result": doc}
+
+
+@router.get(
+    "/jobs/{jid}/sweep/figures/{kind}",
+    summary="A sweep figure as SVG: 'robust' (bar chart of the most robust equilibria) or "
+    "'sensitivity' (what the answer is most sensitive to)",
+    response_class=Response,
+    responses={200: {"content": {"image/svg+xml": {}}}},
+)
+def sweep_figure(
+    jid: int,
+    kind: Literal["robust", "sensitivity"],
+    request: Request,
+    concept: str = "seq",
+) -> Response:
+    _, sweep_id = _sweep_job(request, jid)
+    try:
+        svg = sweeps.figure_svg(request.app.state.jobs.sweep_db, sweep_id, kind, concept)
+    except KeyError as exc:
+        raise HTTPException(404, detail={"message": str(exc.args[0])}) from None
+    if svg is None:
+        raise HTTPException(
+            404, detail={"message": f"nothing to draw: no factor changes the {concept} answer"}
+        )
+    return Response(svg, media_type="image/svg+xml")
+
+
+@router.get(
+    "/jobs/{jid}/sweep/export.zip",
+    summary="The sweep's columnar export: variants.parquet and states.parquet in a zip",
+    response_class=Response,
+    responses={200: {"content": {"application/zip": {}}}},
+)
+def sweep_export(jid: int, request: Request) -> Response:
+    _, sweep_id = _sweep_job(request, jid)
+    try:
+        data = sweeps.export_zip(request.app.state.jobs.sweep_db, sweep_id)
+    except ImportError as exc:
+        raise HTTPException(
+            501, detail={"message": f"the Parquet export needs pyarrow ({exc})"}
+        ) from None
+    return Response(
+        data,
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="sweep-{jid}.zip"'},
+    )

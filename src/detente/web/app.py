@@ -2,7 +2,8 @@
 
 ``create_app(db_path)`` returns a FastAPI app with the JSON API under ``/api`` (OpenAPI at
 ``/openapi.json``, docs at ``/docs``), the pages (``/``, ``/scenarios/{id}``,
-``/jobs/{id}``) and their static files under ``/static``.
+``/jobs/{id}``, ``/scenarios/{id}/robustness``) and their static files under ``/static``.
+A sweep job's page (``/jobs/{id}``) is the sweep results page.
 
 Security basics: requests larger than ``max_request`` bytes get 413; with a ``token``
 every request must carry it (``Authorization: Bearer TOKEN``, the ``detente_token``
@@ -24,7 +25,7 @@ from fastapi.staticfiles import StaticFiles
 
 from detente.web import api, compute
 from detente.web.jobs import JobRunner
-from detente.web.store import Store
+from detente.web.store import NotFound, Store
 
 __all__ = ["DEFAULT_MAX_REQUEST", "create_app"]
 
@@ -120,12 +121,22 @@ def create_app(
         return page("index.html")
 
     @app.get("/scenarios/{sid}", include_in_schema=False)
-    def scenario_page(sid: int) -> FileResponse:
+    def scenario_page(sid: int, view: str = "") -> Response:
+        if view == "robustness":  # the scenario page's static link (?view=robustness)
+            return RedirectResponse(f"/scenarios/{sid}/robustness")
         return page("scenario.html")
+
+    @app.get("/scenarios/{sid}/robustness", include_in_schema=False)
+    def robustness_page(sid: int) -> FileResponse:
+        return page("robustness.html")
 
     @app.get("/jobs/{jid}", include_in_schema=False)
     def job_page(jid: int) -> FileResponse:
-        return page("analysis.html")
+        try:
+            kind = store.job(jid)["kind"]
+        except NotFound:
+            kind = "analysis"  # the page reports the 404 of the API
+        return page("sweep.html" if kind == "sweep" else "analysis.html")
 
     @app.get("/api/info", summary="Server information (limits, vendor files present)")
     def info() -> dict[str, Any]:
@@ -133,6 +144,7 @@ def create_app(
             "max_request": max_request,
             "max_options": limits.max_options,
             "max_states": limits.max_states,
+            "max_sweep_variants": limits.max_sweep_variants,
             "graph": (STATIC / "vendor" / "cytoscape.min.js").exists(),
             "interrupted_at_start": app.state.interrupted,
         }

@@ -29,7 +29,7 @@ from typing import Any
 from detente.io import ScenarioError
 from detente.model import ModelError
 from detente.sweep.spec import SpecError
-from detente.web import compute
+from detente.web import compute, sweeps
 from detente.web.store import CANCELLED_MESSAGE, Store
 
 __all__ = ["JobCancelled", "JobRunner"]
@@ -57,8 +57,8 @@ class JobRunner:
     ) -> None:
         self.store = store
         self.limits = limits
-        self.sweep_db = Path(sweep_db) if sweep_db else store.path.with_name(
-            store.path.stem + "-sweeps.db"
+        self.sweep_db = (
+            Path(sweep_db) if sweep_db else store.path.with_name(store.path.stem + "-sweeps.db")
         )
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="detente-job")
         self._futures: dict[int, Future[None]] = {}
@@ -115,8 +115,6 @@ class JobRunner:
             if job["kind"] == "report":
                 result = self._report(version["text"], progress)
             elif job["kind"] == "sweep":
-                from detente.web import sweeps
-
                 result = sweeps.run_job(
                     version["text"], job["params"] or {}, self.sweep_db, self.limits, progress
                 )

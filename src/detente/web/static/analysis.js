@@ -10,7 +10,7 @@ async function poll() {
   job = await api("GET", `/api/jobs/${JID}`);
   $("#back").href = `/scenarios/${job.scenario_id}#analyses`;
   if (["queued", "running"].includes(job.status)) {
-    $("#status").innerHTML = `<p>${esc(job.status)} ${progressBar(job.progress)} <span class="note">${esc(job.stage)}</span></p>`;
+    $("#status").innerHTML = `<p>${esc(job.status)} ${progressBar(job.progress)} <span class="note">${esc(job.stage)}</span> <button class="danger" id="cancel-job">Cancel</button></p>`;
     setTimeout(poll, 600); return;
   }
   if (job.status !== "done") { $("#status").innerHTML = `<div class="error">Job ${esc(job.status)}: ${esc(job.error || "")}</div>`; return; }
@@ -62,6 +62,11 @@ async function explain(state) {
   if (cy) { cy.$("node").unselect(); cy.$id(String(state)).select(); }
 }
 document.addEventListener("click", ev => { const s = ev.target.closest(".state"); if (s) explain(Number(s.dataset.state)); });
+document.addEventListener("click", ev => {
+  if (ev.target.id !== "cancel-job") return;
+  ev.target.disabled = true;
+  api("POST", `/api/jobs/${JID}/cancel`).catch(e => $("#status").insertAdjacentHTML("beforeend", `<div class="error">${esc(errorText(e))}</div>`));
+});
 
 async function drawGraph() {
   const v = variant();
