@@ -29,6 +29,31 @@ $("#import-button").addEventListener("click", async () => {
     location.href = `/scenarios/${s.id}`;
   } catch (e) { out.innerHTML = `<div class="error">${esc(f.name)}: ${esc(errorText(e))}</div>`; }
 });
+// The smallest valid scenario, to be completed in the form. Every value written here is
+// either a constant or the name as a JSON string (a valid YAML double-quoted scalar).
+function blankScenario(name) {
+  return [
+    "format: detente/1",
+    `name: ${JSON.stringify(name || "New conflict")}`,
+    "decision_makers:",
+    "  - id: a", "    name: First decision maker", "    options:",
+    "      - id: act", "        label: First option",
+    "  - id: b", "    name: Second decision maker", "    options:",
+    "      - id: act", "        label: Second option",
+    "status_quo: NN",
+    "preferences:",
+    "  a:", "    prioritization: []",
+    "  b:", "    prioritization: []",
+    "",
+  ].join("\n");
+}
+$("#blank-button").addEventListener("click", async () => {
+  const out = $("#blank-error"); out.innerHTML = "";
+  try {
+    const s = await api("POST", "/api/scenarios", {text: blankScenario($("#blank-name").value.trim())});
+    location.href = `/scenarios/${s.id}`;
+  } catch (e) { out.innerHTML = `<div class="error">${esc(errorText(e))}</div>`; }
+});
 $("#create-button").addEventListener("click", async () => {
   const out = $("#create-error"); out.innerHTML = "";
   try {

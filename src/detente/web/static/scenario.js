@@ -30,23 +30,168 @@ async function reloadForm() {
 }
 
 // ------------------------------------------------------------------ form
-function optRefs() {
+// Decision makers and options added in this editing session: their ids stay editable
+// until the next save (renaming a saved id would break the statements that use it).
+let fresh = new WeakSet();
+const pendingPrefs = new Map();  // DM object -> preferences, while its id collides with another
+const KINDS = ["prioritization", "weighted", "ranking"];
+let lastPreview = null;
+
+function dms() { return form.decision_makers || (form.decision_makers = []); }
+function allOptions() { return dms().flatMap(d => (d.options || []).map(o => ({dm: d, o}))); }
+function stmtText(item) { return typeof item === "string" ? item : (item && item.statement) || ""; }
+function prefKind(p) { return KINDS.find(k => p && k in p) || "prioritization"; }
+
+// Options in bit order (option_order when given, else file order), as option objects.
+function bitOrder() {
+  const all = allOptions();
+  if (!Array.isArray(form.option_order)) return all.map(x => x.o);
   const out = [];
-  (form.decision_makers || []).forEach(d => (d.options || []).forEach(o => out.push(`${d.id}.${o.id}`)));
+  for (const ref of form.option_order) {
+    const r = String(ref).trim();
+    let hit = all.filter(x => `${x.dm.id}.${x.o.id}` === r);
+    if (!hit.length) hit = all.filter(x => x.o.id === r);
+    if (hit.length !== 1) return null;
+    out.push(hit[0].o);
+  }
+  return out.length === all.length ? out : null;
+}
+function resolveRef(ref, order) {
+  const r = String(ref).trim(), all = allOptions();
+  if (/^\d+$/.test(r)) return order ? order[Number(r) - 1] || null : null;
+  let hit = all.filter(x => `${x.dm.id}.${x.o.id}` === r);
+  if (!hit.length) hit = all.filter(x => x.o.id === r);
+  return hit.length === 1 ? hit[0].o : null;
+}
+const isYes = v => v === true || (typeof v === "string" && /^[Yy]$/.test(v.trim()));
+// The status quo as a Map(option object -> taken?), or null when the form cannot show it
+// option by option (then the text field is the way to edit it).
+function readSq() {
+  const sq = form.status_quo, order = bitOrder(), out = new Map();
+  allOptions().forEach(({o}) => out.set(o, false));
+  if (sq == null || sq === "") return out;
+  if (typeof sq === "string") {
+    const p = sq.trim();
+    if (!order || !/^[YyNn]*$/.test(p) || p.length !== order.length) return null;
+    order.forEach((o, k) => out.set(o, p[k] === "Y" || p[k] === "y"));
+    return out;
+  }
+  if (typeof sq !== "object" || Array.isArray(sq)) return null;
+  for (const [ref, v] of Object.entries(sq)) {
+    const o = resolveRef(ref, order);
+    if (!o) return null;
+    out.set(o, isYes(v));
+  }
   return out;
 }
-function stmtText(item) { return typeof item === "string" ? item : (item && item.statement) || ""; }
+// Write ``sq`` back in the form the scenario already uses: a Y/N pattern in bit order, or
+// a mapping (its keys kept where they still name an option; unlisted options are N).
+function writeSq(sq) {
+  if (!sq) return;
+  const old = form.status_quo, order = bitOrder();
+  if (old != null && typeof old === "object" && !Array.isArray(old)) {
+    const out = {}, done = new Set();
+    for (const [ref, v] of Object.entries(old)) {
+      const o = resolveRef(ref, order);
+      if (!o || !sq.has(o) || done.has(o)) continue;
+      done.add(o);
+      if (isYes(v) === sq.get(o)) out[ref] = v;
+      else if (sq.get(o)) out[ref] = "Y";
+    }
+    allOptions().forEach(({dm, o}) => { if (sq.get(o) && !done.has(o)) out[`${dm.id}.${o.id}`] = "Y"; });
+    form.status_quo = out;
+  } else if (old != null && old !== "" || [...sq.values()].some(Boolean)) {
+    if (!order) return;
+    form.status_quo = order.map(o => sq.get(o) ? "Y" : "N").join("");
+  }
+}
+function sqText() {
+  const sq = form.status_quo;
+  return sq == null ? "" : typeof sq === "string" ? sq : JSON.stringify(sq);
+}
+// Run a change of the decision makers or options, keeping the status quo and option_order.
+function structural(change) {
+  const sq = readSq();
+  change();
+  writeSq(sq);
+}
+function uniqueId(prefix, taken) {
+  let n = 1;
+  while (taken.includes(prefix + n)) n++;
+  return prefix + n;
+}
+
+function renderDm(d, i) {
+  const f = `decision_makers[${i + 1}]`, sq = readSq(), isNew = fresh.has(d);
+  const id = isNew
+    ? `<label>Id <input type="text" size="12" data-dm-id="${i}" data-field="${f}.id" value="${esc(d.id)}"></label>`
+    : `<code>${esc(d.id)}</code>`;
+  const rows = (d.options || []).map((o, k) => {
+    const g = `${f}.options[${k + 1}]`;
+    const oid = fresh.has(o)
+      ? `<code>${esc(d.id)}.</code><input type="text" class="id" data-opt-id="${i}:${k}" data-field="${g}.id" value="${esc(o.id)}">`
+      : `<code>${esc(d.id)}.${esc(o.id)}</code>`;
+    const taken = sq ? sq.get(o) : false;
+    return `<tr data-option="${esc(d.id)}.${esc(o.id)}"><td>${oid}</td>
+      <td><label title="Taken (Y) in the status quo"><input type="checkbox" class="sq" data-sq="${i}:${k}" ${taken ? "checked" : ""} ${sq ? "" : "disabled"}> Y</label></td>
+      <td><input type="text" data-path="decision_makers.${i}.options.${k}.label" data-field="${g}.label" value="${esc(o.label || "")}"></td>
+      <td><input type="text" data-path="decision_makers.${i}.options.${k}.description" data-field="${g}.description" value="${esc(o.description || "")}" placeholder="(optional)"></td>
+      <td><select data-path="decision_makers.${i}.options.${k}.reversibility" data-field="${g}.reversibility">
+        ${["both", "up", "down"].map(r => `<option ${(o.reversibility || "both") === r ? "selected" : ""}>${r}</option>`).join("")}</select></td>
+      <td><button class="secondary" data-opt-del="${i}:${k}" title="Remove this option">✕</button></td></tr>`;
+  }).join("");
+  return `<div class="dm" data-dm-index="${i}">
+    ${id} <label>Name <input type="text" data-path="decision_makers.${i}.name" data-field="${f}.name" value="${esc(d.name || "")}" size="30"></label>
+    <button class="danger" data-dm-del="${i}" title="Remove this decision maker and its preferences">Remove</button>
+    <div class="scroll"><table class="options" data-field="${f}.options"><tr><th>option</th><th title="Taken in the status quo">status quo</th><th>label</th><th>description</th><th>reversibility</th><th></th></tr>
+    ${rows || `<tr><td colspan="6" class="note">No option yet: a decision maker needs at least one.</td></tr>`}
+    </table></div><button class="secondary" data-opt-add="${i}">Add option</button></div>`;
+}
+function renderPrefs(d) {
+  const p = (form.preferences || {})[d.id] || {prioritization: []};
+  const kind = prefKind(p), f = `preferences.${d.id}`;
+  const choose = `<select data-pref-kind="${esc(d.id)}" title="Form of this DM's preferences">${KINDS.map(k =>
+    `<option value="${k}" ${k === kind ? "selected" : ""}>${k === "ranking" ? "explicit ranking" : k}</option>`).join("")}</select>`;
+  if (kind === "ranking") {
+    return `<div class="dm" data-field="${esc(f)}"><b>${esc(d.name || d.id)}</b> ${choose}
+      <input type="text" size="50" data-ranking="${esc(d.id)}" data-field="${esc(f)}.ranking" value="${esc(JSON.stringify(p.ranking ?? []))}">
+      <p class="note">States best first, as Y/N patterns or state numbers; a list groups states that tie, e.g. <code>["YN", ["NN", "YY"], "NY"]</code>.</p></div>`;
+  }
+  const items = p[kind] || [];
+  return `<div class="dm" data-dm="${esc(d.id)}" data-kind="${kind}" data-field="${esc(f)}"><b>${esc(d.name || d.id)}</b> ${choose}
+    ${items.map((it, j) => `<div class="stmt"><span class="note">${j + 1}.</span>
+      <input type="text" class="statement" data-dm="${esc(d.id)}" data-j="${j}" data-field="${esc(f)}.${kind}[${j + 1}]" value="${esc(stmtText(it))}">
+      ${kind === "weighted" ? `<input type="text" size="5" class="weight" data-dm="${esc(d.id)}" data-j="${j}" data-field="${esc(f)}.${kind}[${j + 1}].weight" value="${esc(it.weight ?? 1)}">` : ""}
+      <button class="secondary" data-up="${esc(d.id)}:${j}" title="Move up">↑</button>
+      <button class="secondary" data-del="${esc(d.id)}:${j}" title="Remove">✕</button></div>`).join("")}
+    <button class="secondary" data-add="${esc(d.id)}">Add statement</button></div>`;
+}
+// Re-rendering replaces the inputs: keep the focus (and caret) on the same field.
+function focusKey() {
+  const a = document.activeElement;
+  if (!a || a === document.body || !$("#tab-form").contains(a)) return null;
+  const attr = ["field", "sq", "path"].find(k => a.dataset[k] !== undefined);
+  if (!attr) return null;
+  const name = "data-" + attr.replace(/[A-Z]/g, c => "-" + c.toLowerCase());
+  return {sel: `[${name}="${CSS.escape(a.dataset[attr])}"]`, start: a.selectionStart, end: a.selectionEnd};
+}
+function restoreFocus(key) {
+  if (!key) return;
+  const el = $(key.sel, $("#tab-form"));
+  if (!el) return;
+  el.focus();
+  if (key.start != null && el.setSelectionRange) { try { el.setSelectionRange(key.start, key.end); } catch (e) { /* not text */ } }
+}
 function renderForm() {
+  const key = focusKey();
+  renderFormFields();
+  restoreFocus(key);
+}
+function renderFormFields() {
   $("#f-name").value = form.name || "";
-  $("#f-sq").value = typeof form.status_quo === "string" ? form.status_quo : JSON.stringify(form.status_quo ?? "");
-  $("#f-dms").innerHTML = (form.decision_makers || []).map((d, i) => `<div class="dm">
-    <label>Name <input type="text" data-path="decision_makers.${i}.name" data-field="decision_makers[${i + 1}].name" value="${esc(d.name || "")}" size="30"></label> <code>${esc(d.id)}</code>
-    <table><tr><th>option</th><th>label</th><th>reversibility</th></tr>
-    ${(d.options || []).map((o, k) => `<tr><td><code>${esc(d.id)}.${esc(o.id)}</code></td>
-      <td><input type="text" size="45" data-path="decision_makers.${i}.options.${k}.label" data-field="decision_makers[${i + 1}].options[${k + 1}].label" value="${esc(o.label || "")}"></td>
-      <td><select data-path="decision_makers.${i}.options.${k}.reversibility" data-field="decision_makers[${i + 1}].options[${k + 1}].reversibility">
-        ${["both", "up", "down"].map(r => `<option ${(o.reversibility || "both") === r ? "selected" : ""}>${r}</option>`).join("")}</select></td></tr>`).join("")}
-    </table></div>`).join("");
+  $("#f-sq").value = sqText();
+  $("#f-sq-note").textContent = readSq() ? "" : "The status quo is written in a form the checkboxes cannot show; edit it as text.";
+  $("#f-dms").innerHTML = dms().map(renderDm).join("");
   const rules = form.feasibility || [];
   const kinds = ["at_most_one", "exactly_one", "at_least_one", "infeasible", "require"];
   $("#f-feas").innerHTML = rules.length ? rules.map((r, j) => {
@@ -56,25 +201,14 @@ function renderForm() {
       <input type="text" data-rule-value="${j}" data-field="feasibility[${j + 1}].${kind}" value="${esc(v)}">
       <button class="secondary" data-rule-del="${j}">✕</button></div>`;
   }).join("") : `<p class="note">No rule: every combination of options is feasible.</p>`;
-  $("#f-prefs").innerHTML = (form.decision_makers || []).map(d => {
-    const p = (form.preferences || {})[d.id] || {prioritization: []};
-    const kind = "weighted" in p ? "weighted" : ("ranking" in p ? "ranking" : "prioritization");
-    if (kind === "ranking") return `<div class="dm"><b>${esc(d.name || d.id)}</b>: explicit ranking <input type="text" size="50" data-ranking="${esc(d.id)}" data-field="preferences.${esc(d.id)}.ranking" value="${esc(JSON.stringify(p.ranking))}"></div>`;
-    const items = p[kind] || [];
-    return `<div class="dm" data-dm="${esc(d.id)}" data-kind="${kind}"><b>${esc(d.name || d.id)}</b> <span class="note">(${kind})</span>
-      ${items.map((it, j) => `<div class="stmt"><span class="note">${j + 1}.</span>
-        <input type="text" class="statement" data-dm="${esc(d.id)}" data-j="${j}" data-field="preferences.${esc(d.id)}.${kind}[${j + 1}]" value="${esc(stmtText(it))}">
-        ${kind === "weighted" ? `<input type="text" size="5" class="weight" data-dm="${esc(d.id)}" data-j="${j}" value="${esc(it.weight ?? 1)}">` : ""}
-        <button class="secondary" data-up="${esc(d.id)}:${j}" title="Move up">↑</button>
-        <button class="secondary" data-del="${esc(d.id)}:${j}" title="Remove">✕</button></div>`).join("")}
-      <button class="secondary" data-add="${esc(d.id)}">Add statement</button></div>`;
-  }).join("");
+  $("#f-prefs").innerHTML = dms().map(renderPrefs).join("");
 }
 function setPath(obj, path, value) {
   const parts = path.split(".");
   let o = obj;
   parts.slice(0, -1).forEach(p => { o = o[isNaN(p) ? p : Number(p)]; });
-  o[parts[parts.length - 1]] = value;
+  const last = parts[parts.length - 1];
+  if (last === "description" && value === "") delete o[last]; else o[last] = value;
 }
 function prefItems(dm) {
   const p = form.preferences[dm];
@@ -84,24 +218,91 @@ function setStatement(list, j, text) {
   if (typeof list[j] === "string" || list[j] == null) list[j] = text;
   else list[j].statement = text;
 }
+function weightValue(w) {
+  const m = String(w).match(/^\s*(-?[\d.]+)\s*\/\s*([\d.]+)\s*$/);
+  return m ? Number(m[1]) / Number(m[2]) : Number(w);
+}
+// Another form of preferences for one DM, converted so that little is lost: weights
+// 2^(q-t) keep a prioritization's ranking; weights sort into a prioritization; an explicit
+// ranking starts from the preview's ranking when the preview shows all of it.
+function convertPrefs(dmId, kind) {
+  const p = form.preferences[dmId], old = prefKind(p);
+  if (old === kind) return;
+  const items = p[old] || [];
+  let value;
+  if (kind === "ranking") {
+    const r = lastPreview && lastPreview.rankings.find(x => x.dm === dmId);
+    const full = r && r.levels === r.top.length && !r.top.some(l => l.some(s => s.more));
+    value = full ? r.top.map(l => l.length === 1 ? l[0].pattern : l.map(s => s.pattern)) : [];
+  } else if (old === "ranking") value = [];
+  else if (kind === "weighted") {
+    value = items.map((it, t) => ({...(typeof it === "string" ? {statement: it} : it), weight: 2 ** (items.length - 1 - t)}));
+  } else {
+    value = items.map((it, t) => [it, t]).sort((a, b) => (weightValue(b[0].weight ?? 1) - weightValue(a[0].weight ?? 1)) || a[1] - b[1])
+      .map(([it]) => { const {weight, ...rest} = it; return Object.keys(rest).length === 1 ? rest.statement : rest; });
+  }
+  delete p[old];
+  p[kind] = value;
+}
+function renameDm(i, id) {
+  const d = dms()[i], old = d.id, others = dms().filter(x => x !== d).map(x => x.id);
+  const prefs = form.preferences = form.preferences || {};
+  const p = pendingPrefs.has(d) ? pendingPrefs.get(d) : prefs[old];
+  pendingPrefs.delete(d);
+  if (!others.includes(old)) delete prefs[old];
+  d.id = id;
+  if (others.includes(id) || p === undefined) { if (p !== undefined) pendingPrefs.set(d, p); }
+  else prefs[id] = p;
+  if (Array.isArray(form.option_order)) {
+    form.option_order = form.option_order.map(r => String(r).startsWith(old + ".") ? id + String(r).slice(old.length) : r);
+  }
+}
+function renameOption(i, k, id) {
+  const d = dms()[i], o = d.options[k], old = `${d.id}.${o.id}`;
+  o.id = id;
+  if (Array.isArray(form.option_order)) form.option_order = form.option_order.map(r => r === old ? `${d.id}.${id}` : r);
+}
 $("#tab-form").addEventListener("input", ev => {
   const t = ev.target;
   if (t.id === "f-name") form.name = t.value;
-  else if (t.id === "f-sq") form.status_quo = t.value;
+  else if (t.id === "f-sq") {
+    const v = t.value.trim();
+    if (v === "") delete form.status_quo;
+    else if (v.startsWith("{")) { try { form.status_quo = JSON.parse(v); } catch (e) { return; } }
+    else form.status_quo = v;
+  } else if (t.dataset.dmId !== undefined) structural(() => renameDm(Number(t.dataset.dmId), t.value.trim()));
+  else if (t.dataset.optId !== undefined) {
+    const [i, k] = t.dataset.optId.split(":").map(Number);
+    structural(() => renameOption(i, k, t.value.trim()));
+  } else if (t.classList.contains("sq")) return;  // handled on change
   else if (t.dataset.path) setPath(form, t.dataset.path, t.value);
   else if (t.classList.contains("statement")) setStatement(prefItems(t.dataset.dm), Number(t.dataset.j), t.value);
   else if (t.classList.contains("weight")) {
     const list = prefItems(t.dataset.dm), j = Number(t.dataset.j);
     if (typeof list[j] === "string") list[j] = {statement: list[j]};
     list[j].weight = isNaN(Number(t.value)) || t.value === "" ? t.value : Number(t.value);
-  } else if (t.dataset.ranking) { try { form.preferences[t.dataset.ranking].ranking = JSON.parse(t.value); } catch (e) { /* wait */ } }
+  } else if (t.dataset.ranking) { try { form.preferences[t.dataset.ranking].ranking = JSON.parse(t.value); } catch (e) { return; } }
   else if (t.dataset.ruleValue !== undefined) updateRule(Number(t.dataset.ruleValue));
+  else return;
   dirty = true; preview();
 });
 $("#tab-form").addEventListener("change", ev => {
   const t = ev.target;
-  if (t.dataset.ruleKind !== undefined) { updateRule(Number(t.dataset.ruleKind)); dirty = true; preview(); }
-  else if (t.tagName === "SELECT" && t.dataset.path) { setPath(form, t.dataset.path, t.value); dirty = true; preview(); }
+  if (t.dataset.ruleKind !== undefined) updateRule(Number(t.dataset.ruleKind));
+  else if (t.classList.contains("sq")) {
+    const [i, k] = t.dataset.sq.split(":").map(Number), sq = readSq();
+    if (!sq) return;
+    sq.set(dms()[i].options[k], t.checked); writeSq(sq); $("#f-sq").value = sqText();
+  } else if (t.id === "f-sq" || t.dataset.dmId !== undefined || t.dataset.optId !== undefined) {
+    // show the text's status quo in the boxes, or the new ids everywhere; after the focus
+    // has moved on, so that re-rendering keeps it where the user went
+    setTimeout(renderForm);
+    return;
+  }
+  else if (t.dataset.prefKind) { convertPrefs(t.dataset.prefKind, t.value); renderForm(); }
+  else if (t.tagName === "SELECT" && t.dataset.path) setPath(form, t.dataset.path, t.value);
+  else return;
+  dirty = true; preview();
 });
 function updateRule(j) {
   const kind = $(`[data-rule-kind="${j}"]`).value, v = $(`[data-rule-value="${j}"]`).value;
@@ -110,9 +311,38 @@ function updateRule(j) {
   if (old.note) rule.note = old.note;
   form.feasibility[j] = rule;
 }
+function addDm() {
+  const id = uniqueId("dm", dms().map(d => d.id));
+  const d = {id, name: "", options: []};
+  fresh.add(d); dms().push(d);
+  form.preferences = form.preferences || {};
+  form.preferences[id] = {prioritization: []};
+}
+function removeDm(i) {
+  const d = dms()[i], others = dms().filter(x => x !== d).map(x => x.id);
+  if (Array.isArray(form.option_order)) form.option_order = form.option_order.filter(r => !String(r).startsWith(d.id + "."));
+  dms().splice(i, 1); pendingPrefs.delete(d);
+  if (form.preferences && !others.includes(d.id)) delete form.preferences[d.id];
+}
+function addOption(i) {
+  const d = dms()[i]; d.options = d.options || [];
+  const o = {id: uniqueId("option", d.options.map(x => x.id)), label: "", reversibility: "both"};
+  fresh.add(o); d.options.push(o);
+  if (Array.isArray(form.option_order)) form.option_order.push(`${d.id}.${o.id}`);
+}
+function removeOption(i, k) {
+  const d = dms()[i], ref = `${d.id}.${d.options[k].id}`;
+  if (Array.isArray(form.option_order)) form.option_order = form.option_order.filter(r => r !== ref);
+  d.options.splice(k, 1);
+}
 $("#tab-form").addEventListener("click", ev => {
   const b = ev.target.closest("button"); if (!b || b.id === "form-save") return;
   if (b.id === "f-add-rule") { form.feasibility = form.feasibility || []; form.feasibility.push({infeasible: ""}); }
+  else if (b.id === "f-add-dm") structural(addDm);
+  else if (b.id === "f-sq-clear") delete form.status_quo;
+  else if (b.dataset.dmDel !== undefined) structural(() => removeDm(Number(b.dataset.dmDel)));
+  else if (b.dataset.optAdd !== undefined) structural(() => addOption(Number(b.dataset.optAdd)));
+  else if (b.dataset.optDel !== undefined) { const [i, k] = b.dataset.optDel.split(":").map(Number); structural(() => removeOption(i, k)); }
   else if (b.dataset.ruleDel !== undefined) { form.feasibility.splice(Number(b.dataset.ruleDel), 1); if (!form.feasibility.length) delete form.feasibility; }
   else if (b.dataset.add) { const l = prefItems(b.dataset.add); l.push(form.preferences[b.dataset.add].weighted ? {statement: "", weight: 1} : ""); }
   else if (b.dataset.del) { const [dm, j] = b.dataset.del.split(":"); prefItems(dm).splice(Number(j), 1); }
@@ -132,8 +362,8 @@ function markField(field) {
 const preview = debounce(async () => {
   try {
     const p = await api("POST", "/api/preview", {data: form});
-    if (!p.ok) { $("#preview").innerHTML = `<div class="error">${esc(errorText({detail: p.error}))}</div>`; markField(p.error.field); return; }
-    markField(null);
+    if (!p.ok) { lastPreview = null; $("#preview").innerHTML = `<div class="error">${esc(errorText({detail: p.error}))}</div>`; markField(p.error.field); return; }
+    lastPreview = p; markField(null);
     $("#preview").innerHTML = `<p>${p.n_states} feasible states; option order ${esc(p.option_order.join(", "))}.</p>` +
       p.rankings.map(r => `<div class="dm" data-preview-dm="${esc(r.dm)}"><b>${esc(r.name)}</b> <span class="note">(${r.levels} levels, best first)</span><ol>` +
         r.top.map(level => `<li>${level.map(s => s.more ? `+${s.more} more` : `${s.id} <span class="note">${esc(s.pattern)}</span>`).join(" = ")}</li>`).join("") + "</ol></div>").join("");
@@ -161,7 +391,9 @@ async function saved(s) {
 async function saveForm() {
   $("#form-error").innerHTML = ""; $("#save-status").innerHTML = "";
   try {
-    await saved(await api("PUT", `/api/scenarios/${SID}/form`, {data: form, base_version: current.version}));
+    const s = await api("PUT", `/api/scenarios/${SID}/form`, {data: form, base_version: current.version});
+    fresh = new WeakSet(); renderForm();  // saved ids are no longer edited here
+    await saved(s);
   } catch (e) {
     if (e.status === 409) showConflict(e, saveForm);
     else { $("#form-error").innerHTML = `<div class="error">${esc(errorText(e))}</div>`; markField(e.detail.field); }

@@ -1,0 +1,108 @@
+"""End to end in headless Chromium: build a conflict from a blank form, without YAML.
+
+Create a blank scenario from the list, add a decision maker and its option (with an invalid
+id first: the error shows at the input), tick the status quo, write preference statements
+(one DM switched to weighted), see the ranking preview, save, and read the saved YAML back
+through the API. Screenshots go to test-artifacts/web/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from detente.io import load_scenario_text
+from tests.web.conftest import ROOT
+from tests.web.server import running_server
+
+pytest.importorskip("playwright")
+
+pytestmark = pytest.mark.browser
+ART = ROOT / "test-artifacts" / "web"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with running_server(tmp_path_factory.mktemp("web") / "w.db") as (url, _proc):
+        yield url
+
+
+def test_blank_form_to_saved_scenario(server: str, page) -> None:  # type: ignore[no-untyped-def]
+    ART.mkdir(parents=True, exist_ok=True)
+    errors: list[str] = []
+    page.on(
+        "console",
+        lambda m: (
+            errors.append(f"{m.text} {m.location.get('url', '')}") if m.type == "error" else None
+        ),
+    )
+    page.set_default_timeout(20_000)
+
+    page.goto(server)
+    page.fill("#blank-name", "Fishing dispute")
+    page.click("#blank-button")
+    page.wait_for_url("**/scenarios/*")
+    sid = int(page.url.rstrip("/").split("/")[-1].split("#")[0])
+    page.wait_for_selector("#preview .dm")
+    assert page.text_content("#version") == "1"
+    assert page.input_value("#f-sq") == "NN"
+
+    # a new decision maker: an invalid id is shown at its input, then it needs an option
+    page.click("#f-add-dm")
+    dm_id = page.locator('input[data-dm-id="2"]')
+    dm_id.fill("3coast")
+    page.wait_for_selector('input[data-dm-id="2"].field-error')
+    assert "not an identifier" in page.text_content("#preview .error")
+    dm_id.fill("coast")
+    page.wait_for_selector('table[data-field="decision_makers[3].options"].field-error')
+    page.fill('[data-path="decision_makers.2.name"]', "Coast guard")
+    page.click('[data-opt-add="2"]')
+    page.fill('input[data-opt-id="2:0"]', "patrol")
+    page.fill('[data-path="decision_makers.2.options.0.label"]', "Patrol the bay")
+    page.fill('[data-path="decision_makers.2.options.0.description"]', "Daily patrols")
+    page.select_option('[data-path="decision_makers.2.options.0.reversibility"]', "up")
+    page.locator('[data-path="decision_makers.2.options.0.reversibility"]').blur()
+    page.wait_for_selector('[data-add="coast"]')  # the new id is used everywhere
+
+    # an option added and removed again, and the status quo ticked option by option
+    page.click('[data-opt-add="1"]')
+    page.click('[data-opt-del="1:1"]')
+    page.check('input.sq[data-sq="2:0"]')
+    assert page.input_value("#f-sq") == "NNY"
+
+    # preferences: a statement for the new DM; the first DM switched to weighted
+    page.click('[data-add="coast"]')
+    page.fill('input.statement[data-dm="coast"][data-j="0"]', "not a.act")
+    page.select_option('[data-pref-kind="a"]', "weighted")
+    page.click('[data-add="a"]')
+    page.fill('input.statement[data-dm="a"][data-j="0"]', "coast.patrol")
+    page.fill('input.weight[data-dm="a"][data-j="0"]', "2")
+    page.wait_for_selector('#preview [data-preview-dm="coast"]')
+    page.wait_for_selector("#preview >> text=8 feasible states")
+    assert page.locator(".field-error").count() == 0
+    page.screenshot(path=str(ART / "4-blank-form.png"), full_page=True)
+
+    page.click("#form-save")
+    page.wait_for_selector("text=Saved as version 2")
+    assert page.locator("input[data-dm-id]").count() == 0  # saved ids are fixed now
+    text = httpx.get(server.split("?")[0] + f"api/scenarios/{sid}", timeout=10).json()["text"]
+    assert page.input_value("#yaml") == text
+    for part in (
+        'name: "Fishing dispute"',
+        "id: coast",
+        "name: Coast guard",
+        "id: patrol",
+        "label: Patrol the bay",
+        "description: Daily patrols",
+        "reversibility: up",
+        "status_quo: NNY",
+        "not a.act",
+        "weighted:",
+    ):
+        assert part in text, part
+    conflict = load_scenario_text(text)
+    assert [d.id for d in conflict.decision_makers] == ["a", "b", "coast"]
+    assert conflict.n_options == 3 and conflict.status_quo == 4
+    assert [e for e in errors if "favicon" not in e] == []
