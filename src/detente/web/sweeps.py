@@ -170,9 +170,12 @@ def form_info(scenario_text: str) -> dict[str, Any]:
             else None
         )
         dms.append({"id": d.id, "name": d.title, "statements": statements})
+    from detente.model.analysis_spec import analysis_spec
+
+    main = analysis_spec(conflict).main_variant
     form = {
         "name": f"{conflict.name} robustness",
-        "variant": None,
+        "variant": main if main in variant_names(conflict) else None,
         "seed": 0,
         "samples": 1000,
         "mode": "auto",
@@ -298,21 +301,27 @@ def load(sweep_db: str | Path, sweep_id: str) -> Any:
     def make() -> Any:
         with SweepStore(sweep_db) as store:
             first = load_result(store, sweep_id)
-            codes = {c for c in (_focus(first, k) for k in first.concepts) if c is not None}
+            codes = {c for c, _ in (_focus(first, k) for k in first.concepts) if c is not None}
             return load_result(store, sweep_id, flag_codes=sorted(codes))
 
     return _cached(_results, (str(sweep_db), sweep_id), make)
 
 
-def _focus(result: Any, concept: str) -> int | None:
-    """The state whose answer the sensitivity chart explains: the scenario's target, else
-    the most robust ``concept`` equilibrium that is not one in every variant (else the most
-    robust one)."""
-    if result.target_code is not None:
-        return int(result.target_code)
-    top = result.robust_equilibria(concept, 10)
-    uncertain = [code for code, p in top if p < 1.0]
-    return uncertain[0] if uncertain else (top[0][0] if top else None)
+def _focus(result: Any, concept: str) -> tuple[int | None, str]:
+    """The state whose answer the sensitivity chart explains, and why: the scenario's target
+    when its answer varies across the variants, else the most robust ``concept``
+    equilibrium that is not one in every variant (else the target, else the most robust)."""
+    p = result.probability[concept]
+    target = result.target_code
+    if target is not None and 0.0 < float(p[target]) < 1.0:
+        return int(target), "the scenario's target"
+    top = result.robust_equilibria(concept, len(p))
+    uncertain = [code for code, q in top if q < 1.0]
+    if uncertain:
+        return uncertain[0], "the most robust equilibrium that is not one in every variant"
+    if target is not None:
+        return int(target), "the scenario's target"
+    return (top[0][0], "the most robust equilibrium") if top else (None, "")
 
 
 def result_document(
@@ -343,7 +352,7 @@ def result_document(
 
     concepts = []
     for c in r.concepts:
-        focus = _focus(r, c)
+        focus, reason = _focus(r, c)
         effects = (
             [e for e in r.sensitivity(c, focus) if e.effect][:top] if focus is not None else []
         )
@@ -359,6 +368,7 @@ def result_document(
                     for code, p in r.robust_equilibria(c, top)
                 ],
                 "focus": None if focus is None else state(focus),
+                "focus_reason": reason,
                 "sensitivity": [
                     {
                         "factor": e.factor,
@@ -409,12 +419,23 @@ def figure_svg(sweep_db: str | Path, sweep_id: str, kind: str, concept: str) -> 
             if kind == "robust":
                 fig = robust_equilibria_figure(r, concept)
             else:
-                focus = _focus(r, concept)
+                focus, _ = _focus(r, concept)
                 fig = None if focus is None else sensitivity_figure(r, concept, code=focus)
-            return None if fig is None else svg_text(fig)
+            return None if fig is None else _standalone(svg_text(fig))
 
     text: str | None = _cached(_figures, (str(sweep_db), sweep_id, kind, concept), make)
     return text
+
+
+def _standalone(svg: str) -> str:
+    """``svg_text`` drops the namespaces (it is made for inlining); a served image needs
+    them."""
+    if svg.startswith("<svg") and "xmlns=" not in svg[: svg.find(">")]:
+        svg = (
+            '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+            + svg[4:]
+        )
+    return svg
 
 
 def export_zip(sweep_db: str | Path, sweep_id: str) -> bytes:

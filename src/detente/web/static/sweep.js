@@ -38,7 +38,7 @@ function render() {
     (b.top.length ? "" : `<p class="note">No state is a ${esc(c)} equilibrium in any variant.</p>`);
   const f = b.focus;
   if (f && b.sensitivity.length) {
-    $("#sens-note").innerHTML = `How the chance that <code>${esc(f.pattern)}</code>${f.state ? ` (state ${f.state})` : ""} is a ${esc(c.toUpperCase())} equilibrium (${pct(f.p[c])}) changes with each change to the model${doc.target ? " (the scenario's target)" : " (the most robust equilibrium that is not one in every variant)"}.`;
+    $("#sens-note").innerHTML = `How the chance that <code>${esc(f.pattern)}</code>${f.state ? ` (state ${f.state})` : ""} is a ${esc(c.toUpperCase())} equilibrium (${pct(f.p[c])}) changes with each change to the model (${esc(b.focus_reason)}).`;
     $("#fig-sensitivity").src = `/api/jobs/${JID}/sweep/figures/sensitivity?concept=${encodeURIComponent(c)}`;
     $("#fig-sensitivity").hidden = false;
     $("#sens").innerHTML = `<table id="sens-table"><tr><th>change</th><th>effect</th><th>P with</th><th>P without</th><th>variants with</th></tr>` +
