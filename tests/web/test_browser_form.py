@@ -8,6 +8,7 @@ through the API. Screenshots go to test-artifacts/web/.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import httpx
@@ -82,6 +83,13 @@ def test_blank_form_to_saved_scenario(server: str, page) -> None:  # type: ignor
     page.wait_for_selector('#preview [data-preview-dm="coast"]')
     page.wait_for_selector("#preview >> text=8 feasible states")
     assert page.locator(".field-error").count() == 0
+    # an explicit ranking starts from the preview's (here: all 8 states tie for b)
+    page.select_option('[data-pref-kind="b"]', "ranking")
+    ranking = json.loads(page.input_value('input[data-ranking="b"]'))
+    assert len(ranking) == 1 and sorted(ranking[0]) == sorted(
+        a + b + c for a in "NY" for b in "NY" for c in "NY"
+    )
+    page.wait_for_selector('#preview [data-preview-dm="b"]')
     page.screenshot(path=str(ART / "4-blank-form.png"), full_page=True)
 
     page.click("#form-save")
@@ -100,6 +108,7 @@ def test_blank_form_to_saved_scenario(server: str, page) -> None:  # type: ignor
         "status_quo: NNY",
         "not a.act",
         "weighted:",
+        "ranking:",
     ):
         assert part in text, part
     conflict = load_scenario_text(text)
