@@ -178,3 +178,36 @@ def test_cancel_a_running_and_a_queued_job(client: TestClient, app, monkeypatch)
     r = client.post(f"/api/jobs/{running}/cancel")
     assert r.status_code == 409 and "cancelled" in r.json()["detail"]["message"]
     assert client.post("/api/jobs/999/cancel").status_code == 404
+
+
+def test_cancelled_sweep_keeps_its_batches(client: TestClient, app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from detente.sweep.store import SweepStore
+
+    first_batch = threading.Event()
+    release = threading.Event()
+    upsert = SweepStore.upsert
+
+    def pausing_upsert(self: SweepStore, sweep_id: str, outcomes: Any) -> int:
+        n = upsert(self, sweep_id, outcomes)
+        if not first_batch.is_set():
+            first_batch.set()
+            assert release.wait(30)  # hold the job here until the test has cancelled it
+        return n
+
+    monkeypatch.setattr(SweepStore, "upsert", pausing_upsert)
+    sid = _create(client)
+    spec = client.get(f"/api/scenarios/{sid}/sweep-form").json()["spec"] + "batch_size: 4\n"
+    jid = client.post(f"/api/scenarios/{sid}/sweeps", json={"spec": spec}).json()["id"]
+    assert first_batch.wait(30)
+    r = client.post(f"/api/jobs/{jid}/cancel")
+    assert r.status_code == 200 and r.json()["status"] == "running"
+    release.set()
+    job = wait_job(client, app, jid)
+    assert job["status"] == "cancelled" and job["error"] == "cancelled by the user"
+    assert client.get(f"/api/jobs/{jid}/sweep").status_code == 409
+
+    again = client.post(f"/api/jobs/{jid}/rerun").json()["id"]  # the same spec (job params)
+    job = wait_job(client, app, again)
+    assert job["status"] == "done", job
+    run = client.get(f"/api/jobs/{again}/sweep").json()["run"]
+    assert (run["already_done"], run["computed"], run["n_variants"]) == (4, 12, 16)

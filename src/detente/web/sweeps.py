@@ -275,6 +275,7 @@ def run_job(
 # ------------------------------------------------------------------ results
 _results: OrderedDict[tuple[str, str], Any] = OrderedDict()
 _figures: OrderedDict[tuple[str, str, str, str], str | None] = OrderedDict()
+_documents: OrderedDict[tuple[str, str, str, str], dict[str, Any]] = OrderedDict()
 _lock = threading.Lock()
 _plot_lock = threading.Lock()  # pyplot is not thread-safe
 _CACHE = 8
@@ -329,7 +330,17 @@ def result_document(
 ) -> dict[str, Any]:
     """Per concept: the states most often an equilibrium (probability of being an
     equilibrium and of being reachable from the status quo) and the factor levels the
-    focus state's answer is most sensitive to."""
+    focus state's answer is most sensitive to (cached: a finished sweep does not change)."""
+    key = (str(sweep_db), sweep_id, "document", str(top))
+    doc: dict[str, Any] = _cached(
+        _documents, key, lambda: _result_document(sweep_db, sweep_id, scenario_text, top)
+    )
+    return doc
+
+
+def _result_document(
+    sweep_db: str | Path, sweep_id: str, scenario_text: str, top: int
+) -> dict[str, Any]:
     from detente.model.variants import apply_variant
 
     r = load(sweep_db, sweep_id)
