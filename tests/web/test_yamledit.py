@@ -118,3 +118,13 @@ def test_korea_remove_china_drops_its_header_and_keeps_russias() -> None:
     assert "--- China" not in out and "Beijing is uneasy" not in out
     assert "--- Russia" in out and "Moscow's own grievances" in out
     assert plain_data(out) == data
+
+
+def test_number_keys_are_matched_to_the_forms_text_keys() -> None:
+    text = PD3.replace("status_quo: NNN", "status_quo: {1: N, two.cooperate: Y}")
+    data = plain_data(text)
+    assert data["status_quo"] == {"1": "N", "two.cooperate": "Y"}
+    data["status_quo"]["1"] = "Y"
+    out = merge_text(text, data)
+    assert "status_quo: {1: Y, two.cooperate: Y}" in out
+    assert load_scenario_text(out).status_quo == 0b011

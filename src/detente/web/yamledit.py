@@ -143,14 +143,19 @@ def _merge(old: Any, new: Any) -> Any:
             _move_tails(old, list(old), {k for k in old if str(k) in new})
         for k in gone:
             del old[k]
-        added = [k for k in new if k not in old]
+        # the form's keys are text; the tree's may be numbers (``status_quo: {1: Y}``)
+        keys = {str(k): k for k in old}
+        added = [k for k in new if k not in keys]
         end = (
             _take_tail(old, list(old)[-1])
             if added and isinstance(old, CommentedMap) and old
             else None
         )
         for k, v in new.items():
-            old[k] = _merge(old[k], v) if k in old else _commented(v)
+            if k in keys:
+                old[keys[k]] = _merge(old[keys[k]], v)
+            else:
+                old[k] = _commented(v)
         if end is not None:
             _set_tail(old, list(old)[-1], end)
         return old
