@@ -59,6 +59,12 @@ def serve(
     open_browser: Annotated[
         bool, typer.Option("--open", help="Open the workspace in a web browser.")
     ] = False,
+    max_sweep_variants: Annotated[
+        int,
+        typer.Option(
+            "--max-sweep-variants", min=1, help="Most variants of one robustness sweep job."
+        ),
+    ] = 5_000,
 ) -> None:
     """Start the web workspace (scenarios, versions, analyses, state graph)."""
     missing = []
@@ -77,13 +83,15 @@ def serve(
 
     import uvicorn
 
+    from detente.web import compute
     from detente.web.app import create_app
 
     if not _is_loopback(host) and not token:
         token = secrets.token_urlsafe(24)
     path = db or default_db()
     try:
-        app = create_app(path, token=token)
+        limits = compute.Limits(max_sweep_variants=max_sweep_variants)
+        app = create_app(path, token=token, limits=limits)
     except Exception as exc:  # sqlite3 errors, permissions
         raise CliError(f"{path}: cannot open the store: {exc}", status=1) from None
     try:
