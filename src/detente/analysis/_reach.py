@@ -31,33 +31,141 @@ def push_pass(rows: BoolRows, bits: list[tuple[int, str]]) -> None:
             np.logical_or(lo, hi, out=lo)
 
 
-def reach_rows(ctx: Context, members: list[int], sources: NDArray[np.int64]) -> BoolRows:
-    """``rows[r, c]``: code ``c`` is reachable from state ``sources[r]`` by a sequence of the
-    members' unilateral moves (the source itself included). By transitivity of each DM's
-    moves this equals legal-sequence reachability (see ``docs/explanation/engine.md``)."""
-    space = ctx.space
-    rows = np.zeros((sources.size, space.feasible.size), dtype=bool)
-    rows[np.arange(sources.size), ctx.model.codes[sources]] = True
-    if not members:
-        return rows
-    infeasible = ~space.feasible
-    stale = 0
-    k = 0
-    while stale < len(members):
-        nxt = rows.copy()
-        push_pass(nxt, ctx.bits[members[k % len(members)]])
-        nxt[:, infeasible] = False
-        if np.array_equal(nxt, rows):
-            stale += 1
+WordRows = NDArray[np.uint64]
+
+_IN_WORD = [
+    np.uint64(0x5555555555555555),
+    np.uint64(0x3333333333333333),
+    np.uint64(0x0F0F0F0F0F0F0F0F),
+    np.uint64(0x00FF00FF00FF00FF),
+    np.uint64(0x0000FFFF0000FFFF),
+    np.uint64(0x00000000FFFFFFFF),
+]
+"""``_IN_WORD[i]``: the positions of a 64-bit word whose local bit ``i`` is 0."""
+
+
+def push_words(rows: WordRows, bits: list[tuple[int, str]]) -> None:
+    """:func:`push_pass` on rows packed 64 codes to a word (code ``l`` at word ``l >> 6``,
+    bit ``l & 63``); needs at least 64 codes per row. Bits below 6 move inside a word
+    (shift and mask), higher bits between words."""
+    k = rows.shape[0]
+    for b, kind in bits:
+        if b < 6:
+            shift = np.uint64(1 << b)
+            m = _IN_WORD[b]
+            lo = rows & m
+            hi = (rows >> shift) & m
+            if kind == "both":
+                lo |= hi
+                np.bitwise_or(lo, lo << shift, out=rows)
+            elif kind == "up":
+                hi |= lo
+                np.bitwise_or(lo, hi << shift, out=rows)
+            else:
+                np.bitwise_or(lo | hi, hi << shift, out=rows)
+            continue
+        v = rows.reshape(k, -1, 2, 1 << (b - 6))
+        wlo = v[:, :, 0, :]
+        whi = v[:, :, 1, :]
+        if kind == "both":
+            np.bitwise_or(wlo, whi, out=wlo)
+            whi[...] = wlo
+        elif kind == "up":
+            np.bitwise_or(whi, wlo, out=whi)
         else:
-            stale = 1
-            rows = nxt
-        k += 1
-    return rows
+            np.bitwise_or(wlo, whi, out=wlo)
 
 
-def row_chunks(ctx: Context, sources: NDArray[np.int64]) -> Iterator[NDArray[np.int64]]:
-    step = max(1, ROW_BUDGET // max(1, ctx.space.feasible.size))
+def pack_rows(rows: BoolRows) -> WordRows:
+    k, size = rows.shape
+    packed: WordRows = np.packbits(rows, axis=1, bitorder="little").view(np.uint64)
+    return packed.reshape(k, size // 64)
+
+
+def unpack_rows(words: WordRows, size: int) -> BoolRows:
+    k = words.shape[0]
+    raw = np.unpackbits(words.view(np.uint8).reshape(k, -1), axis=1, bitorder="little")
+    out: BoolRows = raw[:, :size].view(bool)
+    return out
+
+
+class Frame:
+    """The members' sub-cube: their options' bits, in code order, as a local code.
+
+    A coalition's moves never change the other DMs' options, so everything reachable from
+    ``x`` has ``x``'s bits outside ``mask`` (its *base*) and differs only in the ``h``
+    local bits. Rows over the ``2**h`` local codes replace rows over all ``2**n`` codes:
+    the work per source shrinks by ``2**(n - h)``."""
+
+    def __init__(self, ctx: Context, members: list[int]) -> None:
+        model = ctx.model
+        mask = 0
+        for j in members:
+            mask |= model.dm_masks[j]
+        self.mask = mask
+        self.pos = [b for b in range(model.n_options) if mask >> b & 1]
+        where = {b: i for i, b in enumerate(self.pos)}
+        local = np.arange(1 << len(self.pos), dtype=np.int64)
+        deposit = np.zeros(local.size, dtype=np.int64)
+        for i, b in enumerate(self.pos):
+            deposit |= ((local >> i) & 1) << b
+        self.deposit = deposit
+        self.bits = {j: [(where[b], kind) for b, kind in ctx.bits[j]] for j in members}
+
+    @property
+    def size(self) -> int:
+        return int(self.deposit.size)
+
+    def split(self, codes: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """``(base, local)`` of each code."""
+        base = codes & ~np.int64(self.mask)
+        local = np.zeros(codes.size, dtype=np.int64)
+        for i, b in enumerate(self.pos):
+            local |= ((codes >> b) & 1) << i
+        return base, local
+
+
+def reach_rows(
+    ctx: Context, members: list[int], sources: NDArray[np.int64], frame: Frame | None = None
+) -> tuple[BoolRows, NDArray[np.int64]]:
+    """``(rows, base)``: ``rows[r, l]`` says that the state with code
+    ``base[r] | frame.deposit[l]`` is reachable from state ``sources[r]`` by a sequence of
+    the members' unilateral moves (the source itself included). By transitivity of each
+    DM's moves this equals legal-sequence reachability (see ``docs/explanation/engine.md``).
+    """
+    frame = frame or Frame(ctx, members)
+    codes = ctx.model.codes[sources].astype(np.int64)
+    base, local = frame.split(codes)
+    rows = np.zeros((sources.size, frame.size), dtype=bool)
+    rows[np.arange(sources.size), local] = True
+    if not members:
+        return rows, base
+    # feasibility depends on the base only: one row per distinct base
+    bases, which = np.unique(base, return_inverse=True)
+    feasible = ctx.space.feasible[bases[:, None] | frame.deposit[None, :]]
+    if frame.size < 64:  # tiny sub-cube: plain booleans
+        feas = feasible[which]
+        while True:
+            before = rows.copy()
+            for j in members:
+                push_pass(rows, frame.bits[j])
+                rows &= feas
+            if len(members) == 1 or np.array_equal(rows, before):
+                return rows, base
+    feas_w = pack_rows(feasible)[which]
+    words = pack_rows(rows)
+    while True:  # rounds of every member's moves, each landing on feasible states
+        before = words.copy()
+        for j in members:
+            push_words(words, frame.bits[j])
+            words &= feas_w
+        # one DM's moves are transitive: a single pass is its closure
+        if len(members) == 1 or np.array_equal(words, before):
+            return unpack_rows(words, frame.size), base
+
+
+def row_chunks(frame: Frame, sources: NDArray[np.int64]) -> Iterator[NDArray[np.int64]]:
+    step = max(1, ROW_BUDGET // max(1, frame.size))
     for a in range(0, sources.size, step):
         yield sources[a : a + step]
 
@@ -79,11 +187,16 @@ def grouped_reach(
     (themselves included). With reversible moves, a whole component shares one search."""
     index = ctx.space.index
     m = ctx.model.n_states
+    frame = Frame(ctx, members)
+
+    def reached(rows: BoolRows, base: NDArray[np.int64], r: int) -> NDArray[np.int64]:
+        return index[base[r] | frame.deposit[np.flatnonzero(rows[r])]].astype(np.int64)
+
     if not is_symmetric(ctx, members):
-        for chunk in row_chunks(ctx, sources):
-            rows = reach_rows(ctx, members, chunk)
+        for chunk in row_chunks(frame, sources):
+            rows, base = reach_rows(ctx, members, chunk, frame)
             for r in range(chunk.size):
-                yield chunk[r : r + 1], index[np.flatnonzero(rows[r])].astype(np.int64)
+                yield chunk[r : r + 1], reached(rows, base, r)
         return
     wanted = np.zeros(m, dtype=bool)
     wanted[sources] = True
@@ -92,14 +205,14 @@ def grouped_reach(
     batch = 8
     while remaining.size:
         take = remaining[:batch]
-        rows = reach_rows(ctx, members, take)
+        rows, base = reach_rows(ctx, members, take, frame)
         for r in range(take.size):
             x = int(take[r])
             if done[x]:
                 continue
-            comp = index[np.flatnonzero(rows[r])].astype(np.int64)
+            comp = reached(rows, base, r)
             group = comp[wanted[comp] & ~done[comp]]
             done[group] = True
             yield group, comp
         remaining = remaining[~done[remaining]]
-        batch = min(batch * 2, max(8, ROW_BUDGET // max(1, ctx.space.feasible.size)))
+        batch = min(batch * 2, max(8, ROW_BUDGET // max(1, frame.size)))
