@@ -137,3 +137,83 @@ def test_errors() -> None:
         inverse_analysis(model, 1, {"syria": None}, concepts=("sim",))
     with pytest.raises(ModelError, match="does not exist"):
         inverse_analysis(model, 6, {"syria": None})
+
+
+# ------------------------------------------------------------ fast path vs brute force
+def brute_stable(conflict, desired, varied):
+    """Per profile (product order over the model's DMs), whether ``desired`` is stable for
+    every DM, from a full ``detente.analyze`` of each profile. ``varied``: {dm index: (lo,
+    hi)} 0-based half-open slices of tie groups."""
+    model = conflict.compile()
+    codes = model.codes
+    choices = []
+    for i in range(model.n_dms):
+        g = ranking_groups(model.payoffs[i])
+        if i in varied:
+            lo, hi = varied[i]
+            choices.append([(*g[:lo], *p, *g[hi:]) for p in itertools.permutations(g[lo:hi])])
+        else:
+            choices.append([g])
+    out = {k: [] for k in CONCEPTS}
+    for profile in itertools.product(*choices):
+        prefs = {
+            d: Ranking(tuple(tuple(int(codes[s]) for s in grp) for grp in groups))
+            for d, groups in zip(model.dm_names, profile, strict=True)
+        }
+        res = detente.analyze(dataclasses.replace(conflict, preferences=prefs), concepts=CONCEPTS)
+        for k in CONCEPTS:
+            out[k].append(bool(res.stable[k][:, desired].all()))
+    return {k: np.array(v, dtype=bool) for k, v in out.items()}
+
+
+def _random_case(seed):
+    from detente.testing import random_conflict
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 4))
+    conflict = random_conflict(rng, n, int(rng.integers(n, 5)))
+    model = conflict.compile()
+    desired = int(rng.integers(model.n_states))
+    varied = {}
+    for i in range(n):
+        g = len(model.ranking(i))
+        if rng.random() < 0.7:
+            lo = int(rng.integers(0, g))
+            hi = int(rng.integers(lo + 1, min(g, lo + 3) + 1))
+            varied[i] = (lo, hi)
+    return conflict, model, desired, varied
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_fast_path_matches_brute_force_on_random_conflicts(seed) -> None:
+    """Differential: the fast path against one full analysis per profile, and against the
+    straightforward search (``method="reference"``) for the conditions too."""
+    conflict, model, desired, varied = _random_case(seed)
+    spans = {i: (lo + 1, hi) for i, (lo, hi) in varied.items()}
+    fast = inverse_analysis(model, desired, spans)
+    brute = brute_stable(conflict, desired, varied)
+    for k in CONCEPTS:
+        assert np.array_equal(fast.stable[k], brute[k]), k
+    ref = inverse_analysis(model, desired, spans, method="reference")
+    for k in CONCEPTS:
+        assert np.array_equal(ref.stable[k], brute[k]), k
+        assert fast.conditions(k) == ref.conditions(k), k
+        assert fast.necessary(k) == ref.necessary(k), k
+
+
+def test_fast_path_matches_reference_on_a_larger_case() -> None:
+    """Elmira with three DMs varied (SEQ couples them): identical arrays and conditions."""
+    model = load_case("elmira").compile()
+    spans = {"moe": (1, 4), "uniroyal": (2, 5), "lg": (1, 4)}
+    for desired in range(model.n_states):
+        fast = inverse_analysis(model, desired, spans)
+        ref = inverse_analysis(model, desired, spans, method="reference")
+        for k in CONCEPTS:
+            assert np.array_equal(fast.stable[k], ref.stable[k]), (desired, k)
+            assert fast.conditions(k) == ref.conditions(k), (desired, k)
+
+
+def test_unknown_method() -> None:
+    model = load_case("syria_iraq").compile()
+    with pytest.raises(ModelError, match="unknown method"):
+        inverse_analysis(model, 1, {"syria": None}, method="quick")  # type: ignore[arg-type]

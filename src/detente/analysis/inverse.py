@@ -54,10 +54,12 @@ import itertools
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.analysis._inverse_fast import DmRankings, FastInverse
 from detente.model.conflict import GraphModel, ModelError, tie_groups
 
 __all__ = [
@@ -85,8 +87,9 @@ def ranking_groups(payoffs: NDArray[np.int64]) -> Groups:
 def _payoff_of(groups: Groups, m: int) -> NDArray[np.int64]:
     out = np.empty(m, dtype=np.int64)
     g = len(groups)
-    for k, grp in enumerate(groups):
-        out[list(grp)] = g - 1 - k
+    lengths = np.fromiter((len(grp) for grp in groups), dtype=np.int64, count=g)
+    states = np.fromiter(itertools.chain.from_iterable(groups), dtype=np.int64)
+    out[states] = np.repeat(np.arange(g - 1, -1, -1, dtype=np.int64), lengths)
     return out
 
 
@@ -128,7 +131,8 @@ class InverseResult:
     base:
         Each DM's base ranking as tie groups of state indices, best first.
     rankings:
-        ``rankings[i]``: the rankings (tie groups) DM ``i`` may have; one for a fixed DM.
+        ``rankings[i]``: the rankings (tie groups) DM ``i`` may have; one for a fixed DM
+        (a lazy sequence: a ranking is built when it is read).
     concepts:
         The concepts tested.
     stable:
@@ -139,7 +143,7 @@ class InverseResult:
     desired: int
     varied: Mapping[int, tuple[int, int]]
     base: tuple[Groups, ...]
-    rankings: tuple[tuple[Groups, ...], ...]
+    rankings: tuple[DmRankings, ...]
     concepts: tuple[str, ...]
     stable: Mapping[str, NDArray[np.bool_]]
     _clauses: Mapping[str, tuple[Clause, ...] | None] = field(repr=False)
@@ -183,20 +187,20 @@ class InverseResult:
         if hits.size == 0:
             return []
         out: list[tuple[int, int, int]] = []
+        sizes = [len(r) for r in self.rankings]
         for i, (lo, hi) in sorted(self.varied.items()):
             states = sorted(s for g in self.base[i][lo:hi] for s in g)
-            pays = [_payoff_of(r, self.model.n_states) for r in self.rankings[i]]
-            sizes = [len(r) for r in self.rankings]
+            rel = self.rankings[i].gidx - lo
+            pos = self.rankings[i].pos  # pos[k, a]: place of slice group a in ranking k
             stride = math.prod(sizes[i + 1 :])
-            ks = (hits // stride) % sizes[i]
-            used = np.unique(ks)
+            used = np.unique((hits // stride) % sizes[i])
+            # before[a, b]: a above b in every solution; always[a, b]: in every ranking
+            before = np.all(pos[used][:, :, None] < pos[used][:, None, :], axis=0)
+            always = np.all(pos[:, :, None] < pos[:, None, :], axis=0)
+            need = before & ~always
             for x in states:
                 for y in states:
-                    if x == y:
-                        continue
-                    if all(pays[k][x] > pays[k][y] for k in used) and not all(
-                        p[x] > p[y] for p in pays
-                    ):
+                    if x != y and need[rel[x], rel[y]]:
                         out.append((i, x, y))
         return out
 
@@ -313,6 +317,7 @@ def inverse_analysis(
     *,
     concepts: Sequence[str] = INVERSE_CONCEPTS,
     max_profiles: int = MAX_PROFILES,
+    method: Literal["fast", "reference"] = "fast",
 ) -> InverseResult:
     """Enumerate the preference profiles that make ``desired`` an equilibrium.
 
@@ -330,6 +335,9 @@ def inverse_analysis(
         Any of ``"nash", "gmr", "smr", "seq"``.
     max_profiles:
         Raise :class:`ModelError` (before any work) when more profiles would be enumerated.
+    method:
+        ``"fast"`` (default; :mod:`detente.analysis._inverse_fast`) or ``"reference"``, the
+        straightforward search kept as the test oracle. Both give identical results.
     """
     unknown = [c for c in concepts if c not in INVERSE_CONCEPTS]
     if unknown:
@@ -350,21 +358,52 @@ def inverse_analysis(
             "narrow the vary ranges",
             ("vary",),
         )
-    rankings: list[tuple[Groups, ...]] = []
-    for i in range(n):
-        if i in varied:
-            lo, hi = varied[i]
-            g = base[i]
-            rankings.append(
-                tuple((*g[:lo], *perm, *g[hi:]) for perm in itertools.permutations(g[lo:hi]))
-            )
-        else:
-            rankings.append((base[i],))
-    pays = [[_payoff_of(r, m) for r in rankings[i]] for i in range(n)]
-    graph = _Graph(model)
-    s = desired
-    sizes = [len(r) for r in rankings]
+    ranks = tuple(DmRankings(base[i], varied.get(i), m) for i in range(n))
+    if method == "fast":
+        fast = FastInverse(model, desired, ranks, varied)
+        own = fast.own_stable([c for c in concepts if c != "seq"])
+        stable: dict[str, NDArray[np.bool_]] = {}
+        for c, per_dm in own.items():
+            stable[c] = _outer_and(per_dm)
+        if "seq" in concepts:
+            stable["seq"] = fast.seq_stable([r.n for r in ranks])
+        clauses = {c: _finish(fast.clauses(c)) for c in concepts}
+    elif method == "reference":
+        stable, clauses = _reference(model, desired, base, varied, ranks, concepts)
+    else:
+        raise ModelError(f"unknown method {method!r}; choose fast or reference", ("method",))
+    return InverseResult(
+        model=model,
+        desired=desired,
+        varied=varied,
+        base=base,
+        rankings=ranks,
+        concepts=tuple(concepts),
+        stable=stable,
+        _clauses=clauses,
+    )
 
+
+def _outer_and(per_dm: Sequence[NDArray[np.bool_]]) -> NDArray[np.bool_]:
+    grid = per_dm[0]
+    for arr in per_dm[1:]:
+        grid = np.logical_and.outer(grid, arr).reshape(-1)
+    return grid.reshape(-1).astype(bool)
+
+
+def _reference(
+    model: GraphModel,
+    s: int,
+    base: tuple[Groups, ...],
+    varied: Mapping[int, tuple[int, int]],
+    ranks: Sequence[DmRankings],
+    concepts: Sequence[str],
+) -> tuple[dict[str, NDArray[np.bool_]], dict[str, tuple[Clause, ...] | None]]:
+    """The straightforward search (test oracle and benchmark baseline)."""
+    m, n = model.n_states, model.n_dms
+    pays = [[_payoff_of(r, m) for r in ranks[i]] for i in range(n)]
+    graph = _Graph(model)
+    sizes = [len(r) for r in ranks]
     own_moves = [graph.moves(i, s) for i in range(n)]
     stable: dict[str, NDArray[np.bool_]] = {}
     for c in concepts:
@@ -373,23 +412,11 @@ def inverse_analysis(
         per_dm = []
         for i in range(n):
             per_dm.append(np.array([_stable_own(graph, c, i, s, p, own_moves[i]) for p in pays[i]]))
-        grid = per_dm[0]
-        for arr in per_dm[1:]:
-            grid = np.logical_and.outer(grid, arr).reshape(-1)
-        stable[c] = grid.reshape(-1).astype(bool)
+        stable[c] = _outer_and(per_dm)
     if "seq" in concepts:
         stable["seq"] = _seq(graph, s, pays, sizes, own_moves)
     clauses = {c: _clauses(graph, c, s, base, varied, own_moves) for c in concepts}
-    return InverseResult(
-        model=model,
-        desired=desired,
-        varied=varied,
-        base=base,
-        rankings=tuple(rankings),
-        concepts=tuple(concepts),
-        stable=stable,
-        _clauses=clauses,
-    )
+    return stable, clauses
 
 
 def _stable_own(
@@ -512,17 +539,28 @@ def _clauses(
                 alts.append(frozenset(keep))
             if satisfied:
                 continue
-            uniq = set(alts)
-            minimal = [a for a in uniq if not any(o < a for o in uniq)]
-            minimal.sort(key=lambda a: (len(a), sorted(a)))
-            out.append(
-                Clause(
-                    dm=i,
-                    move=s1,
-                    alternatives=tuple(tuple(Atom(i, b, w) for b, w in sorted(a)) for a in minimal),
-                )
-            )
+            out.append(_clause(i, s1, alts))
     return tuple(out)
+
+
+def _clause(i: int, s1: int, alts: Sequence[frozenset[tuple[int, int]]]) -> Clause:
+    """A clause from its alternatives: duplicates and non-minimal ones dropped, sorted."""
+    uniq = set(alts)
+    minimal = [a for a in uniq if not any(o < a for o in uniq)]
+    minimal.sort(key=lambda a: (len(a), sorted(a)))
+    return Clause(
+        dm=i,
+        move=s1,
+        alternatives=tuple(tuple(Atom(i, b, w) for b, w in sorted(a)) for a in minimal),
+    )
+
+
+def _finish(
+    raw: list[tuple[int, int, list[frozenset[tuple[int, int]]]]] | None,
+) -> tuple[Clause, ...] | None:
+    if raw is None:
+        return None
+    return tuple(_clause(i, s1, alts) for i, s1, alts in raw)
 
 
 def clauses_hold(clauses: Sequence[Clause], payoffs: Sequence[NDArray[np.int64]]) -> bool:
