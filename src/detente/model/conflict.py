@@ -19,6 +19,7 @@ See :class:`GraphModel` for the compiled, array-based form that the solvers use.
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 from collections.abc import Mapping, Sequence
@@ -434,8 +435,13 @@ def estimate_memory(n_options: int, n_dms: int) -> int:
 
 def tie_groups(payoffs: NDArray[np.integer]) -> tuple[tuple[int, ...], ...]:
     """A payoff vector as tie groups of state indices, best first, each group sorted."""
-    levels = sorted({int(v) for v in payoffs}, reverse=True)
-    return tuple(tuple(int(s) for s in np.flatnonzero(payoffs == v)) for v in levels)
+    p = np.asarray(payoffs)
+    order = np.lexsort((np.arange(p.size), -p.astype(np.int64)))  # best first, then index
+    if order.size == 0:
+        return ()
+    states = order.tolist()
+    cuts = [0, *(np.flatnonzero(np.diff(p[order])) + 1).tolist(), len(states)]
+    return tuple(tuple(states[a:b]) for a, b in itertools.pairwise(cuts))
 
 
 def _dense_rank(keys: NDArray[np.int64]) -> NDArray[np.int64]:
