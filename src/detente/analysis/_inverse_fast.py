@@ -248,6 +248,8 @@ class FastInverse:
             kid, first = _unique_keys(self.not_better(i))
             res = {c: np.zeros(first.size, dtype=bool) for c in concepts}
             others = self.others(i)
+            pending: list[tuple[str, int, list[int]]] = []  # (concept, key, moves to deter)
+            targets: list[BoolArray] = []
             for u, k in enumerate(first):
                 p = self.ranks[i].payoff(int(k))
                 np_mask = p <= p[self.s]
@@ -258,19 +260,16 @@ class FastInverse:
                     for c in res:
                         res[c][u] = True
                     continue
-                targets = []
                 if "gmr" in res:
+                    pending.append(("gmr", u, imp))
                     targets.append(np_mask)
                 if "smr" in res:
+                    pending.append(("smr", u, imp))
                     targets.append(np_mask & ~self.any_move(i, ~np_mask))
-                if not targets:
-                    continue
+            if targets:  # one batched closure for every signature
                 ok = self.can_reach_many(others, np.array(targets))
-                row = 0
-                for c in ("gmr", "smr"):
-                    if c in res:
-                        res[c][u] = bool(ok[row][imp].all())
-                        row += 1
+                for row, (c, u, imp) in enumerate(pending):
+                    res[c][u] = bool(ok[row][imp].all())
             for c in concepts:
                 out[c].append(res[c][kid])
         return out
