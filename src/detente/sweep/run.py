@@ -56,8 +56,15 @@ def parse_spec_text(text: str, filename: str = "<sweep>") -> SweepSpec:
 def load_sweep(path: str | Path, *, spec_text: str | None = None) -> tuple[ResolvedSweep, str]:
     """Read a sweep file; return the checked sweep and the file's text (stored with it).
 
-    The ``scenario`` path is relative to the sweep file. Raises :class:`SpecError` with a
-    one-line message (scenario errors included).
+    The ``scenario`` path is relative to the sweep file: a scenario (``.yaml``/``.yml``) or
+    a GMCR+ save (``.gmcr``). Raises :class:`SpecError` with a one-line message (scenario
+    errors included).
+
+    The workers rebuild the conflict from scenario-format text (it travels with every
+    batch and is part of the sweep id); for a ``.gmcr`` file that text is the save's
+    translation by :func:`detente.io.scenario.dump_scenario`, which keeps the options'
+    bit order, the feasible states and every DM's statements (so ``statements`` factors
+    refer to the save's statements by their 1-based position).
     """
     from detente.io import load as load_conflict
 
@@ -76,8 +83,14 @@ def load_sweep(path: str | Path, *, spec_text: str | None = None) -> tuple[Resol
         conflict = load_conflict(scen)
     except Exception as exc:  # ScenarioError / ModelError: already one line with the file
         raise SpecError(" ".join(str(exc).split())) from None
+    if scen.suffix.lower() == ".gmcr":
+        from detente.io.scenario import dump_scenario
+
+        scenario_text = dump_scenario(conflict)
+    else:
+        scenario_text = scen.read_text(encoding="utf-8")
     try:
-        sweep = resolve_spec(spec, conflict, scen.read_text(encoding="utf-8"))
+        sweep = resolve_spec(spec, conflict, scenario_text)
         _ = sweep.exhaustive
     except SpecError as exc:
         raise SpecError(f"{path}: {exc}") from None
