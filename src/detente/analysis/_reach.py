@@ -164,10 +164,32 @@ def reach_rows(
             return unpack_rows(words, frame.size), base
 
 
-def row_chunks(frame: Frame, sources: NDArray[np.int64]) -> Iterator[NDArray[np.int64]]:
-    step = max(1, ROW_BUDGET // max(1, frame.size))
+def row_chunks(
+    frame: Frame, sources: NDArray[np.int64], budget: int = ROW_BUDGET
+) -> Iterator[NDArray[np.int64]]:
+    step = max(1, budget // max(1, frame.size))
     for a in range(0, sources.size, step):
         yield sources[a : a + step]
+
+
+BLOCK_BUDGET = 1 << 22
+"""Cells of a block of :func:`reach_blocks` (callers gather integer values over it)."""
+
+
+def reach_blocks(
+    ctx: Context, members: list[int], sources: NDArray[np.int64]
+) -> Iterator[tuple[NDArray[np.int64], BoolRows, NDArray[np.int32], NDArray[np.int64]]]:
+    """Yield ``(chunk, rows, index, which)`` for blocks of ``sources``: ``rows[r, l]`` says
+    that local code ``l`` is reachable from ``chunk[r]``; that code's state index is
+    ``index[which[r], l]`` (``-1`` where infeasible, and then ``rows`` is False). Sources
+    that share the other DMs' options share a row of ``index``. For vectorised tests over
+    every reachable state at once, without a Python step per source."""
+    frame = Frame(ctx, members)
+    for chunk in row_chunks(frame, sources, BLOCK_BUDGET):
+        rows, base = reach_rows(ctx, members, chunk, frame)
+        bases, which = np.unique(base, return_inverse=True)
+        index = ctx.space.index[bases[:, None] | frame.deposit[None, :]]
+        yield chunk, rows, index, which.reshape(-1)
 
 
 def is_symmetric(ctx: Context, members: list[int]) -> bool:
@@ -193,7 +215,7 @@ def grouped_reach(
         return index[base[r] | frame.deposit[np.flatnonzero(rows[r])]].astype(np.int64)
 
     if not is_symmetric(ctx, members):
-        for chunk in row_chunks(frame, sources):
+        for chunk in row_chunks(frame, sources, BLOCK_BUDGET):
             rows, base = reach_rows(ctx, members, chunk, frame)
             for r in range(chunk.size):
                 yield chunk[r : r + 1], reached(rows, base, r)

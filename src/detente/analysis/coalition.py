@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.analysis._reach import grouped_reach
+from detente.analysis._reach import grouped_reach, is_symmetric, reach_blocks
 from detente.model.conflict import GraphModel, ModelError
 from detente.stability._context import POS, Context
 from detente.stability._kernels import closure_min, closure_min_improving
@@ -148,7 +148,21 @@ def _one_coalition(
         floors["cseq"] = w
     out = {c: np.ones(m, dtype=bool) for c in concepts}
     need_rows = [c for c in concepts if c != "csmr"] or ["cgmr"]
-    for group, reached in grouped_reach(ctx, members, np.arange(m, dtype=np.int64)):
+    if not is_symmetric(ctx, members):
+        # one vectorised dominance test per block of sources (no Python step per state)
+        for chunk, rows, index, which in reach_blocks(ctx, members, np.arange(m, dtype=np.int64)):
+            safe = np.maximum(index, 0)
+            for c in need_rows:
+                key = "cgmr" if c == "csmr" else c
+                dom = rows.copy()
+                for r in range(len(members)):
+                    dom &= floors[key][r][safe][which] > pay[r, chunk][:, None]
+                bad = dom.any(axis=1)
+                if c in out:
+                    out[c][chunk[bad]] = False
+        need_rows = []
+    sources = np.arange(m, dtype=np.int64) if need_rows else np.arange(0, dtype=np.int64)
+    for group, reached in grouped_reach(ctx, members, sources):
         for c in need_rows:
             key = "cgmr" if c == "csmr" else c
             floor = floors[key][:, reached]  # (|H|, T)

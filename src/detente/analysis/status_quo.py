@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.analysis._reach import grouped_reach
+from detente.analysis._reach import grouped_reach, is_symmetric, reach_blocks
 from detente.analysis.coalition import MAX_ALL_COALITIONS_DMS, all_coalitions
 from detente.model.conflict import GraphModel, ModelError
 from detente.stability._context import Context
@@ -176,6 +176,18 @@ def _bfs(
             found_mv.append(np.full(tot, j, dtype=np.int64))
         for ci, members in enumerate(coals):
             pay = model.payoffs[list(members)]
+            if not is_symmetric(ctx, list(members)):
+                for chunk, rows, index, which in reach_blocks(ctx, list(members), frontier):
+                    # only undiscovered states matter: few once the search is under way
+                    fresh = (index >= 0) & (dist[np.maximum(index, 0)] < 0)
+                    rr, ll = np.nonzero(rows & fresh[which])
+                    src = chunk[rr]
+                    tgt = index[which[rr], ll].astype(np.int64)
+                    keep = (pay[:, tgt] > pay[:, src]).all(axis=0)
+                    found_src.append(src[keep])
+                    found_tgt.append(tgt[keep])
+                    found_mv.append(np.full(int(keep.sum()), n + ci, dtype=np.int64))
+                continue
             for group, reached in grouped_reach(ctx, list(members), frontier):
                 tgt_idx = reached[dist[reached] < 0]  # only undiscovered states matter
                 if tgt_idx.size == 0:
