@@ -49,6 +49,7 @@ BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.int64]
 Groups = tuple[tuple[int, ...], ...]
 Pair = tuple[int, int]
+Triple = tuple[int, int, int]
 
 FT, FF, OP = 1, 0, 2
 """Class of a state ``x`` for DM ``i``: ``s* >=_i x`` fixed true, fixed false, or open."""
@@ -337,12 +338,7 @@ class FastInverse:
                 src[maybe] = True
                 region = self._region(i, src)
                 for v in opp_varied:
-                    labels = self._labels(v, region)
-                    pos = self.ranks[v].pos
-                    bits = np.array(
-                        [pos[:, a] < pos[:, b] for b, a in labels], dtype=bool
-                    ).T.reshape(self.ranks[v].n, len(labels))
-                    keys[v], reps[v] = _unique_keys(bits)
+                    keys[v], reps[v] = self._label_keys(v, self._labels(v, region))
             axes = [d for d in dims if d in keys]
             table = np.zeros(tuple(reps[d].size for d in axes), dtype=bool)
             for combo in itertools.product(*(range(reps[d].size) for d in axes)):
@@ -365,76 +361,157 @@ class FastInverse:
         return total.reshape(-1)
 
     # ------------------------------------------------------------------ conditions
-    def clauses(self, concept: str) -> list[tuple[int, int, list[frozenset[Pair]]]] | None:
-        """``(dm, s1, alternatives)`` per clause, alternatives unsorted and not minimal
-        (the caller sorts and prunes them as the reference does)."""
-        s = self.s
-        out: list[tuple[int, int, list[frozenset[Pair]]]] = []
-        if concept == "seq":
-            for i in range(self.n):
-                coupled = any(j in self.varied for j in self.others(i))
-                if coupled and any(self.classes(i)[s1] != FT for s1 in self.own_moves[i]):
-                    return None  # the opponents' credible moves are themselves open
+    def clauses(self, concept: str) -> list[tuple[int, int, list[frozenset[Triple]]]]:
+        """``(dm, s1, alternatives)`` per clause; an alternative is a set of atoms
+        ``(dm, better, worse)``. Unsorted and not minimal (the caller sorts and prunes them
+        as the reference does)."""
+        out: list[tuple[int, int, list[frozenset[Triple]]]] = []
         for i in range(self.n):
             cls = self.classes(i)
-            open_states = np.flatnonzero(cls == OP)
             moves = [s1 for s1 in self.own_moves[i] if cls[s1] != FT]
             if not moves:
                 continue
-            others = self.others(i)
             if concept == "nash":
                 for s1 in moves:
-                    out.append((i, s1, [frozenset({(s, s1)})] if cls[s1] == OP else []))
+                    out.append((i, s1, [frozenset({(i, self.s, s1)})] if cls[s1] == OP else []))
                 continue
-            if concept == "smr":
-                ft = cls == FT
-                bad = self.any_move(i, cls == FF)
-                sat_state = ft & ~self.any_move(i, ~ft)
-            else:
-                sat_state = cls == FT
-
-            def reach(target: BoolArray, others: list[int] = others) -> BoolArray:
-                if concept == "seq":  # opponents not varied: their base rankings
-                    return self.can_reach_improving([(j, 0) for j in others], target)
-                return self.can_reach(others, target)
-
-            sat = reach(sat_state)
-            moves = [s1 for s1 in moves if not sat[s1]]
-            if not moves:
+            others = self.others(i)
+            opp_varied = [v for v in others if v in self.varied]
+            if concept != "seq" or not opp_varied:
+                parts = self._clause_parts(concept, i, moves, {})
+                out.extend((i, s1, alts) for s1, alts in parts.items() if alts is not None)
                 continue
-            # alternatives: one per distinct open-atom set, and the states that reach it
-            if concept == "smr":
-                if open_states.size:
-                    ind = np.zeros((open_states.size, self.m), dtype=bool)
-                    ind[np.arange(open_states.size), open_states] = True
-                    member = self.any_move_many(i, ind)  # member[t, x]: t in {x} + R_i(x)
-                else:
-                    member = np.zeros((0, self.m), dtype=bool)
-                cols = np.flatnonzero(~bad & ~sat_state)
-                if cols.size:
-                    pats, inv = np.unique(member[:, cols].T, axis=0, return_inverse=True)
-                    inv = inv.reshape(-1)
-                else:  # no sanction can work
-                    pats, inv = np.zeros((0, open_states.size), dtype=bool), cols
-                zs = np.zeros((pats.shape[0], self.m), dtype=bool)
-                zs[inv, cols] = True
-                sets = [
-                    frozenset((s, int(open_states[t])) for t in np.flatnonzero(row)) for row in pats
-                ]
-            else:
-                zs = np.zeros((open_states.size, self.m), dtype=bool)
-                zs[np.arange(open_states.size), open_states] = True
-                sets = [frozenset({(s, int(x))}) for x in open_states]
-            if concept == "seq":
-                reached = np.array([reach(z) for z in zs]).reshape(len(sets), self.m)
-            else:
-                reached = self.can_reach_many(others, zs)
+            # SEQ with varied opponents: one clause per opponent signature, guarded by the
+            # signature's atoms (the order of each relevant pair of an opponent's groups)
+            src = np.zeros(self.m, dtype=bool)
+            src[moves] = True
+            region = self._region(i, src)
+            labels = {v: self._labels(v, region) for v in opp_varied}
+            keys = {v: self._label_keys(v, labels[v])[1] for v in opp_varied}
+            per_sig: list[tuple[frozenset[Triple], dict[int, list[frozenset[Triple]] | None]]]
+            per_sig = []
+            for combo in itertools.product(*(keys[v] for v in opp_varied)):
+                chosen = {v: int(k) for v, k in zip(opp_varied, combo, strict=True)}
+                atoms: set[Triple] = set()
+                for v, k in chosen.items():
+                    atoms.update(self._label_atoms(v, k, labels[v]))
+                per_sig.append((frozenset(atoms), self._clause_parts(concept, i, moves, chosen)))
             for s1 in moves:
-                alts = [sets[t] for t in np.flatnonzero(reached[:, s1])]
-                if cls[s1] == OP:
-                    alts.append(frozenset({(s, s1)}))
-                out.append((i, s1, alts))
+                options: list[list[frozenset[Triple]]] = []
+                for _, parts in per_sig:
+                    got = parts[s1]
+                    options.append([frozenset()] if got is None else got)
+                common: set[frozenset[Triple]] = set.intersection(*(set(o) for o in options))
+                if frozenset() in common:
+                    continue  # deterred under every signature
+                alts: list[frozenset[Triple]] = list(common)
+                for (guard, _), opts in zip(per_sig, options, strict=True):
+                    alts.extend(a | guard for a in opts if a not in common)
+                out.append((i, s1, _merge(alts)))
         return out
+
+    def _label_keys(self, v: int, labels: list[Pair]) -> tuple[IntArray, IntArray]:
+        pos = self.ranks[v].pos
+        bits = np.array([pos[:, a] < pos[:, b] for b, a in labels], dtype=bool)
+        return _unique_keys(bits.T.reshape(self.ranks[v].n, len(labels)))
+
+    def _label_atoms(self, v: int, k: int, labels: list[Pair]) -> list[Triple]:
+        """The atoms of ranking ``k`` of ``v`` on the pairs ``labels`` (each group named
+        by its first state; the states of a group are tied)."""
+        r = self.ranks[v]
+        out: list[Triple] = []
+        for b, a in labels:
+            xa, xb = r.base[r.lo + a][0], r.base[r.lo + b][0]
+            out.append((v, xa, xb) if r.pos[k, a] < r.pos[k, b] else (v, xb, xa))
+        return out
+
+    def _clause_parts(
+        self, concept: str, i: int, moves: list[int], chosen: Mapping[int, int]
+    ) -> dict[int, list[frozenset[Triple]] | None]:
+        """Per move ``s1`` of ``i`` (none fixed-deterred): ``None`` when a sanction works
+        whatever ``i``'s ranking, else the alternatives (sets of ``i``'s open atoms). SEQ
+        uses the opponents' rankings ``chosen`` (default: their base rankings)."""
+        s = self.s
+        cls = self.classes(i)
+        open_states = np.flatnonzero(cls == OP)
+        others = self.others(i)
+        if concept == "smr":
+            ft = cls == FT
+            bad = self.any_move(i, cls == FF)
+            sat_state = ft & ~self.any_move(i, ~ft)
+        else:
+            sat_state = cls == FT
+        movers = [(j, chosen.get(j, 0)) for j in others]
+
+        def reach(target: BoolArray) -> BoolArray:
+            if concept == "seq":
+                return self.can_reach_improving(movers, target)
+            return self.can_reach(others, target)
+
+        sat = reach(sat_state)
+        out: dict[int, list[frozenset[Triple]] | None] = {s1: None for s1 in moves}
+        moves = [s1 for s1 in moves if not sat[s1]]
+        if not moves:
+            return out
+        # alternatives: one per distinct open-atom set, and the states that reach it
+        if concept == "smr":
+            if open_states.size:
+                ind = np.zeros((open_states.size, self.m), dtype=bool)
+                ind[np.arange(open_states.size), open_states] = True
+                member = self.any_move_many(i, ind)  # member[t, x]: t in {x} + R_i(x)
+            else:
+                member = np.zeros((0, self.m), dtype=bool)
+            cols = np.flatnonzero(~bad & ~sat_state)
+            if cols.size:
+                pats, inv = np.unique(member[:, cols].T, axis=0, return_inverse=True)
+                inv = inv.reshape(-1)
+            else:  # no sanction can work
+                pats, inv = np.zeros((0, open_states.size), dtype=bool), cols
+            zs = np.zeros((pats.shape[0], self.m), dtype=bool)
+            zs[inv, cols] = True
+            sets = [
+                frozenset((i, s, int(open_states[t])) for t in np.flatnonzero(row)) for row in pats
+            ]
+        else:
+            zs = np.zeros((open_states.size, self.m), dtype=bool)
+            zs[np.arange(open_states.size), open_states] = True
+            sets = [frozenset({(i, s, int(x))}) for x in open_states]
+        if concept == "seq":
+            reached = np.array([reach(z) for z in zs]).reshape(len(sets), self.m)
+        else:
+            reached = self.can_reach_many(others, zs)
+        for s1 in moves:
+            alts = [sets[t] for t in np.flatnonzero(reached[:, s1])]
+            if cls[s1] == OP:
+                alts.append(frozenset({(i, s, s1)}))
+            out[s1] = alts
+        return out
+
+
+def _merge(alts: list[frozenset[Triple]]) -> list[frozenset[Triple]]:
+    """Shorten a disjunction without changing it: ``(x>y and A) or (y>x and B)`` with ``A``
+    contained in ``B`` is ``(x>y and A) or B`` (the atoms this is applied to compare states
+    of distinct groups of a slice, so exactly one of ``x>y`` and ``y>x`` holds), and an
+    alternative that contains another one is dropped. Repeated to a fixed point."""
+    cur = {a for a in alts if not any(o < a for o in alts)}
+    while True:
+        having: dict[Triple, list[frozenset[Triple]]] = {}
+        for a in cur:
+            for atom in a:
+                having.setdefault(atom, []).append(a)
+        found: set[frozenset[Triple]] = set()
+        for a in cur:
+            for atom in a:
+                dm, x, y = atom
+                comp = (dm, y, x)
+                rest = a - {atom}
+                for b in having.get(comp, ()):
+                    if rest <= b - {comp}:
+                        found.add(b - {comp})
+        if found <= cur:
+            return list(cur)
+        cur |= found
+        cur = {a for a in cur if not any(o < a for o in cur)}
 
 
 def _min_pass(idx: ImprovementIndex) -> Callable[[NDArray[Any]], tuple[NDArray[Any], bool]]:

@@ -31,10 +31,17 @@ definitions (DEFINITIONS §3), never by a full analysis:
 ``R_{N-i}`` uses legal sequences (no DM moves twice in a row; repeats allowed later),
 equal preference counts as a sanction, and *every* improvement is tested (not only the
 last one: GMCR+'s inverse solver reports 420 instead of 384 SEQ profiles for Syria-Iraq
-because of that, DEFINITIONS §5). For Nash, GMR and SMR DM ``i``'s stability depends only
-on ``i``'s own ranking, so it is computed once per ranking of ``i``; SEQ couples the DMs
-(the opponents' credible moves depend on their rankings) and is tested per profile, with
-the opponents' improvement reach cached.
+because of that, DEFINITIONS §5).
+
+Two implementations give identical results (arrays, conditions except as noted below,
+necessary relations): the default fast path, :mod:`detente.analysis._inverse_fast`
+(reach computed once for all states with the stability engine's code-space kernels,
+preferences compared once per distinct *signature* of a ranking, see there), and the
+straightforward search kept as the test oracle and benchmark baseline
+(``method="reference"``): for Nash, GMR and SMR DM ``i``'s stability depends only on
+``i``'s own ranking, so it is computed once per ranking of ``i``; SEQ couples the DMs (the
+opponents' credible moves depend on their rankings) and is tested per profile, with the
+opponents' improvement reach cached.
 
 Conditions
 ----------
@@ -42,10 +49,20 @@ Conditions
 ``s1 in R_i(s*)``, a clause "``i`` does not prefer ``s1`` to ``s*``, or one of the
 sanctions works", where a sanction is a conjunction of "``i`` does not prefer ``x`` to
 ``s*``" atoms. Atoms fixed by the unvaried part of the ranking are evaluated and dropped.
-These clauses are necessary and sufficient for Nash, GMR and SMR, and for SEQ when the
-DM's opponents are not varied (their credible moves are then known). For SEQ with varied
-opponents the clause is not given; :meth:`InverseResult.necessary` (pairwise relations
-that hold in every solution, read off the enumeration) is available for every concept.
+The clauses are necessary and sufficient: a profile makes ``s*`` an equilibrium iff it
+meets every clause (:func:`clauses_hold`).
+
+SEQ with varied opponents: which of an opponent's moves are credible depends on its
+ranking, but only through the order of the pairs of its slice groups between which it can
+move inside the region its improvements can reach from ``i``'s moves (the *relevant
+pairs*). The opponents' rankings are grouped by that order (their *signature*); per
+signature the clause is derived as above, and the clause given is the disjunction over the
+signatures, each alternative guarded by its signature's atoms ("``v`` prefers ``x`` to
+``y``", one per relevant pair, naming each tie group by its first state). Alternatives
+common to every signature are given unguarded. Such a clause can be long when an opponent
+has many relevant pairs. The reference implementation does not derive these clauses
+(``None``). :meth:`InverseResult.necessary` (pairwise relations that hold in every
+solution, read off the enumeration) is available for every concept.
 """
 
 from __future__ import annotations
@@ -106,8 +123,10 @@ class Atom:
 class Clause:
     """At least one alternative must hold; an alternative is a conjunction of atoms.
 
-    ``move`` is the improvement ``s1`` the clause deters; an empty ``alternatives`` means the
-    clause cannot be met.
+    ``move`` is the improvement ``s1`` of ``dm`` the clause deters; an empty
+    ``alternatives`` means the clause cannot be met. The atoms are ``dm``'s own, except for
+    SEQ with varied opponents, where an alternative may also hold atoms of an opponent (the
+    order of two of its states that decides whether one of its moves is an improvement).
     """
 
     dm: int
@@ -177,7 +196,8 @@ class InverseResult:
             yield self.profile(int(idx))
 
     def conditions(self, concept: str) -> tuple[Clause, ...] | None:
-        """Symbolic requirements (see the module docstring); ``None`` when not derived."""
+        """Symbolic requirements (see the module docstring); ``None`` when not derived
+        (only ``method="reference"``, for SEQ with varied opponents)."""
         return self._clauses[concept]
 
     def necessary(self, concept: str) -> list[tuple[int, int, int]]:
@@ -205,13 +225,19 @@ class InverseResult:
         return out
 
     def describe(self, clause: Clause, *, state_label: str = "state {id}") -> str:
-        """A clause in words, e.g. ``"syria must prefer state 2 to state 1, or ..."``."""
+        """A clause in words, e.g. ``"syria must prefer state 2 to state 1, or ..."``.
+
+        A clause with an opponent's atoms (SEQ with varied opponents) names the DM of
+        every atom: ``"to keep iraq from moving to state 3: syria must prefer state 5 to
+        state 2, or (iraq must prefer ... and ...)"``."""
         names = self.model.dm_names
+        foreign = any(a.dm != clause.dm for alt in clause.alternatives for a in alt)
 
         def atom(a: Atom) -> str:
             b = state_label.format(id=a.better + 1)
             w = state_label.format(id=a.worse + 1)
-            return f"prefer {b} to {w}" if self._strict(a) else f"like {b} at least as much as {w}"
+            text = f"prefer {b} to {w}" if self._strict(a) else f"like {b} at least as much as {w}"
+            return f"{names[a.dm]} must {text}" if foreign else text
 
         if not clause.alternatives:
             return f"{names[clause.dm]} cannot be kept from moving to state {clause.move + 1}"
@@ -219,6 +245,9 @@ class InverseResult:
         for alt in clause.alternatives:
             text = " and ".join(atom(a) for a in alt)
             parts.append(f"({text})" if len(alt) > 1 and len(clause.alternatives) > 1 else text)
+        if foreign:
+            move = state_label.format(id=clause.move + 1)
+            return f"to keep {names[clause.dm]} from moving to {move}: " + ", or ".join(parts)
         return f"{names[clause.dm]} must " + ", or ".join(parts)
 
     def _strict(self, a: Atom) -> bool:
@@ -367,6 +396,7 @@ def inverse_analysis(
             stable[c] = _outer_and(per_dm)
         if "seq" in concepts:
             stable["seq"] = fast.seq_stable([r.n for r in ranks])
+        clauses: dict[str, tuple[Clause, ...] | None]
         clauses = {c: _finish(fast.clauses(c)) for c in concepts}
     elif method == "reference":
         stable, clauses = _reference(model, desired, base, varied, ranks, concepts)
@@ -539,27 +569,26 @@ def _clauses(
                 alts.append(frozenset(keep))
             if satisfied:
                 continue
-            out.append(_clause(i, s1, alts))
+            out.append(_clause(i, s1, [frozenset((i, b, w) for b, w in a) for a in alts]))
     return tuple(out)
 
 
-def _clause(i: int, s1: int, alts: Sequence[frozenset[tuple[int, int]]]) -> Clause:
-    """A clause from its alternatives: duplicates and non-minimal ones dropped, sorted."""
+def _clause(i: int, s1: int, alts: Sequence[frozenset[tuple[int, int, int]]]) -> Clause:
+    """A clause from its alternatives (sets of atoms ``(dm, better, worse)``): duplicates
+    and non-minimal ones dropped, sorted by size, then atoms."""
     uniq = set(alts)
     minimal = [a for a in uniq if not any(o < a for o in uniq)]
     minimal.sort(key=lambda a: (len(a), sorted(a)))
     return Clause(
         dm=i,
         move=s1,
-        alternatives=tuple(tuple(Atom(i, b, w) for b, w in sorted(a)) for a in minimal),
+        alternatives=tuple(tuple(Atom(d, b, w) for d, b, w in sorted(a)) for a in minimal),
     )
 
 
 def _finish(
-    raw: list[tuple[int, int, list[frozenset[tuple[int, int]]]]] | None,
-) -> tuple[Clause, ...] | None:
-    if raw is None:
-        return None
+    raw: list[tuple[int, int, list[frozenset[tuple[int, int, int]]]]],
+) -> tuple[Clause, ...]:
     return tuple(_clause(i, s1, alts) for i, s1, alts in raw)
 
 
