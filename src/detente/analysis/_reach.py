@@ -152,8 +152,11 @@ def reach_rows(
                 rows &= feas
             if len(members) == 1 or np.array_equal(rows, before):
                 return rows, base
-    feas_w = pack_rows(feasible)[which]
-    words = pack_rows(rows)
+    words = _close_words(frame, members, pack_rows(rows), pack_rows(feasible)[which])
+    return unpack_rows(words, frame.size), base
+
+
+def _close_words(frame: Frame, members: list[int], words: WordRows, feas_w: WordRows) -> WordRows:
     while True:  # rounds of every member's moves, each landing on feasible states
         before = words.copy()
         for j in members:
@@ -161,7 +164,42 @@ def reach_rows(
             words &= feas_w
         # one DM's moves are transitive: a single pass is its closure
         if len(members) == 1 or np.array_equal(words, before):
-            return unpack_rows(words, frame.size), base
+            return words
+
+
+def reach_pairs(
+    ctx: Context, members: list[int], sources: NDArray[np.int64], wanted: NDArray[np.bool_]
+) -> Iterator[tuple[NDArray[np.int64], NDArray[np.int64]]]:
+    """Yield ``(src, tgt)`` arrays: every pair with ``tgt`` reachable from ``src`` (a source)
+    by the members' moves and ``wanted[tgt]``. Rows stay packed 64 codes to a word and only
+    the words holding a wanted reachable state are unpacked, so the cost follows the
+    number of pairs found, not the size of the sub-cube."""
+    frame = Frame(ctx, members)
+    if frame.size < 64 or not members:
+        for chunk, rows, index, which in reach_blocks(ctx, members, sources):
+            hit = (index >= 0) & wanted[np.maximum(index, 0)]
+            rr, ll = np.nonzero(rows & hit[which])
+            yield chunk[rr], index[which[rr], ll].astype(np.int64)
+        return
+    for chunk in row_chunks(frame, sources):
+        codes = ctx.model.codes[chunk].astype(np.int64)
+        base, local = frame.split(codes)
+        bases, which = np.unique(base, return_inverse=True)
+        which = which.reshape(-1)
+        index = ctx.space.index[bases[:, None] | frame.deposit[None, :]]
+        start = np.zeros((chunk.size, frame.size), dtype=bool)
+        start[np.arange(chunk.size), local] = True
+        words = _close_words(frame, members, pack_rows(start), pack_rows(index >= 0)[which])
+        hit_w = pack_rows((index >= 0) & wanted[np.maximum(index, 0)])
+        words &= hit_w[which]
+        rw, ww = np.nonzero(words)
+        if rw.size == 0:
+            continue
+        bits = np.unpackbits(words[rw, ww].view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
+        pr, pb = np.nonzero(bits)
+        rr = rw[pr]
+        ll = ww[pr] * 64 + pb
+        yield chunk[rr], index[which[rr], ll].astype(np.int64)
 
 
 def row_chunks(

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.analysis._reach import grouped_reach, is_symmetric, reach_blocks
+from detente.analysis._reach import grouped_reach, is_symmetric, reach_pairs
 from detente.analysis.coalition import MAX_ALL_COALITIONS_DMS, all_coalitions
 from detente.model.conflict import GraphModel, ModelError
 from detente.stability._context import Context
@@ -177,12 +177,8 @@ def _bfs(
         for ci, members in enumerate(coals):
             pay = model.payoffs[list(members)]
             if not is_symmetric(ctx, list(members)):
-                for chunk, rows, index, which in reach_blocks(ctx, list(members), frontier):
-                    # only undiscovered states matter: few once the search is under way
-                    fresh = (index >= 0) & (dist[np.maximum(index, 0)] < 0)
-                    rr, ll = np.nonzero(rows & fresh[which])
-                    src = chunk[rr]
-                    tgt = index[which[rr], ll].astype(np.int64)
+                # only undiscovered states matter: few once the search is under way
+                for src, tgt in reach_pairs(ctx, list(members), frontier, dist < 0):
                     keep = (pay[:, tgt] > pay[:, src]).all(axis=0)
                     found_src.append(src[keep])
                     found_tgt.append(tgt[keep])
