@@ -70,9 +70,19 @@ def test_import_edit_analyse_graph_explain(server: str, page) -> None:  # type: 
 
     page.click("button[data-tab=analyses]")
     page.click("#run-analysis")
-    link = page.wait_for_selector("text=Open results", timeout=80_000)
+    page.wait_for_selector("text=Open results", timeout=80_000)
     assert page.locator("#jobs tbody tr").first.get_attribute("data-status") == "done"
-    link.click()
+
+    # a report job, cancelled from the jobs list while it runs; it can be run again
+    page.click("#run-report")
+    page.click(
+        '#jobs tbody tr[data-status="running"] button[data-cancel], '
+        '#jobs tbody tr[data-status="queued"] button[data-cancel]'
+    )
+    page.wait_for_selector('#jobs tbody tr[data-status="cancelled"] button[data-rerun]')
+    assert page.locator("#jobs tbody tr").first.get_attribute("data-status") == "cancelled"
+
+    page.click("text=Open results")
     page.wait_for_selector("#eq-table")
     assert "carpenter" in page.text_content("#side")
 

@@ -447,8 +447,7 @@ async function loadJobs() {
   const jobs = await api("GET", `/api/scenarios/${SID}/analyses`);
   $("#jobs tbody").innerHTML = jobs.map(j => `<tr data-job="${j.id}" data-status="${j.status}"><td>${j.id}</td><td>${j.kind}</td><td>${j.version}</td>
     <td>${esc(j.status)}${j.error ? `<div class="error">${esc(j.error)}</div>` : ""}</td><td>${progressBar(j.progress)} <span class="note">${esc(j.stage)}</span></td>
-    <td>${j.status === "done" ? (j.kind === "report" ? `<a class="button" href="/api/jobs/${j.id}/report.html">Download report</a>` : `<a class="button" href="/jobs/${j.id}">Open results</a>`) : ""}
-    ${["failed", "interrupted"].includes(j.status) ? `<button class="secondary" data-rerun="${j.id}">Run again</button>` : ""}</td></tr>`).join("");
+    <td>${jobLink(j)} ${jobButtons(j)}</td></tr>`).join("");
   const active = jobs.some(j => ["queued", "running"].includes(j.status));
   clearTimeout(polling);
   if (active) polling = setTimeout(loadJobs, 700);
@@ -460,10 +459,7 @@ async function start(kind) {
 }
 $("#run-analysis").addEventListener("click", () => start("analyses"));
 $("#run-report").addEventListener("click", () => start("reports"));
-$("#jobs").addEventListener("click", async ev => {
-  const b = ev.target.closest("button[data-rerun]"); if (!b) return;
-  await api("POST", `/api/jobs/${b.dataset.rerun}/rerun`); loadJobs();
-});
+jobActions(loadJobs);  // Cancel / Run again (jobs.js)
 window.addEventListener("beforeunload", ev => { if (dirty || dirtyYaml) { ev.preventDefault(); ev.returnValue = ""; } });
 load().then(() => { if (location.hash === "#analyses") showTab("analyses"); })
   .catch(e => { $("#save-status").innerHTML = `<div class="error">${esc(errorText(e))}</div>`; });
