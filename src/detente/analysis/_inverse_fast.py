@@ -54,7 +54,12 @@ Triple = tuple[int, int, int]
 FT, FF, OP = 1, 0, 2
 """Class of a state ``x`` for DM ``i``: ``s* >=_i x`` fixed true, fixed false, or open."""
 
-_BATCH = 64
+_BATCH_CELLS = 1 << 22
+"""Rows of a batched code-space closure: at most 64, and at most this many cells in all."""
+
+
+def _batch(n_options: int) -> int:
+    return max(1, min(64, _BATCH_CELLS >> n_options))
 
 
 class DmRankings(Sequence[Groups]):
@@ -166,8 +171,9 @@ class FastInverse:
         codes = self.model.codes
         feas = self.space.feasible
         out = np.zeros(targets.shape, dtype=bool)
-        for a in range(0, targets.shape[0], _BATCH):
-            block = targets[a : a + _BATCH]
+        step = _batch(self.model.n_options)
+        for a in range(0, targets.shape[0], step):
+            block = targets[a : a + step]
             cur = np.full((block.shape[0], feas.size), POS, dtype=np.int32)
             cur[:, codes] = np.where(block, 0, 1)
             while True:
@@ -177,7 +183,7 @@ class FastInverse:
                     cur[:, ~feas] = POS
                 if np.array_equal(before, cur):
                     break
-            out[a : a + _BATCH] = cur[:, codes] == 0
+            out[a : a + step] = cur[:, codes] == 0
         return out
 
     def can_reach(self, movers: list[int], target: BoolArray) -> BoolArray:
@@ -194,12 +200,13 @@ class FastInverse:
         codes = self.model.codes
         feas = self.space.feasible
         out = np.zeros(masks.shape, dtype=bool)
-        for a in range(0, masks.shape[0], _BATCH):
-            block = masks[a : a + _BATCH]
+        step = _batch(self.model.n_options)
+        for a in range(0, masks.shape[0], step):
+            block = masks[a : a + step]
             cur = np.full((block.shape[0], feas.size), NEG, dtype=np.int32)
             cur[:, codes] = block
             sos_pass(cur, self.bits[j], use_max=True)
-            out[a : a + _BATCH] = cur[:, codes] == 1
+            out[a : a + step] = cur[:, codes] == 1
         return out
 
     def improvements(self, j: int, k: int) -> ImprovementIndex:
