@@ -66,3 +66,16 @@ def test_engine_equals_reference_nine_options_more(seed: int) -> None:
 @pytest.mark.parametrize("seed", range(12))
 def test_engine_equals_reference_large(seed: int) -> None:
     check(50_000 + seed, dms=(2, 4), options=(10, 12))
+
+
+@pytest.mark.parametrize("batch", range(3))
+def test_parallel_sim_kernel_equals_reference(batch: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The compiled SIM kernel's multi-threaded path (normally used from 2,048 states up),
+    forced on small conflicts, against the oracle."""
+    import detente.stability.sim as sim
+
+    if sim._sim_parallel is None:
+        pytest.skip("numba (the `fast` extra) is not installed")
+    monkeypatch.setattr(sim, "_PARALLEL_STATES", 1)
+    for seed in range(batch * BATCH, (batch + 1) * BATCH):
+        check(70_000 + seed, dms=(2, 5), options=(4, 8))

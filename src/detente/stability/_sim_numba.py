@@ -19,10 +19,10 @@ from numba import njit, prange
 
 
 @njit(cache=True, nogil=True)
-def _dfs(start, th, deg, dl, doff, bounds):  # type: ignore[no-untyped-def]
+def _dfs(start, th, deg, dl, doff, bounds, digits, base):  # type: ignore[no-untyped-def]
     r = deg.shape[0]
-    digits = np.full(r, -1, dtype=np.int64)
-    base = np.empty(r, dtype=np.int64)
+    for lv in range(r):
+        digits[lv] = -1
     base[0] = start
     level = 0
     while level >= 0:
@@ -45,7 +45,7 @@ def _dfs(start, th, deg, dl, doff, bounds):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
-def _state(s, codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bounds):  # type: ignore[no-untyped-def]
+def _state(s, codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bounds, scratch):  # type: ignore[no-untyped-def]
     th = pay[s]
     cs = codes[s]
     # cheap exact cut first: an improvement no conceivable sanction reaches settles the state
@@ -56,17 +56,21 @@ def _state(s, codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bou
     r = operm.shape[0]
     if r == 0:
         return iptr[s] == iptr[s + 1]
-    deg = np.zeros(r, dtype=np.int64)
+    # scratch rows (reused from state to state: no allocation per state)
+    deg = scratch[0, :r]
+    doff = scratch[1, :r]
+    digits = scratch[2, :r]
+    base = scratch[3, :r]
+    dl = scratch[4]
     for lv in range(r):
+        deg[lv] = 0
         if may[lv, s]:
             for q in range(optr[lv, s], optr[lv, s + 1]):
                 deg[lv] += ohi[lv, q] - olo[lv, q]
-    doff = np.zeros(r, dtype=np.int64)
     total = 0
     for lv in range(r):
         doff[lv] = total
         total += deg[lv]
-    dl = np.empty(max(total, 1), dtype=np.int64)
     for lv in range(r):
         if deg[lv] == 0:
             continue
@@ -77,9 +81,27 @@ def _state(s, codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bou
                 w += 1
     for q in range(iptr[s], iptr[s + 1]):
         for k in range(ilo[q], ihi[q]):
-            if not _dfs(codes[iperm[k]], th, deg, dl, doff, bounds):
+            if not _dfs(codes[iperm[k]], th, deg, dl, doff, bounds, digits, base):
                 return False
     return True
+
+
+@njit(cache=True, nogil=True)
+def _scratch(todo, optr, olo, ohi, may):  # type: ignore[no-untyped-def]
+    """Scratch rows for :func:`_state`: wide enough for the largest number of the other
+    DMs' improvements from any state of ``todo`` (and for ``r`` levels)."""
+    r = optr.shape[0]
+    width = max(r, 1)
+    for p in range(todo.shape[0]):
+        s = todo[p]
+        tot = 0
+        for lv in range(r):
+            if may[lv, s]:
+                for q in range(optr[lv, s], optr[lv, s + 1]):
+                    tot += ohi[lv, q] - olo[lv, q]
+        if tot > width:
+            width = tot
+    return np.zeros((5, width), dtype=np.int64)
 
 
 @njit(cache=True, nogil=True, parallel=True)
@@ -87,10 +109,15 @@ def sim_states(todo, codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, m
     """SIM stability of the states ``todo`` (indices); returns a boolean per entry."""
     n = todo.shape[0]
     ok = np.zeros(n, dtype=np.bool_)
-    for p in prange(n):
-        ok[p] = _state(
-            todo[p], codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bounds
-        )
+    chunks = min(n, 64)
+    width = _scratch(todo, optr, olo, ohi, may).shape[1]
+    for c in prange(chunks):
+        scratch = np.zeros((5, width), dtype=np.int64)
+        for p in range(c * n // chunks, (c + 1) * n // chunks):
+            ok[p] = _state(
+                todo[p], codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bounds,
+                scratch,
+            )
     return ok
 
 
@@ -98,8 +125,10 @@ def sim_states(todo, codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, m
 def sim_states_serial(todo, codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bounds):  # type: ignore[no-untyped-def]
     n = todo.shape[0]
     ok = np.zeros(n, dtype=np.bool_)
+    scratch = _scratch(todo, optr, olo, ohi, may)
     for p in range(n):
         ok[p] = _state(
-            todo[p], codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bounds
+            todo[p], codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bounds,
+            scratch,
         )
     return ok

@@ -62,7 +62,7 @@ __all__ = ["sim_stable"]
 
 _BLOCK = 1 << 21  # grid cells evaluated per vectorised step
 _ARCS_PER_CHUNK = 1 << 20
-_PARALLEL_STATES = 1 << 14  # below this, threads cost more than they save
+_PARALLEL_STATES = 1 << 11  # below this, threads cost more than they save (measured at 12 options)
 
 
 def sim_stable(
