@@ -40,6 +40,17 @@ try:  # optional compiled pass
 except ImportError:  # pragma: no cover - depends on the environment
     _min_over_compiled = None
 
+_sos_compiled: Any
+try:  # optional compiled pass
+    from detente.stability._sos_numba import sos_pass_flat as _sos_compiled
+except ImportError:  # pragma: no cover - depends on the environment
+    _sos_compiled = None
+
+_KIND = {"both": 0, "up": 1, "down": 2}
+_SOS_COMPILED_MAX = 1 << 14
+"""Arrays up to this size use the compiled pass (per-call overhead dominates there);
+larger ones the numpy pass (memory-bound strided operations, faster at scale)."""
+
 I32 = np.int32
 NEG = np.iinfo(np.int32).min // 2
 POS = np.iinfo(np.int32).max // 2
@@ -94,6 +105,21 @@ def sos_pass(arr: NDArray[np.int32], bits: list[tuple[int, str]], use_max: bool)
     Infeasible codes must hold the neutral sentinel; their results are meaningless and must
     be reset by the caller before the array is used as a set of states again.
     """
+    if not bits:
+        return
+    if _sos_compiled is not None and arr.size <= _SOS_COMPILED_MAX and arr.flags.c_contiguous:
+        _sos_compiled(
+            arr.reshape(-1),
+            np.array([b for b, _ in bits], dtype=np.int64),
+            np.array([_KIND[k] for _, k in bits], dtype=np.int64),
+            use_max,
+        )
+        return
+    sos_pass_numpy(arr, bits, use_max)
+
+
+def sos_pass_numpy(arr: NDArray[np.int32], bits: list[tuple[int, str]], use_max: bool) -> None:
+    """:func:`sos_pass` with numpy only (also the fallback without numba)."""
     op = np.maximum if use_max else np.minimum
     for b, kind in bits:
         v = arr.reshape(-1, 2, 1 << b)
