@@ -14,8 +14,9 @@ from detente.model.expr import And, Not, Or, Var
 def linked_issue_conflict(n_options: int, n_dms: int, *, seed: int = 1, n_statements: int = 12,
                           n_infeasible: int = 2) -> Conflict:
     """A conflict shaped like a linked-issue model: options dealt round-robin to DMs, some
-    one-way options, a few infeasible triples (each removes 1/8 of the states), and weighted (salience) preferences of
-    ``n_statements`` random clauses per DM, so there are ties."""
+    one-way options, a few infeasible triples (each removes 1/8 of the states), and
+    weighted (salience) preferences of ``n_statements`` random clauses per DM, so there
+    are ties."""
     rng = np.random.default_rng(seed)
     dms = tuple(DecisionMaker(f"d{i}") for i in range(n_dms))
     opts = tuple(

@@ -58,10 +58,11 @@ def _best(fn, repeats: int = 5) -> float:  # type: ignore[no-untyped-def]
 
 def speedup_vs_reference(n_options: int = 12, n_dms: int = 4, *, dense: bool = True) -> None:
     """Engine vs the two straightforward implementations kept as test oracles."""
+    from models import linked_issue_conflict
+
     import detente
     from detente.stability.reference import analyze_matrix, analyze_reference
     from detente.stability.result import AnalysisOptions
-    from models import linked_issue_conflict
 
     model = linked_issue_conflict(n_options, n_dms).compile()
     concepts = ("nash", "gmr", "smr", "seq", "sim", "seq_sim")

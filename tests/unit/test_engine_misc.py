@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 import pytest
 
@@ -24,7 +26,7 @@ def test_progress_reaches_one_and_is_monotone() -> None:
     seen: list[float] = []
     detente.analyze(conflict, progress=lambda stage, f: seen.append(f))
     assert seen[0] == 0.0 and seen[-1] == pytest.approx(1.0)
-    assert all(a <= b for a, b in zip(seen, seen[1:], strict=False))
+    assert all(a <= b for a, b in pairwise(seen))
 
 
 def test_unknown_concept_and_option_are_rejected() -> None:
