@@ -8,8 +8,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from detente.analysis._reach import Frame, grouped_reach, reach_pairs
-from detente.analysis.coalition import all_coalitions
+from detente.analysis._reach import (
+    Frame,
+    claim,
+    claim_numpy,
+    dominated,
+    dominated_numpy,
+    grouped_reach,
+    reach_pairs,
+    reach_word_blocks,
+)
+from detente.analysis.coalition import all_coalitions, coalition_analysis
+from detente.analysis.status_quo import status_quo_analysis
 from detente.stability._context import Context
 from detente.testing import random_conflict
 from tests.analysis import brute
@@ -62,3 +72,83 @@ def test_reach_pairs_are_the_wanted_reachable_pairs(seed: int) -> None:
             if wanted[t]
         }
         assert got == want, members
+
+
+def _big_model(rng: np.random.Generator):  # type: ignore[no-untyped-def]
+    n_dms = int(rng.integers(2, 4))
+    return random_conflict(
+        rng, n_dms, int(rng.integers(7, 9)), p_irreversible=0.4, p_infeasible=0.3
+    ).compile()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_packed_scans_match_their_numpy_twins(seed: int) -> None:
+    """``dominated`` / ``claim`` (compiled when numba is installed) against the numpy twins
+    on packed rows of sub-cubes of 64 codes or more."""
+    rng = np.random.default_rng([20261129, seed])
+    model = _big_model(rng)
+    ctx = Context(model)
+    m = model.n_states
+    pay = np.ascontiguousarray(model.payoffs.T.astype(np.int64))
+    used = 0
+    for members in all_coalitions(model.n_dms):
+        mem = list(members)
+        if Frame(ctx, mem).size < 64:
+            continue
+        used += 1
+        sources = np.flatnonzero(rng.random(m) < 0.7).astype(np.int64)
+        floors = rng.integers(0, 5, size=(m, 2, len(mem))).astype(np.int64)
+        free_a = rng.random(m) < 0.8
+        free_b = free_a.copy()
+        for chunk, words, index, which in reach_word_blocks(ctx, mem, sources):
+            theta = rng.integers(0, 5, size=(chunk.size, len(mem))).astype(np.int64)
+            assert (
+                dominated(words, which, index, floors, theta)
+                == dominated_numpy(words, which, index, floors, theta)
+            ).all()
+            sub = np.ascontiguousarray(pay[:, mem])
+            got = claim(words.copy(), which, index, chunk, sub, free_a)
+            want = claim_numpy(words.copy(), which, index, chunk, sub, free_b)
+            order = np.argsort(got[1])
+            assert (got[1][order] == want[1]).all() and (got[0][order] == want[0]).all()
+            assert (free_a == free_b).all()
+    assert used
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_packed_coalition_and_status_quo_paths_against_brute(seed: int) -> None:
+    """Coalitions whose sub-cube has 64 codes or more (the packed scans) against the
+    brute-force definitions; the status quo's parents follow the documented tie-break
+    (unilateral before coalition, lower DM / coalition first, then lower source)."""
+    rng = np.random.default_rng([20261130, seed])
+    model = _big_model(rng)
+    ctx = Context(model)
+    brute.forget()
+    coals = [c for c in all_coalitions(model.n_dms) if Frame(ctx, list(c)).size >= 64]
+    assert coals
+    concepts = ("cnash", "cgmr", "cseq")
+    res = coalition_analysis(model, coals, concepts)
+    expected = brute.coalition_table(model, coals, concepts)
+    for c in concepts:
+        assert (res.stable[c] == np.array(expected[c], dtype=bool)).all(), c
+    multi = [c for c in all_coalitions(model.n_dms, min_size=2)]
+    s0 = int(rng.integers(model.n_states))
+    sq = status_quo_analysis(model, status_quo=s0, coalitions=multi)
+    dist = brute.status_quo_bfs(model, s0, multi)
+    assert sq.distance_coalition.tolist() == dist
+    colours = [(j,) for j in range(model.n_dms)] + [tuple(c) for c in multi]
+    for t in range(model.n_states):
+        if dist[t] <= 0:
+            continue
+        best = min(
+            (ci, s)
+            for ci, h in enumerate(colours)
+            for s in range(model.n_states)
+            if dist[s] == dist[t] - 1
+            and (
+                brute.is_unilateral_improvement(model, h[0], s, t)
+                if len(h) == 1
+                else brute.is_coalitional_improvement(model, h, s, t)
+            )
+        )
+        assert (int(sq._parent_mover_c[t]), int(sq._parent_c[t])) == best

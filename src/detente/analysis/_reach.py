@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -276,3 +277,109 @@ def grouped_reach(
             yield group, comp
         remaining = remaining[~done[remaining]]
         batch = min(batch * 2, max(8, ROW_BUDGET // max(1, frame.size)))
+
+
+def reach_word_blocks(
+    ctx: Context,
+    members: list[int],
+    sources: NDArray[np.int64],
+    wanted: NDArray[np.bool_] | None = None,
+) -> Iterator[tuple[NDArray[np.int64], WordRows, NDArray[np.int32], NDArray[np.int64]]]:
+    """:func:`reach_blocks` with the rows left packed 64 codes to a word (needs a sub-cube
+    of at least 64 codes and at least one member). With ``wanted``, the rows keep only the
+    wanted states (``wanted`` is read when each block starts)."""
+    frame = Frame(ctx, members)
+    for chunk in row_chunks(frame, sources):
+        codes = ctx.model.codes[chunk].astype(np.int64)
+        base, local = frame.split(codes)
+        bases, which = np.unique(base, return_inverse=True)
+        which = which.reshape(-1)
+        index = ctx.space.index[bases[:, None] | frame.deposit[None, :]]
+        start = np.zeros((chunk.size, frame.size), dtype=bool)
+        start[np.arange(chunk.size), local] = True
+        words = _close_words(frame, members, pack_rows(start), pack_rows(index >= 0)[which])
+        if wanted is not None:
+            words &= pack_rows((index >= 0) & wanted[np.maximum(index, 0)])[which]
+        yield chunk, words, index, which
+
+
+def dominated_numpy(
+    words: WordRows,
+    which: NDArray[np.int64],
+    index: NDArray[np.int32],
+    floors: NDArray[np.int64],
+    theta: NDArray[np.int64],
+) -> NDArray[np.bool_]:
+    """``out[c, r]``: some state ``t`` of row ``r`` has ``floors[t, c, h] > theta[r, h]``
+    for every ``h``."""
+    size = index.shape[1]
+    rows = unpack_rows(words, size)
+    safe = np.maximum(index, 0)
+    out = np.zeros((floors.shape[1], words.shape[0]), dtype=bool)
+    for c in range(floors.shape[1]):
+        dom = rows.copy()
+        for h in range(floors.shape[2]):
+            dom &= floors[:, c, h][safe][which] > theta[:, h][:, None]
+        out[c] = dom.any(axis=1)
+    return out
+
+
+def claim_numpy(
+    words: WordRows,
+    which: NDArray[np.int64],
+    index: NDArray[np.int32],
+    chunk: NDArray[np.int64],
+    pay: NDArray[np.int64],
+    free: NDArray[np.bool_],
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """``(src, tgt)``: each free state ``t`` reachable from a source ``s`` of ``chunk`` with
+    ``pay[t] > pay[s]`` (every column) goes to the first such source, and stops being free."""
+    rows = unpack_rows(words, index.shape[1])
+    rr, ll = np.nonzero(rows)
+    src = chunk[rr]
+    tgt = index[which[rr], ll].astype(np.int64)
+    keep = free[tgt] & (pay[tgt] > pay[src]).all(axis=1)
+    src, tgt = src[keep], tgt[keep]
+    tgt, first = np.unique(tgt, return_index=True)  # rows come in source order
+    src = src[first]
+    free[tgt] = False
+    return src, tgt
+
+
+_claim_compiled: Any
+_dominated_compiled: Any
+try:  # optional compiled scans
+    from detente.analysis._reach_numba import claim as _claim_compiled
+    from detente.analysis._reach_numba import dominated as _dominated_compiled
+except ImportError:  # pragma: no cover - depends on the environment
+    _claim_compiled = None
+    _dominated_compiled = None
+
+
+def dominated(
+    words: WordRows,
+    which: NDArray[np.int64],
+    index: NDArray[np.int32],
+    floors: NDArray[np.int64],
+    theta: NDArray[np.int64],
+) -> NDArray[np.bool_]:
+    """:func:`dominated_numpy`, compiled when numba is installed."""
+    if _dominated_compiled is None:
+        return dominated_numpy(words, which, index, floors, theta)
+    out: NDArray[np.bool_] = _dominated_compiled(words, which, index, floors, theta)
+    return out
+
+
+def claim(
+    words: WordRows,
+    which: NDArray[np.int64],
+    index: NDArray[np.int32],
+    chunk: NDArray[np.int64],
+    pay: NDArray[np.int64],
+    free: NDArray[np.bool_],
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """:func:`claim_numpy`, compiled when numba is installed."""
+    if _claim_compiled is None:
+        return claim_numpy(words, which, index, chunk, pay, free)
+    src, tgt = _claim_compiled(words, which, index, chunk, pay, free)
+    return src, tgt

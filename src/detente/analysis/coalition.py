@@ -38,7 +38,14 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.analysis._reach import grouped_reach, is_symmetric, reach_blocks
+from detente.analysis._reach import (
+    Frame,
+    dominated,
+    grouped_reach,
+    is_symmetric,
+    reach_blocks,
+    reach_word_blocks,
+)
 from detente.model.conflict import GraphModel, ModelError
 from detente.stability._context import POS, Context
 from detente.stability._kernels import closure_min, closure_min_improving
@@ -148,7 +155,20 @@ def _one_coalition(
         floors["cseq"] = w
     out = {c: np.ones(m, dtype=bool) for c in concepts}
     need_rows = [c for c in concepts if c != "csmr"] or ["cgmr"]
-    if not is_symmetric(ctx, members):
+    if not is_symmetric(ctx, members) and Frame(ctx, members).size >= 64:
+        # packed rows scanned per source, stopping at the first dominating state
+        keys = [("cgmr" if c == "csmr" else c) for c in need_rows]
+        stacked = np.ascontiguousarray(np.stack([floors[key].T for key in keys], axis=1))
+        pay_t = np.ascontiguousarray(pay.T)
+        for chunk, words, index, which in reach_word_blocks(
+            ctx, members, np.arange(m, dtype=np.int64)
+        ):
+            hit = dominated(words, which, index, stacked, pay_t[chunk])
+            for ci, c in enumerate(need_rows):
+                if c in out:
+                    out[c][chunk[hit[ci]]] = False
+        need_rows = []
+    elif not is_symmetric(ctx, members):
         # one vectorised dominance test per block of sources (no Python step per state)
         for chunk, rows, index, which in reach_blocks(ctx, members, np.arange(m, dtype=np.int64)):
             safe = np.maximum(index, 0)

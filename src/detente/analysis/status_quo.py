@@ -26,7 +26,14 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.analysis._reach import grouped_reach, is_symmetric, reach_pairs
+from detente.analysis._reach import (
+    Frame,
+    claim,
+    grouped_reach,
+    is_symmetric,
+    reach_pairs,
+    reach_word_blocks,
+)
 from detente.analysis.coalition import MAX_ALL_COALITIONS_DMS, all_coalitions
 from detente.model.conflict import GraphModel, ModelError
 from detente.stability._context import Context
@@ -149,7 +156,7 @@ def _bfs(
     parent = np.full(m, -1, dtype=np.int64)
     mover = np.full(m, -1, dtype=np.int64)
     dist[s0] = 0
-    frontier = np.array([s0], dtype=np.int64)
+    frontier = np.array([s0], dtype=np.int64)  # kept in increasing order
     level = 0
     ranges = [ctx.improvement_ranges(j) for j in range(n)]
     perms = [ctx.improvements(j).perm for j in range(n)]
@@ -174,18 +181,33 @@ def _bfs(
             found_src.append(np.repeat(qsrc, length))
             found_tgt.append(perms[j][pos])
             found_mv.append(np.full(tot, j, dtype=np.int64))
+        # a target goes to the first mover (unilateral before coalition, lower index first)
+        # and then the lowest source that finds it: later movers look only at free targets
+        free = dist < 0
+        for t in found_tgt:
+            free[t] = False
         for ci, members in enumerate(coals):
-            pay = model.payoffs[list(members)]
-            if not is_symmetric(ctx, list(members)):
-                # only undiscovered states matter: few once the search is under way
-                for src, tgt in reach_pairs(ctx, list(members), frontier, dist < 0):
+            mem = list(members)
+            pay = model.payoffs[mem]
+            if not is_symmetric(ctx, mem) and Frame(ctx, mem).size >= 64:
+                pay_t = np.ascontiguousarray(pay.T.astype(np.int64))
+                for chunk, words, index, which in reach_word_blocks(ctx, mem, frontier, free):
+                    src, tgt = claim(words, which, index, chunk, pay_t, free)
+                    found_src.append(src)
+                    found_tgt.append(tgt)
+                    found_mv.append(np.full(tgt.size, n + ci, dtype=np.int64))
+                continue
+            if not is_symmetric(ctx, mem):
+                for src, tgt in reach_pairs(ctx, mem, frontier, free):
                     keep = (pay[:, tgt] > pay[:, src]).all(axis=0)
                     found_src.append(src[keep])
                     found_tgt.append(tgt[keep])
                     found_mv.append(np.full(int(keep.sum()), n + ci, dtype=np.int64))
+                    free[tgt[keep]] = False
                 continue
-            for group, reached in grouped_reach(ctx, list(members), frontier):
-                tgt_idx = reached[dist[reached] < 0]  # only undiscovered states matter
+            first_new = len(found_tgt)
+            for group, reached in grouped_reach(ctx, mem, frontier):
+                tgt_idx = reached[free[reached]]
                 if tgt_idx.size == 0:
                     continue
                 dom = (pay[:, tgt_idx][:, None, :] > pay[:, group][:, :, None]).all(axis=0)
@@ -193,6 +215,8 @@ def _bfs(
                 found_src.append(group[r])
                 found_tgt.append(tgt_idx[c])
                 found_mv.append(np.full(r.size, n + ci, dtype=np.int64))
+            for t in found_tgt[first_new:]:  # within one mover, the sort below picks the source
+                free[t] = False
         if not found_src:
             break
         src = np.concatenate(found_src)
