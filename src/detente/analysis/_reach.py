@@ -284,20 +284,29 @@ def reach_word_blocks(
     members: list[int],
     sources: NDArray[np.int64],
     wanted: NDArray[np.bool_] | None = None,
+    labels: NDArray[np.int64] | None = None,
 ) -> Iterator[tuple[NDArray[np.int64], WordRows, NDArray[np.int32], NDArray[np.int64]]]:
     """:func:`reach_blocks` with the rows left packed 64 codes to a word (needs a sub-cube
     of at least 64 codes and at least one member). With ``wanted``, the rows keep only the
-    wanted states (``wanted`` is read when each block starts)."""
+    wanted states (``wanted`` is read when each block starts). With ``labels`` (from
+    :func:`mutual_labels`), one closure serves all the sources of a block with one label."""
     frame = Frame(ctx, members)
     for chunk in row_chunks(frame, sources):
         codes = ctx.model.codes[chunk].astype(np.int64)
-        base, local = frame.split(codes)
+        base, _ = frame.split(codes)
         bases, which = np.unique(base, return_inverse=True)
         which = which.reshape(-1)
         index = ctx.space.index[bases[:, None] | frame.deposit[None, :]]
-        start = np.zeros((chunk.size, frame.size), dtype=bool)
-        start[np.arange(chunk.size), local] = True
-        words = _close_words(frame, members, pack_rows(start), pack_rows(index >= 0)[which])
+        # sources with the same representative reach the same states: one row each
+        reps, back = np.unique(chunk if labels is None else labels[chunk], return_inverse=True)
+        back = back.reshape(-1)
+        first = np.zeros(reps.size, dtype=np.int64)
+        first[back[::-1]] = np.arange(chunk.size - 1, -1, -1)
+        _, rep_local = frame.split(ctx.model.codes[reps].astype(np.int64))
+        start = np.zeros((reps.size, frame.size), dtype=bool)
+        start[np.arange(reps.size), rep_local] = True
+        feas_w = pack_rows(index >= 0)
+        words = _close_words(frame, members, pack_rows(start), feas_w[which[first]])[back]
         if wanted is not None:
             words &= pack_rows((index >= 0) & wanted[np.maximum(index, 0)])[which]
         yield chunk, words, index, which
@@ -383,3 +392,34 @@ def claim(
         return claim_numpy(words, which, index, chunk, pay, free)
     src, tgt = _claim_compiled(words, which, index, chunk, pay, free)
     return src, tgt
+
+
+def mutual_labels(ctx: Context, members: list[int]) -> NDArray[np.int64]:
+    """``label[s]``: the lowest state that ``s`` and the members reach from each other by
+    changes of reversible options only, so ``R_H(s) = R_H(label[s])``. One move of a DM
+    changes any of its options at once (intermediate states need not be feasible), so
+    feasible states that differ only in one member's reversible options are one class."""
+    model = ctx.model
+    codes = model.codes.astype(np.int64)
+    label = np.arange(model.n_states, dtype=np.int64)
+    groups = []
+    for j in members:
+        rev = int(model.dm_masks[j]) & ~int(model.up_mask | model.down_mask)
+        if not rev:
+            continue
+        key = codes & ~np.int64(rev)
+        order = np.argsort(key, kind="stable")
+        ks = key[order]
+        starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
+        groups.append(
+            (order, starts, np.repeat(np.arange(starts.size), np.diff(np.r_[starts, ks.size])))
+        )
+    changed = bool(groups)
+    while changed:
+        changed = False
+        for order, starts, gid in groups:
+            low = np.minimum.reduceat(label[order], starts)[gid]
+            if (low < label[order]).any():
+                changed = True
+                label[order] = low
+    return label

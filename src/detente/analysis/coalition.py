@@ -43,6 +43,7 @@ from detente.analysis._reach import (
     dominated,
     grouped_reach,
     is_symmetric,
+    mutual_labels,
     reach_blocks,
     reach_word_blocks,
 )
@@ -160,8 +161,9 @@ def _one_coalition(
         keys = [("cgmr" if c == "csmr" else c) for c in need_rows]
         stacked = np.ascontiguousarray(np.stack([floors[key].T for key in keys], axis=1))
         pay_t = np.ascontiguousarray(pay.T)
+        labels = mutual_labels(ctx, members)
         for chunk, words, index, which in reach_word_blocks(
-            ctx, members, np.arange(m, dtype=np.int64)
+            ctx, members, np.arange(m, dtype=np.int64), labels=labels
         ):
             hit = dominated(words, which, index, stacked, pay_t[chunk])
             for ci, c in enumerate(need_rows):

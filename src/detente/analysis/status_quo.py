@@ -31,6 +31,7 @@ from detente.analysis._reach import (
     claim,
     grouped_reach,
     is_symmetric,
+    mutual_labels,
     reach_pairs,
     reach_word_blocks,
 )
@@ -160,6 +161,7 @@ def _bfs(
     level = 0
     ranges = [ctx.improvement_ranges(j) for j in range(n)]
     perms = [ctx.improvements(j).perm for j in range(n)]
+    labels: dict[int, NDArray[np.int64]] = {}
     while frontier.size:
         level += 1
         found_src: list[NDArray[np.int64]] = []
@@ -191,7 +193,10 @@ def _bfs(
             pay = model.payoffs[mem]
             if not is_symmetric(ctx, mem) and Frame(ctx, mem).size >= 64:
                 pay_t = np.ascontiguousarray(pay.T.astype(np.int64))
-                for chunk, words, index, which in reach_word_blocks(ctx, mem, frontier, free):
+                if ci not in labels:
+                    labels[ci] = mutual_labels(ctx, mem)
+                blocks = reach_word_blocks(ctx, mem, frontier, free, labels[ci])
+                for chunk, words, index, which in blocks:
                     src, tgt = claim(words, which, index, chunk, pay_t, free)
                     found_src.append(src)
                     found_tgt.append(tgt)
