@@ -10,11 +10,13 @@ import pytest
 
 from detente.analysis._reach import (
     Frame,
-    claim,
-    claim_numpy,
+    claim_grouped,
+    claim_grouped_numpy,
     dominated,
     dominated_numpy,
     grouped_reach,
+    mutual_labels,
+    reach_label_blocks,
     reach_pairs,
     reach_word_blocks,
 )
@@ -83,7 +85,7 @@ def _big_model(rng: np.random.Generator):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("seed", range(6))
 def test_packed_scans_match_their_numpy_twins(seed: int) -> None:
-    """``dominated`` / ``claim`` (compiled when numba is installed) against the numpy twins
+    """``dominated`` / ``claim_grouped`` (compiled when numba is installed) against the numpy twins
     on packed rows of sub-cubes of 64 codes or more."""
     rng = np.random.default_rng([20261129, seed])
     model = _big_model(rng)
@@ -98,20 +100,25 @@ def test_packed_scans_match_their_numpy_twins(seed: int) -> None:
         used += 1
         sources = np.flatnonzero(rng.random(m) < 0.7).astype(np.int64)
         floors = rng.integers(0, 5, size=(m, 2, len(mem))).astype(np.int64)
-        free_a = rng.random(m) < 0.8
-        free_b = free_a.copy()
         for chunk, words, index, which in reach_word_blocks(ctx, mem, sources):
             theta = rng.integers(0, 5, size=(chunk.size, len(mem))).astype(np.int64)
             assert (
                 dominated(words, which, index, floors, theta)
                 == dominated_numpy(words, which, index, floors, theta)
             ).all()
+        labels = mutual_labels(ctx, mem)
+        free = rng.random(m) < 0.8
+        best_a = np.full(m, m, dtype=np.int64)
+        best_b = best_a.copy()
+        for chunk, words, index, which, back in reach_label_blocks(ctx, mem, sources, free, labels):
+            order = np.argsort(back, kind="stable")
+            gptr = np.zeros(words.shape[0] + 1, dtype=np.int64)
+            np.cumsum(np.bincount(back, minlength=words.shape[0]), out=gptr[1:])
             sub = np.ascontiguousarray(pay[:, mem])
-            got = claim(words.copy(), which, index, chunk, sub, free_a)
-            want = claim_numpy(words.copy(), which, index, chunk, sub, free_b)
-            order = np.argsort(got[1])
-            assert (got[1][order] == want[1]).all() and (got[0][order] == want[0]).all()
-            assert (free_a == free_b).all()
+            claim_grouped(words, which, index, gptr, chunk[order], sub, free, best_a)
+            claim_grouped_numpy(words, which, index, gptr, chunk[order], sub, free, best_b)
+            assert (best_a == best_b).all()
+        assert (best_a < m).any()
     assert used
 
 
@@ -152,3 +159,22 @@ def test_packed_coalition_and_status_quo_paths_against_brute(seed: int) -> None:
             )
         )
         assert (int(sq._parent_mover_c[t]), int(sq._parent_c[t])) == best
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_mutual_labels_share_reachable_sets(seed: int) -> None:
+    """``label[s]`` and ``s`` reach each other, so they reach the same states."""
+    rng = np.random.default_rng([20261131, seed])
+    model = _big_model(rng)
+    ctx = Context(model)
+    brute.forget()
+    merged = 0
+    for members in all_coalitions(model.n_dms):
+        label = mutual_labels(ctx, list(members))
+        for s in range(model.n_states):
+            r = int(label[s])
+            assert r <= s
+            if r != s:
+                merged += 1
+                assert r in brute.reach(model, members, s) and s in brute.reach(model, members, r)
+    assert merged

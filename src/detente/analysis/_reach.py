@@ -290,26 +290,65 @@ def reach_word_blocks(
     of at least 64 codes and at least one member). With ``wanted``, the rows keep only the
     wanted states (``wanted`` is read when each block starts). With ``labels`` (from
     :func:`mutual_labels`), one closure serves all the sources of a block with one label."""
+    for chunk, words, index, which, back in reach_label_blocks(
+        ctx, members, sources, wanted, labels
+    ):
+        yield chunk, words[back], index, which[back]
+
+
+def reach_label_blocks(
+    ctx: Context,
+    members: list[int],
+    sources: NDArray[np.int64],
+    wanted: NDArray[np.bool_] | None = None,
+    labels: NDArray[np.int64] | None = None,
+) -> Iterator[
+    tuple[NDArray[np.int64], WordRows, NDArray[np.int32], NDArray[np.int64], NDArray[np.int64]]
+]:
+    """Yield ``(chunk, words, index, which, back)``: source ``chunk[i]`` reaches the states
+    of packed row ``words[back[i]]``, whose local codes have state indices
+    ``index[which[back[i]]]``. One row per distinct label in the block."""
     frame = Frame(ctx, members)
     for chunk in row_chunks(frame, sources):
-        codes = ctx.model.codes[chunk].astype(np.int64)
-        base, _ = frame.split(codes)
+        reps, back = np.unique(chunk if labels is None else labels[chunk], return_inverse=True)
+        back = back.reshape(-1)
+        base, rep_local = frame.split(ctx.model.codes[reps].astype(np.int64))
         bases, which = np.unique(base, return_inverse=True)
         which = which.reshape(-1)
         index = ctx.space.index[bases[:, None] | frame.deposit[None, :]]
-        # sources with the same representative reach the same states: one row each
-        reps, back = np.unique(chunk if labels is None else labels[chunk], return_inverse=True)
-        back = back.reshape(-1)
-        first = np.zeros(reps.size, dtype=np.int64)
-        first[back[::-1]] = np.arange(chunk.size - 1, -1, -1)
-        _, rep_local = frame.split(ctx.model.codes[reps].astype(np.int64))
         start = np.zeros((reps.size, frame.size), dtype=bool)
         start[np.arange(reps.size), rep_local] = True
-        feas_w = pack_rows(index >= 0)
-        words = _close_words(frame, members, pack_rows(start), feas_w[which[first]])[back]
+        words = _close_words(frame, members, pack_rows(start), pack_rows(index >= 0)[which])
         if wanted is not None:
             words &= pack_rows((index >= 0) & wanted[np.maximum(index, 0)])[which]
-        yield chunk, words, index, which
+        yield chunk, words, index, which, back
+
+
+def claim_grouped_numpy(
+    words: WordRows,
+    which: NDArray[np.int64],
+    index: NDArray[np.int32],
+    gptr: NDArray[np.int64],
+    gsrc: NDArray[np.int64],
+    pay: NDArray[np.int64],
+    free: NDArray[np.bool_],
+    best: NDArray[np.int64],
+) -> NDArray[np.int64]:
+    """Row ``r`` serves the sources ``gsrc[gptr[r]:gptr[r + 1]]`` (increasing). For each
+    free state ``t`` of the row, ``best[t]`` (in place) becomes the lowest of its value and
+    the sources ``s`` with ``pay[t] > pay[s]`` in every column."""
+    rows = unpack_rows(words, index.shape[1])
+    for r in range(words.shape[0]):
+        srcs = gsrc[gptr[r] : gptr[r + 1]]
+        if srcs.size == 0:
+            continue
+        tgt = index[which[r], np.flatnonzero(rows[r])].astype(np.int64)
+        tgt = tgt[free[tgt]]
+        dom = (pay[tgt][None, :, :] > pay[srcs][:, None, :]).all(axis=2)  # (S, T)
+        has = dom.any(axis=0)
+        low = srcs[dom.argmax(axis=0)]
+        best[tgt[has]] = np.minimum(best[tgt[has]], low[has])
+    return best
 
 
 def dominated_numpy(
@@ -333,35 +372,13 @@ def dominated_numpy(
     return out
 
 
-def claim_numpy(
-    words: WordRows,
-    which: NDArray[np.int64],
-    index: NDArray[np.int32],
-    chunk: NDArray[np.int64],
-    pay: NDArray[np.int64],
-    free: NDArray[np.bool_],
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """``(src, tgt)``: each free state ``t`` reachable from a source ``s`` of ``chunk`` with
-    ``pay[t] > pay[s]`` (every column) goes to the first such source, and stops being free."""
-    rows = unpack_rows(words, index.shape[1])
-    rr, ll = np.nonzero(rows)
-    src = chunk[rr]
-    tgt = index[which[rr], ll].astype(np.int64)
-    keep = free[tgt] & (pay[tgt] > pay[src]).all(axis=1)
-    src, tgt = src[keep], tgt[keep]
-    tgt, first = np.unique(tgt, return_index=True)  # rows come in source order
-    src = src[first]
-    free[tgt] = False
-    return src, tgt
-
-
-_claim_compiled: Any
 _dominated_compiled: Any
+_claim_grouped_compiled: Any
 try:  # optional compiled scans
-    from detente.analysis._reach_numba import claim as _claim_compiled
+    from detente.analysis._reach_numba import claim_grouped as _claim_grouped_compiled
     from detente.analysis._reach_numba import dominated as _dominated_compiled
 except ImportError:  # pragma: no cover - depends on the environment
-    _claim_compiled = None
+    _claim_grouped_compiled = None
     _dominated_compiled = None
 
 
@@ -377,21 +394,6 @@ def dominated(
         return dominated_numpy(words, which, index, floors, theta)
     out: NDArray[np.bool_] = _dominated_compiled(words, which, index, floors, theta)
     return out
-
-
-def claim(
-    words: WordRows,
-    which: NDArray[np.int64],
-    index: NDArray[np.int32],
-    chunk: NDArray[np.int64],
-    pay: NDArray[np.int64],
-    free: NDArray[np.bool_],
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """:func:`claim_numpy`, compiled when numba is installed."""
-    if _claim_compiled is None:
-        return claim_numpy(words, which, index, chunk, pay, free)
-    src, tgt = _claim_compiled(words, which, index, chunk, pay, free)
-    return src, tgt
 
 
 def mutual_labels(ctx: Context, members: list[int]) -> NDArray[np.int64]:
@@ -423,3 +425,23 @@ def mutual_labels(ctx: Context, members: list[int]) -> NDArray[np.int64]:
                 changed = True
                 label[order] = low
     return label
+
+
+def claim_grouped(
+    words: WordRows,
+    which: NDArray[np.int64],
+    index: NDArray[np.int32],
+    gptr: NDArray[np.int64],
+    gsrc: NDArray[np.int64],
+    pay: NDArray[np.int64],
+    free: NDArray[np.bool_],
+    best: NDArray[np.int64],
+) -> NDArray[np.int64]:
+    """:func:`claim_grouped_numpy`, compiled when numba is installed (it tests each
+    target against the group's weakly minimal sources first)."""
+    if _claim_grouped_compiled is None:
+        return claim_grouped_numpy(words, which, index, gptr, gsrc, pay, free, best)
+    out: NDArray[np.int64] = _claim_grouped_compiled(
+        words, which, index, gptr, gsrc, pay, free, best
+    )
+    return out

@@ -1,7 +1,7 @@
 """Compiled scans of packed reachability rows (optional; used when numba is installed).
 
 Same results as the numpy twins in :mod:`detente.analysis._reach`
-(``dominated_numpy``, ``claim_numpy``), without unpacking the rows: each source's
+(``dominated_numpy``, ``claim_grouped_numpy``), without unpacking the rows: each source's
 reachable states are visited bit by bit and the scan stops at the first state that
 decides the answer.
 """
@@ -48,38 +48,89 @@ def dominated(words, which, index, floors, theta):  # type: ignore[no-untyped-de
 
 
 @njit(cache=True, nogil=True)
-def claim(words, which, index, chunk, pay, free):  # type: ignore[no-untyped-def]
-    # pay: (m, H); sources in order; a free target goes to the first source that improves
-    # on it for every member, and is then no longer free
-    k, nw = words.shape
+def claim_grouped(words, which, index, gptr, gsrc, pay, free, best):  # type: ignore[no-untyped-def]
+    # row r serves the sources gsrc[gptr[r]:gptr[r + 1]] (increasing); for each free
+    # reachable t, best[t] becomes the lowest source s (over every call) with pay[t] > pay[s]
+    g, nw = words.shape
     n_h = pay.shape[1]
-    src = np.empty(k * 4 + 16, dtype=np.int64)
-    tgt = np.empty(k * 4 + 16, dtype=np.int64)
-    n = 0
     one = np.uint64(1)
-    for r in range(k):
-        s = chunk[r]
+    for r in range(g):
+        a = gptr[r]
+        b = gptr[r + 1]
+        if a == b:
+            continue
+        ns = b - a
+        sp = np.empty((ns, n_h), dtype=pay.dtype)
+        for i in range(ns):
+            for h in range(n_h):
+                sp[i, h] = pay[gsrc[a + i], h]
+        # weakly minimal sources: a target beats some source iff it beats one of these
+        front = np.empty(ns, dtype=np.int64)
+        nf = 0
+        for i in range(ns):
+            covered = False
+            for q in range(nf):
+                f = front[q]
+                le = True
+                for h in range(n_h):
+                    if sp[f, h] > sp[i, h]:
+                        le = False
+                        break
+                if le:
+                    covered = True
+                    break
+            if covered:
+                continue
+            q = 0
+            while q < nf:
+                f = front[q]
+                ge = True
+                for h in range(n_h):
+                    if sp[f, h] < sp[i, h]:
+                        ge = False
+                        break
+                if ge:
+                    nf -= 1
+                    front[q] = front[nf]
+                else:
+                    q += 1
+            front[nf] = i
+            nf += 1
+        low = gsrc[a]
         row = index[which[r]]
         for w in range(nw):
             x = words[r, w]
             if x == 0:
                 continue
-            for b in range(64):
-                if (x >> np.uint64(b)) & one:
-                    t = row[w * 64 + b]
-                    if not free[t]:
-                        continue
+            for bit in range(64):
+                if not (x >> np.uint64(bit)) & one:
+                    continue
+                t = row[w * 64 + bit]
+                if not free[t] or best[t] <= low:
+                    continue
+                hit = False
+                for q in range(nf):
+                    f = front[q]
                     ok = True
                     for h in range(n_h):
-                        if pay[t, h] <= pay[s, h]:
+                        if pay[t, h] <= sp[f, h]:
                             ok = False
                             break
                     if ok:
-                        free[t] = False
-                        if n == src.size:
-                            src = np.concatenate((src, np.empty(src.size, dtype=np.int64)))
-                            tgt = np.concatenate((tgt, np.empty(tgt.size, dtype=np.int64)))
-                        src[n] = s
-                        tgt[n] = t
-                        n += 1
-    return src[:n], tgt[:n]
+                        hit = True
+                        break
+                if not hit:
+                    continue
+                for i in range(ns):
+                    s = gsrc[a + i]
+                    if s >= best[t]:
+                        break
+                    ok = True
+                    for h in range(n_h):
+                        if pay[t, h] <= sp[i, h]:
+                            ok = False
+                            break
+                    if ok:
+                        best[t] = s
+                        break
+    return best

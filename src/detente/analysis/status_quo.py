@@ -28,12 +28,12 @@ from numpy.typing import NDArray
 
 from detente.analysis._reach import (
     Frame,
-    claim,
+    claim_grouped,
     grouped_reach,
     is_symmetric,
     mutual_labels,
+    reach_label_blocks,
     reach_pairs,
-    reach_word_blocks,
 )
 from detente.analysis.coalition import MAX_ALL_COALITIONS_DMS, all_coalitions
 from detente.model.conflict import GraphModel, ModelError
@@ -195,12 +195,19 @@ def _bfs(
                 pay_t = np.ascontiguousarray(pay.T.astype(np.int64))
                 if ci not in labels:
                     labels[ci] = mutual_labels(ctx, mem)
-                blocks = reach_word_blocks(ctx, mem, frontier, free, labels[ci])
-                for chunk, words, index, which in blocks:
-                    src, tgt = claim(words, which, index, chunk, pay_t, free)
-                    found_src.append(src)
-                    found_tgt.append(tgt)
-                    found_mv.append(np.full(tgt.size, n + ci, dtype=np.int64))
+                best = np.full(m, m, dtype=np.int64)
+                for chunk, words, index, which, back in reach_label_blocks(
+                    ctx, mem, frontier, free, labels[ci]
+                ):
+                    order = np.argsort(back, kind="stable")  # sources stay increasing
+                    gptr = np.zeros(words.shape[0] + 1, dtype=np.int64)
+                    np.cumsum(np.bincount(back, minlength=words.shape[0]), out=gptr[1:])
+                    claim_grouped(words, which, index, gptr, chunk[order], pay_t, free, best)
+                tgt = np.flatnonzero(best < m).astype(np.int64)
+                free[tgt] = False
+                found_src.append(best[tgt])
+                found_tgt.append(tgt)
+                found_mv.append(np.full(tgt.size, n + ci, dtype=np.int64))
                 continue
             if not is_symmetric(ctx, mem):
                 for src, tgt in reach_pairs(ctx, mem, frontier, free):
