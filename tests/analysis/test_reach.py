@@ -12,13 +12,13 @@ from detente.analysis._reach import (
     Frame,
     claim_grouped,
     claim_grouped_numpy,
-    dominated,
-    dominated_numpy,
+    dominated_grouped,
+    dominated_grouped_numpy,
+    group_rows,
     grouped_reach,
     mutual_labels,
     reach_label_blocks,
     reach_pairs,
-    reach_word_blocks,
 )
 from detente.analysis.coalition import all_coalitions, coalition_analysis
 from detente.analysis.status_quo import status_quo_analysis
@@ -85,8 +85,8 @@ def _big_model(rng: np.random.Generator):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("seed", range(6))
 def test_packed_scans_match_their_numpy_twins(seed: int) -> None:
-    """``dominated`` / ``claim_grouped`` (compiled when numba is installed) against the numpy twins
-    on packed rows of sub-cubes of 64 codes or more."""
+    """``dominated_grouped`` / ``claim_grouped`` (compiled when numba is installed) against
+    their numpy twins on packed rows of sub-cubes of 64 codes or more."""
     rng = np.random.default_rng([20261129, seed])
     model = _big_model(rng)
     ctx = Context(model)
@@ -100,23 +100,25 @@ def test_packed_scans_match_their_numpy_twins(seed: int) -> None:
         used += 1
         sources = np.flatnonzero(rng.random(m) < 0.7).astype(np.int64)
         floors = rng.integers(0, 5, size=(m, 2, len(mem))).astype(np.int64)
-        for chunk, words, index, which in reach_word_blocks(ctx, mem, sources):
-            theta = rng.integers(0, 5, size=(chunk.size, len(mem))).astype(np.int64)
-            assert (
-                dominated(words, which, index, floors, theta)
-                == dominated_numpy(words, which, index, floors, theta)
-            ).all()
+        theta = rng.integers(0, 5, size=(m, len(mem))).astype(np.int64)
+        labels = mutual_labels(ctx, mem)
+        hit_a = np.zeros((2, m), dtype=bool)
+        hit_b = hit_a.copy()
+        for chunk, words, index, which, back in reach_label_blocks(ctx, mem, sources, None, labels):
+            gptr, gsrc = group_rows(back, chunk, words.shape[0])
+            dominated_grouped(words, which, index, gptr, gsrc, floors, theta, hit_a)
+            dominated_grouped_numpy(words, which, index, gptr, gsrc, floors, theta, hit_b)
+        assert (hit_a == hit_b).all()
+        assert hit_a.any() and not hit_a[:, sources].all()
         labels = mutual_labels(ctx, mem)
         free = rng.random(m) < 0.8
         best_a = np.full(m, m, dtype=np.int64)
         best_b = best_a.copy()
         for chunk, words, index, which, back in reach_label_blocks(ctx, mem, sources, free, labels):
-            order = np.argsort(back, kind="stable")
-            gptr = np.zeros(words.shape[0] + 1, dtype=np.int64)
-            np.cumsum(np.bincount(back, minlength=words.shape[0]), out=gptr[1:])
+            gptr, gsrc = group_rows(back, chunk, words.shape[0])
             sub = np.ascontiguousarray(pay[:, mem])
-            claim_grouped(words, which, index, gptr, chunk[order], sub, free, best_a)
-            claim_grouped_numpy(words, which, index, gptr, chunk[order], sub, free, best_b)
+            claim_grouped(words, which, index, gptr, gsrc, sub, free, best_a)
+            claim_grouped_numpy(words, which, index, gptr, gsrc, sub, free, best_b)
             assert (best_a == best_b).all()
         assert (best_a < m).any()
     assert used

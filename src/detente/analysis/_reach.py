@@ -279,23 +279,6 @@ def grouped_reach(
         batch = min(batch * 2, max(8, ROW_BUDGET // max(1, frame.size)))
 
 
-def reach_word_blocks(
-    ctx: Context,
-    members: list[int],
-    sources: NDArray[np.int64],
-    wanted: NDArray[np.bool_] | None = None,
-    labels: NDArray[np.int64] | None = None,
-) -> Iterator[tuple[NDArray[np.int64], WordRows, NDArray[np.int32], NDArray[np.int64]]]:
-    """:func:`reach_blocks` with the rows left packed 64 codes to a word (needs a sub-cube
-    of at least 64 codes and at least one member). With ``wanted``, the rows keep only the
-    wanted states (``wanted`` is read when each block starts). With ``labels`` (from
-    :func:`mutual_labels`), one closure serves all the sources of a block with one label."""
-    for chunk, words, index, which, back in reach_label_blocks(
-        ctx, members, sources, wanted, labels
-    ):
-        yield chunk, words[back], index, which[back]
-
-
 def reach_label_blocks(
     ctx: Context,
     members: list[int],
@@ -307,7 +290,10 @@ def reach_label_blocks(
 ]:
     """Yield ``(chunk, words, index, which, back)``: source ``chunk[i]`` reaches the states
     of packed row ``words[back[i]]``, whose local codes have state indices
-    ``index[which[back[i]]]``. One row per distinct label in the block."""
+    ``index[which[back[i]]]``. One row per distinct label in the block (with ``labels``
+    from :func:`mutual_labels`; else one per source). Needs a sub-cube of at least 64
+    codes and at least one member. With ``wanted``, the rows keep only the wanted states
+    (``wanted`` is read when each block starts)."""
     frame = Frame(ctx, members)
     for chunk in row_chunks(frame, sources):
         reps, back = np.unique(chunk if labels is None else labels[chunk], return_inverse=True)
@@ -351,49 +337,14 @@ def claim_grouped_numpy(
     return best
 
 
-def dominated_numpy(
-    words: WordRows,
-    which: NDArray[np.int64],
-    index: NDArray[np.int32],
-    floors: NDArray[np.int64],
-    theta: NDArray[np.int64],
-) -> NDArray[np.bool_]:
-    """``out[c, r]``: some state ``t`` of row ``r`` has ``floors[t, c, h] > theta[r, h]``
-    for every ``h``."""
-    size = index.shape[1]
-    rows = unpack_rows(words, size)
-    safe = np.maximum(index, 0)
-    out = np.zeros((floors.shape[1], words.shape[0]), dtype=bool)
-    for c in range(floors.shape[1]):
-        dom = rows.copy()
-        for h in range(floors.shape[2]):
-            dom &= floors[:, c, h][safe][which] > theta[:, h][:, None]
-        out[c] = dom.any(axis=1)
-    return out
-
-
-_dominated_compiled: Any
+_dominated_grouped_compiled: Any
 _claim_grouped_compiled: Any
 try:  # optional compiled scans
     from detente.analysis._reach_numba import claim_grouped as _claim_grouped_compiled
-    from detente.analysis._reach_numba import dominated as _dominated_compiled
+    from detente.analysis._reach_numba import dominated_grouped as _dominated_grouped_compiled
 except ImportError:  # pragma: no cover - depends on the environment
     _claim_grouped_compiled = None
-    _dominated_compiled = None
-
-
-def dominated(
-    words: WordRows,
-    which: NDArray[np.int64],
-    index: NDArray[np.int32],
-    floors: NDArray[np.int64],
-    theta: NDArray[np.int64],
-) -> NDArray[np.bool_]:
-    """:func:`dominated_numpy`, compiled when numba is installed."""
-    if _dominated_compiled is None:
-        return dominated_numpy(words, which, index, floors, theta)
-    out: NDArray[np.bool_] = _dominated_compiled(words, which, index, floors, theta)
-    return out
+    _dominated_grouped_compiled = None
 
 
 def mutual_labels(ctx: Context, members: list[int]) -> NDArray[np.int64]:
@@ -445,3 +396,59 @@ def claim_grouped(
         words, which, index, gptr, gsrc, pay, free, best
     )
     return out
+
+
+def dominated_grouped_numpy(
+    words: WordRows,
+    which: NDArray[np.int64],
+    index: NDArray[np.int32],
+    gptr: NDArray[np.int64],
+    gsrc: NDArray[np.int64],
+    floors: NDArray[np.int64],
+    pay: NDArray[np.int64],
+    out: NDArray[np.bool_],
+) -> NDArray[np.bool_]:
+    """Row ``r`` serves the sources ``gsrc[gptr[r]:gptr[r + 1]]``: ``out[c, s]`` (in
+    place) becomes True when some state ``t`` of the row has ``floors[t, c] > pay[s]`` in
+    every column."""
+    rows = unpack_rows(words, index.shape[1])
+    for r in range(words.shape[0]):
+        srcs = gsrc[gptr[r] : gptr[r + 1]]
+        if srcs.size == 0:
+            continue
+        tgt = index[which[r], np.flatnonzero(rows[r])].astype(np.int64)
+        for c in range(floors.shape[1]):
+            dom = (floors[tgt, c][None, :, :] > pay[srcs][:, None, :]).all(axis=2)
+            out[c, srcs] |= dom.any(axis=1)
+    return out
+
+
+def dominated_grouped(
+    words: WordRows,
+    which: NDArray[np.int64],
+    index: NDArray[np.int32],
+    gptr: NDArray[np.int64],
+    gsrc: NDArray[np.int64],
+    floors: NDArray[np.int64],
+    pay: NDArray[np.int64],
+    out: NDArray[np.bool_],
+) -> NDArray[np.bool_]:
+    """:func:`dominated_grouped_numpy`, compiled when numba is installed (it tests the
+    sources against the row's weakly maximal floors only)."""
+    if _dominated_grouped_compiled is None:
+        return dominated_grouped_numpy(words, which, index, gptr, gsrc, floors, pay, out)
+    res: NDArray[np.bool_] = _dominated_grouped_compiled(
+        words, which, index, gptr, gsrc, floors, pay, out
+    )
+    return res
+
+
+def group_rows(
+    back: NDArray[np.int64], chunk: NDArray[np.int64], n_rows: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """``(gptr, gsrc)``: the sources of row ``r`` are ``gsrc[gptr[r]:gptr[r + 1]]``, in
+    the order of ``chunk``."""
+    order = np.argsort(back, kind="stable")
+    gptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(back, minlength=n_rows), out=gptr[1:])
+    return gptr, chunk[order]

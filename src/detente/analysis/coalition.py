@@ -40,12 +40,13 @@ from numpy.typing import NDArray
 
 from detente.analysis._reach import (
     Frame,
-    dominated,
+    dominated_grouped,
+    group_rows,
     grouped_reach,
     is_symmetric,
     mutual_labels,
     reach_blocks,
-    reach_word_blocks,
+    reach_label_blocks,
 )
 from detente.model.conflict import GraphModel, ModelError
 from detente.stability._context import POS, Context
@@ -157,18 +158,21 @@ def _one_coalition(
     out = {c: np.ones(m, dtype=bool) for c in concepts}
     need_rows = [c for c in concepts if c != "csmr"] or ["cgmr"]
     if not is_symmetric(ctx, members) and Frame(ctx, members).size >= 64:
-        # packed rows scanned per source, stopping at the first dominating state
+        # one packed row per class of mutually reachable sources (mutual_labels); each
+        # source is tested against the row's weakly maximal floor vectors only
         keys = [("cgmr" if c == "csmr" else c) for c in need_rows]
         stacked = np.ascontiguousarray(np.stack([floors[key].T for key in keys], axis=1))
         pay_t = np.ascontiguousarray(pay.T)
         labels = mutual_labels(ctx, members)
-        for chunk, words, index, which in reach_word_blocks(
-            ctx, members, np.arange(m, dtype=np.int64), labels=labels
+        hit = np.zeros((len(need_rows), m), dtype=bool)
+        for chunk, words, index, which, back in reach_label_blocks(
+            ctx, members, np.argsort(labels, kind="stable"), labels=labels
         ):
-            hit = dominated(words, which, index, stacked, pay_t[chunk])
-            for ci, c in enumerate(need_rows):
-                if c in out:
-                    out[c][chunk[hit[ci]]] = False
+            gptr, gsrc = group_rows(back, chunk, words.shape[0])
+            dominated_grouped(words, which, index, gptr, gsrc, stacked, pay_t, hit)
+        for ci, c in enumerate(need_rows):
+            if c in out:
+                out[c][hit[ci]] = False
         need_rows = []
     elif not is_symmetric(ctx, members):
         # one vectorised dominance test per block of sources (no Python step per state)

@@ -29,6 +29,7 @@ from numpy.typing import NDArray
 from detente.analysis._reach import (
     Frame,
     claim_grouped,
+    group_rows,
     grouped_reach,
     is_symmetric,
     mutual_labels,
@@ -196,13 +197,13 @@ def _bfs(
                 if ci not in labels:
                     labels[ci] = mutual_labels(ctx, mem)
                 best = np.full(m, m, dtype=np.int64)
+                # a class's sources in one block, increasing within the class
+                by_label = frontier[np.argsort(labels[ci][frontier], kind="stable")]
                 for chunk, words, index, which, back in reach_label_blocks(
-                    ctx, mem, frontier, free, labels[ci]
+                    ctx, mem, by_label, free, labels[ci]
                 ):
-                    order = np.argsort(back, kind="stable")  # sources stay increasing
-                    gptr = np.zeros(words.shape[0] + 1, dtype=np.int64)
-                    np.cumsum(np.bincount(back, minlength=words.shape[0]), out=gptr[1:])
-                    claim_grouped(words, which, index, gptr, chunk[order], pay_t, free, best)
+                    gptr, gsrc = group_rows(back, chunk, words.shape[0])  # sources increasing
+                    claim_grouped(words, which, index, gptr, gsrc, pay_t, free, best)
                 tgt = np.flatnonzero(best < m).astype(np.int64)
                 free[tgt] = False
                 found_src.append(best[tgt])
