@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from detente.analysis import _reach
 from detente.analysis._reach import (
     Frame,
     claim_grouped,
@@ -180,3 +181,23 @@ def test_mutual_labels_share_reachable_sets(seed: int) -> None:
                 merged += 1
                 assert r in brute.reach(model, members, s) and s in brute.reach(model, members, r)
     assert merged
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_numpy_fallback_gives_the_same_analyses(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without numba (the compiled scans switched off) the analyses are unchanged."""
+    rng = np.random.default_rng([20261132, seed])
+    model = _big_model(rng)
+    coals = all_coalitions(model.n_dms)
+    multi = all_coalitions(model.n_dms, min_size=2)
+    co = coalition_analysis(model, coals, ("cnash", "cgmr", "cseq"))
+    sq = status_quo_analysis(model, status_quo=0, coalitions=multi)
+    monkeypatch.setattr(_reach, "_claim_grouped_compiled", None)
+    monkeypatch.setattr(_reach, "_dominated_grouped_compiled", None)
+    co2 = coalition_analysis(model, coals, ("cnash", "cgmr", "cseq"))
+    sq2 = status_quo_analysis(model, status_quo=0, coalitions=multi)
+    for c in co.stable:
+        assert (co.stable[c] == co2.stable[c]).all()
+    assert (sq.distance_coalition == sq2.distance_coalition).all()
+    assert (sq._parent_c == sq2._parent_c).all()
+    assert (sq._parent_mover_c == sq2._parent_mover_c).all()

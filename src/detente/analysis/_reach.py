@@ -330,10 +330,13 @@ def claim_grouped_numpy(
             continue
         tgt = index[which[r], np.flatnonzero(rows[r])].astype(np.int64)
         tgt = tgt[free[tgt]]
-        dom = (pay[tgt][None, :, :] > pay[srcs][:, None, :]).all(axis=2)  # (S, T)
-        has = dom.any(axis=0)
-        low = srcs[dom.argmax(axis=0)]
-        best[tgt[has]] = np.minimum(best[tgt[has]], low[has])
+        step = max(1, BLOCK_BUDGET // max(1, tgt.size * pay.shape[1]))
+        for a in range(0, srcs.size, step):
+            part = srcs[a : a + step]
+            dom = (pay[tgt][None, :, :] > pay[part][:, None, :]).all(axis=2)  # (S, T)
+            has = dom.any(axis=0)
+            low = part[dom.argmax(axis=0)]
+            best[tgt[has]] = np.minimum(best[tgt[has]], low[has])
     return best
 
 
@@ -417,9 +420,12 @@ def dominated_grouped_numpy(
         if srcs.size == 0:
             continue
         tgt = index[which[r], np.flatnonzero(rows[r])].astype(np.int64)
+        step = max(1, BLOCK_BUDGET // max(1, tgt.size * pay.shape[1]))
         for c in range(floors.shape[1]):
-            dom = (floors[tgt, c][None, :, :] > pay[srcs][:, None, :]).all(axis=2)
-            out[c, srcs] |= dom.any(axis=1)
+            for a in range(0, srcs.size, step):
+                part = srcs[a : a + step]
+                dom = (floors[tgt, c][None, :, :] > pay[part][:, None, :]).all(axis=2)
+                out[c, part] |= dom.any(axis=1)
     return out
 
 
