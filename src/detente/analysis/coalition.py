@@ -25,8 +25,11 @@ Computation: ``∃ s2 ∃ k`` is ``∃ k ∃ s2``, so for each member ``k`` the 
 ``W_k(x) = min P_k`` over the outsiders' (improvement) closure decides sanctions; a state is
 then unstable for ``H`` iff some state ``s1`` reachable by ``H`` has
 ``min(P_k(s1), W_k(s1)) > P_k(s)`` for every member ``k`` (a dominance test over
-forward-reachability rows, computed in blocks). CSMR needs a nested search and is limited to
-models of at most ``CSMR_MAX_STATES`` states.
+forward-reachability rows, computed in blocks). States that reach each other by changes of
+the members' reversible options reach the same states, so one row serves all of them, and
+only the row's weakly maximal floor vectors need testing (a floor vector that another
+weakly exceeds cannot decide anything the other does not). CSMR needs a nested search
+and is limited to models of at most ``CSMR_MAX_STATES`` states.
 """
 
 from __future__ import annotations

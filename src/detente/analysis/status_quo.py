@@ -10,8 +10,11 @@ Reachability by legal unilateral-improvement paths is ``R_N^+(s0)``. Shortest pa
 found by breadth-first search over states: a shortest path never repeats a colour on
 consecutive arcs, because two consecutive improvements by the same DM (or by the same
 coalition) merge into one improvement of that DM (coalition), which would be shorter. Ties
-between equally short paths are broken in favour of unilateral moves and then of the DM
-listed first, so paths are deterministic.
+between equally short paths are broken in favour of unilateral moves, then of the DM (or
+coalition) listed first, then of the lowest source state, so paths are deterministic. Each
+level hands a target to the first mover that reaches it, so later movers only look at the
+targets still free; a coalition tests a free target first against the weakly minimal
+payoff vectors of a class of sources that share one reachable set.
 
 Named choices: ``coalitions`` lists the coalitions whose coalitional improvements
 ``R_H^{++}`` (:mod:`detente.analysis.coalition`) may be used; by default every coalition of
