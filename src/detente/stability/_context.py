@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from detente.model.conflict import GraphModel
 from detente.stability._kernels import (
+    _KIND,
+    _SOS_COMPILED_MAX,
     NEG,
     POS,
     CodeSpace,
     ImprovementIndex,
+    closure_min,
     dm_bits,
     reach_opt,
 )
+
+_space_closure: Any
+try:  # optional compiled fixed point over the code space
+    from detente.stability._sos_numba import closure_min as _space_closure
+except ImportError:  # pragma: no cover - depends on the environment
+    _space_closure = None
+
+I64 = NDArray[np.int64]
 
 
 class Context:
@@ -58,6 +70,75 @@ class Context:
         if j not in self._csr:
             self._csr[j] = self.improvements(j).csr(self.model.n_states)
         return self._csr[j]
+
+    @cached_property
+    def improvement_stack(self) -> tuple[I64, NDArray[np.bool_], I64, I64, I64]:
+        """Every DM's improvement index as rows: ``(perm, seg_start, ptr, lo, hi)``, each of
+        shape ``(n_dms, ...)``; ``lo`` and ``hi`` are padded with zeros."""
+        n, m = self.model.n_dms, self.model.n_states
+        ranges = [self.improvement_ranges(j) for j in range(n)]
+        width = max([1] + [int(r[1].size) for r in ranges])
+        perms = np.zeros((n, m), dtype=np.int64)
+        segs = np.zeros((n, m), dtype=bool)
+        ptrs = np.zeros((n, m + 1), dtype=np.int64)
+        los = np.zeros((n, width), dtype=np.int64)
+        his = np.zeros((n, width), dtype=np.int64)
+        for j, (ptr, lo, hi) in enumerate(ranges):
+            idx = self.improvements(j)
+            perms[j] = idx.perm
+            segs[j] = idx.seg_start
+            ptrs[j] = ptr
+            los[j, : lo.size] = lo
+            his[j, : hi.size] = hi
+        return perms, segs, ptrs, los, his
+
+    @cached_property
+    def delta_stack(self) -> tuple[I64, I64]:
+        """Every DM's improvements as code differences (see
+        :func:`detente.stability._sim_numba.improvement_deltas`): ``(dptr, dl)``, row ``j``
+        of ``dptr`` pointing into the one flat ``dl``. Needs numba."""
+        from detente.stability._sim_numba import improvement_deltas
+
+        n, m = self.model.n_dms, self.model.n_states
+        dptrs = np.zeros((n, m + 1), dtype=np.int64)
+        parts = []
+        offset = 0
+        for j in range(n):
+            ptr, lo, hi = self.improvement_ranges(j)
+            dptr, dl = improvement_deltas(self.model.codes, self.improvements(j).perm, ptr, lo, hi)
+            dptrs[j] = dptr + offset
+            parts.append(dl[: dptr[m]])
+            offset += int(dptr[m])
+        dls = np.concatenate(parts) if offset else np.zeros(1, dtype=np.int64)
+        return dptrs, dls
+
+    @cached_property
+    def _bits_stack(self) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+        n = self.model.n_dms
+        width = max([1] + [len(b) for b in self.bits])
+        bits = np.zeros((n, width), dtype=np.int64)
+        kinds = np.zeros((n, width), dtype=np.int64)
+        nbits = np.zeros(n, dtype=np.int64)
+        for j, bj in enumerate(self.bits):
+            nbits[j] = len(bj)
+            for t, (b, kind) in enumerate(bj):
+                bits[j, t] = b
+                kinds[j, t] = _KIND[kind]
+        return bits, kinds, nbits
+
+    def closure_min(
+        self, values: NDArray[np.int32], movers: list[int]
+    ) -> tuple[NDArray[np.int32], int]:
+        """:func:`detente.stability._kernels.closure_min` over the moves of the DMs
+        ``movers``; one compiled call for small code spaces."""
+        if _space_closure is not None and values.size <= _SOS_COMPILED_MAX:
+            bits, kinds, nbits = self._bits_stack
+            out, rounds = _space_closure(
+                values, self.space.feasible, bits, kinds, nbits,
+                np.array(movers, dtype=np.int64), POS,
+            )
+            return out, int(rounds)
+        return closure_min(self.space, values, [self.bits[j] for j in movers])
 
     def others(self, i: int) -> list[int]:
         return [j for j in range(self.model.n_dms) if j != i]

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -45,6 +46,12 @@ try:  # optional compiled pass
     from detente.stability._sos_numba import sos_pass_flat as _sos_compiled
 except ImportError:  # pragma: no cover - depends on the environment
     _sos_compiled = None
+
+_ranges_compiled: Any
+try:  # optional compiled construction of the improvement ranges
+    from detente.stability._index_numba import improvement_ranges as _ranges_compiled
+except ImportError:  # pragma: no cover - depends on the environment
+    _ranges_compiled = None
 
 _KIND = {"both": 0, "up": 1, "down": 2}
 _SOS_COMPILED_MAX = 1 << 14
@@ -196,22 +203,54 @@ class ImprovementIndex:
     """DM ``j``'s unilateral improvements for every state, as ranges of a sorted order.
 
     ``perm`` sorts the states by (sub-fibre, decreasing payoff of ``j``); a sub-fibre is a
-    set of states that agree outside ``j``'s reversible options. For query group ``g``,
-    state ``qx[g][r]`` improves to the states ``perm[qlo[g][r] : qhi[g][r]]``. Every state
-    occurs at most once per group; ``seg_start`` flags the first position of each sub-fibre.
+    set of states that agree outside ``j``'s reversible options. State ``x`` improves to
+    the states ``perm[lo[q] : hi[q]]`` for ``q in range(ptr[x], ptr[x + 1])``, one range
+    per reachable pattern of ``j``'s irreversible bits (``pat[q]`` numbers the pattern).
+    Grouped by pattern (:attr:`qx`, :attr:`qlo`, :attr:`qhi`): for query group ``g``, state
+    ``qx[g][r]`` improves to ``perm[qlo[g][r] : qhi[g][r]]``; every state occurs at most
+    once per group. ``seg_start`` flags the first position of each sub-fibre.
     """
 
     dm: int
     perm: IntArray
     seg_start: BoolArray
     seg: IntArray  # sub-fibre number of each sorted position
-    qx: tuple[IntArray, ...]
-    qlo: tuple[IntArray, ...]
-    qhi: tuple[IntArray, ...]
+    ptr: IntArray
+    lo: IntArray
+    hi: IntArray
+    pat: IntArray
 
     @property
     def n_arcs(self) -> int:
-        return int(sum(int((h - lo).sum()) for lo, h in zip(self.qlo, self.qhi, strict=True)))
+        return int((self.hi - self.lo).sum())
+
+    @cached_property
+    def _groups(self) -> tuple[tuple[IntArray, ...], tuple[IntArray, ...], tuple[IntArray, ...]]:
+        if self.lo.size == 0:
+            return (), (), ()
+        x = np.repeat(np.arange(self.ptr.size - 1, dtype=np.int64), np.diff(self.ptr))
+        qx: list[IntArray] = []
+        qlo: list[IntArray] = []
+        qhi: list[IntArray] = []
+        for g in range(int(self.pat.max()) + 1):
+            sel = self.pat == g
+            if sel.any():
+                qx.append(x[sel])
+                qlo.append(self.lo[sel])
+                qhi.append(self.hi[sel])
+        return tuple(qx), tuple(qlo), tuple(qhi)
+
+    @property
+    def qx(self) -> tuple[IntArray, ...]:
+        return self._groups[0]
+
+    @property
+    def qlo(self) -> tuple[IntArray, ...]:
+        return self._groups[1]
+
+    @property
+    def qhi(self) -> tuple[IntArray, ...]:
+        return self._groups[2]
 
     @classmethod
     def build(cls, model: GraphModel, j: int, payoff: IntArray | None = None) -> ImprovementIndex:
@@ -227,6 +266,21 @@ class ImprovementIndex:
         sub = codes & ~(mask & ~irr)  # context + irreversible part of j
         key = sub * u + (u - 1 - p)
         perm = np.argsort(key, kind="stable")
+        if _ranges_compiled is not None and codes.size:
+            seg_start, ptr, lo, hi, pat = _ranges_compiled(
+                codes.astype(np.int64, copy=False),
+                p.astype(np.int64, copy=False),
+                u,
+                sub.astype(np.int64, copy=False),
+                perm,
+                mask,
+                up,
+                down,
+                np.array(list(_submasks(irr)), dtype=np.int64),
+                1 << model.n_options,
+            )
+            seg = np.cumsum(seg_start) - 1
+            return cls(j, perm, seg_start, seg, ptr, lo, hi, pat)
         keys = key[perm]
         seg_start = np.ones(codes.size, dtype=bool)
         sub_sorted = sub[perm]
@@ -235,7 +289,8 @@ class ImprovementIndex:
         qx: list[IntArray] = []
         qlo: list[IntArray] = []
         qhi: list[IntArray] = []
-        for pattern in _submasks(irr):
+        qpat: list[IntArray] = []
+        for g, pattern in enumerate(_submasks(irr)):
             # pattern reachable from x: up bits only gain, down bits only lose
             ok = ((codes & up) & ~pattern) == 0
             ok &= (pattern & down & ~codes) == 0
@@ -250,8 +305,25 @@ class ImprovementIndex:
                 qx.append(xs[keep])
                 qlo.append(lo[keep])
                 qhi.append(hi[keep])
+                qpat.append(np.full(int(keep.sum()), g, dtype=np.int64))
         seg = np.cumsum(seg_start) - 1
-        return cls(j, perm, seg_start, seg, tuple(qx), tuple(qlo), tuple(qhi))
+        n_states = codes.size
+        if not qx:
+            z = np.zeros(0, dtype=np.int64)
+            return cls(j, perm, seg_start, seg, np.zeros(n_states + 1, dtype=np.int64), z, z, z)
+        x = np.concatenate(qx)
+        lo_all = np.concatenate(qlo)
+        hi_all = np.concatenate(qhi)
+        pat_all = np.concatenate(qpat)
+        if len(qx) > 1:
+            order = np.argsort(x, kind="stable")
+            x, lo_all, hi_all, pat_all = x[order], lo_all[order], hi_all[order], pat_all[order]
+        ptr = np.zeros(n_states + 1, dtype=np.int64)
+        np.cumsum(np.bincount(x, minlength=n_states), out=ptr[1:])
+        return cls(
+            j, perm, seg_start, seg, ptr, lo_all.astype(np.int64), hi_all.astype(np.int64),
+            pat_all,
+        )
 
     def min_over(self, values: IntArray) -> IntArray:
         """``out[x] = min(values[x], min(values[y] for y in R_j^+(x)))``."""
@@ -273,18 +345,8 @@ class ImprovementIndex:
     def csr(self, n_states: int) -> tuple[IntArray, IntArray, IntArray]:
         """Ranges per state: state ``x`` improves to ``perm[lo[q]:hi[q]]`` for
         ``q in range(ptr[x], ptr[x+1])``."""
-        if not self.qx:
-            z = np.zeros(0, dtype=np.int64)
-            return np.zeros(n_states + 1, dtype=np.int64), z, z
-        x = np.concatenate(self.qx)
-        lo = np.concatenate(self.qlo)
-        hi = np.concatenate(self.qhi)
-        if len(self.qx) > 1:
-            order = np.argsort(x, kind="stable")
-            x, lo, hi = x[order], lo[order], hi[order]
-        ptr = np.zeros(n_states + 1, dtype=np.int64)
-        np.cumsum(np.bincount(x, minlength=n_states), out=ptr[1:])
-        return ptr, lo.astype(np.int64), hi.astype(np.int64)
+        assert self.ptr.size == n_states + 1
+        return self.ptr, self.lo, self.hi
 
     def arcs(self, lo_state: int, hi_state: int) -> tuple[IntArray, IntArray]:
         """All improvement arcs ``(source, target)`` with source in ``[lo_state, hi_state)``,

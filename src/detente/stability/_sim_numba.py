@@ -19,7 +19,29 @@ from numba import njit, prange
 
 
 @njit(cache=True, nogil=True)
-def _dfs(start, th, deg, dl, doff, bounds, digits, base):  # type: ignore[no-untyped-def]
+def improvement_deltas(codes, perm, ptr, lo, hi):  # type: ignore[no-untyped-def]
+    """One DM's improvements as code differences: state ``s`` improves to the codes
+    ``codes[s] ^ dl[k]`` for ``k in range(dptr[s], dptr[s + 1])`` (in range order)."""
+    m = codes.shape[0]
+    dptr = np.zeros(m + 1, dtype=np.int64)
+    for s in range(m):
+        tot = 0
+        for q in range(ptr[s], ptr[s + 1]):
+            tot += hi[q] - lo[q]
+        dptr[s + 1] = dptr[s] + tot
+    dl = np.empty(max(dptr[m], 1), dtype=np.int64)
+    w = 0
+    for s in range(m):
+        cs = codes[s]
+        for q in range(ptr[s], ptr[s + 1]):
+            for k in range(lo[q], hi[q]):
+                dl[w] = codes[perm[k]] ^ cs
+                w += 1
+    return dptr, dl
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _dfs(start, th, s, dptr, dl, deg, bounds, digits, base):  # type: ignore[no-untyped-def]
     r = deg.shape[0]
     for lv in range(r):
         digits[lv] = -1
@@ -34,7 +56,7 @@ def _dfs(start, th, deg, dl, doff, bounds, digits, base):  # type: ignore[no-unt
             continue
         code = base[level]
         if d > 0:
-            code ^= dl[doff[level] + d - 1]
+            code ^= dl[dptr[level, s] + d - 1]
         if bounds[level + 1, code] > th:
             continue
         if level == r - 1:
@@ -44,91 +66,107 @@ def _dfs(start, th, deg, dl, doff, bounds, digits, base):  # type: ignore[no-unt
     return False
 
 
-@njit(cache=True, nogil=True)
-def _state(s, codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bounds, scratch):  # type: ignore[no-untyped-def]
-    th = pay[s]
-    cs = codes[s]
-    # cheap exact cut first: an improvement no conceivable sanction reaches settles the state
-    for q in range(iptr[s], iptr[s + 1]):
-        for k in range(ilo[q], ihi[q]):
-            if bounds[0, codes[iperm[k]]] > th:
-                return False
-    r = operm.shape[0]
-    if r == 0:
-        return iptr[s] == iptr[s + 1]
-    # scratch rows (reused from state to state: no allocation per state)
-    deg = scratch[0, :r]
-    doff = scratch[1, :r]
-    digits = scratch[2, :r]
-    base = scratch[3, :r]
-    dl = scratch[4]
-    for lv in range(r):
-        deg[lv] = 0
-        if may[lv, s]:
-            for q in range(optr[lv, s], optr[lv, s + 1]):
-                deg[lv] += ohi[lv, q] - olo[lv, q]
-    total = 0
-    for lv in range(r):
-        doff[lv] = total
-        total += deg[lv]
-    for lv in range(r):
-        if deg[lv] == 0:
+@njit(cache=True, nogil=True, inline="always")
+def _dfs3(start, th, s, dptr, dl, deg, bounds):  # type: ignore[no-untyped-def]
+    """:func:`_dfs` for three other DMs with the levels unrolled (scalars stay in
+    registers); levels are tried in the same order."""
+    p0 = dptr[0, s] - 1
+    p1 = dptr[1, s] - 1
+    p2 = dptr[2, s] - 1
+    for d0 in range(deg[0] + 1):
+        c0 = start ^ dl[p0 + d0] if d0 > 0 else start
+        if bounds[1, c0] > th:
             continue
-        w = doff[lv]
-        for q in range(optr[lv, s], optr[lv, s + 1]):
-            for k in range(olo[lv, q], ohi[lv, q]):
-                dl[w] = codes[operm[lv, k]] ^ cs
-                w += 1
-    for q in range(iptr[s], iptr[s + 1]):
-        for k in range(ilo[q], ihi[q]):
-            if not _dfs(codes[iperm[k]], th, deg, dl, doff, bounds, digits, base):
-                return False
-    return True
+        for d1 in range(deg[1] + 1):
+            c1 = c0 ^ dl[p1 + d1] if d1 > 0 else c0
+            if bounds[2, c1] > th:
+                continue
+            for d2 in range(deg[2] + 1):
+                c2 = c1 ^ dl[p2 + d2] if d2 > 0 else c1
+                if bounds[3, c2] <= th:
+                    return True
+    return False
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _dfs2(start, th, s, dptr, dl, deg, bounds):  # type: ignore[no-untyped-def]
+    """:func:`_dfs` for two other DMs, unrolled."""
+    p0 = dptr[0, s] - 1
+    p1 = dptr[1, s] - 1
+    for d0 in range(deg[0] + 1):
+        c0 = start ^ dl[p0 + d0] if d0 > 0 else start
+        if bounds[1, c0] > th:
+            continue
+        for d1 in range(deg[1] + 1):
+            c1 = c0 ^ dl[p1 + d1] if d1 > 0 else c0
+            if bounds[2, c1] <= th:
+                return True
+    return False
 
 
 @njit(cache=True, nogil=True)
-def _scratch(todo, optr, olo, ohi, may):  # type: ignore[no-untyped-def]
-    """Scratch rows for :func:`_state`: wide enough for the largest number of the other
-    DMs' improvements from any state of ``todo`` (and for ``r`` levels)."""
-    r = optr.shape[0]
-    width = max(r, 1)
-    for p in range(todo.shape[0]):
+def _states(a, b, todo, codes, pay, iperm, iptr, ilo, ihi, dptr, dl, may, bounds, ok):  # type: ignore[no-untyped-def]
+    """``ok[p]`` for ``p in range(a, b)``. One flat loop: a helper called per state with
+    all these arrays costs several times the search itself (measured)."""
+    r = dptr.shape[0]
+    deg = np.zeros(max(r, 1), dtype=np.int64)
+    digits = np.zeros(max(r, 1), dtype=np.int64)
+    base = np.zeros(max(r, 1), dtype=np.int64)
+    for p in range(a, b):
         s = todo[p]
-        tot = 0
-        for lv in range(r):
-            if may[lv, s]:
-                for q in range(optr[lv, s], optr[lv, s + 1]):
-                    tot += ohi[lv, q] - olo[lv, q]
-        if tot > width:
-            width = tot
-    return np.zeros((5, width), dtype=np.int64)
+        th = pay[s]
+        good = True
+        # cheap exact cut first: an improvement no conceivable sanction reaches settles it
+        for q in range(iptr[s], iptr[s + 1]):
+            for k in range(ilo[q], ihi[q]):
+                if bounds[0, codes[iperm[k]]] > th:
+                    good = False
+                    break
+            if not good:
+                break
+        if good and r == 0:
+            good = iptr[s] == iptr[s + 1]
+        if good and r > 0:
+            for lv in range(r):
+                deg[lv] = dptr[lv, s + 1] - dptr[lv, s] if may[lv, s] else 0
+            for q in range(iptr[s], iptr[s + 1]):
+                for k in range(ilo[q], ihi[q]):
+                    start = codes[iperm[k]]
+                    if r == 3:
+                        found = _dfs3(start, th, s, dptr, dl, deg, bounds)
+                    elif r == 2:
+                        found = _dfs2(start, th, s, dptr, dl, deg, bounds)
+                    else:
+                        found = _dfs(start, th, s, dptr, dl, deg, bounds, digits, base)
+                    if not found:
+                        good = False
+                        break
+                if not good:
+                    break
+        ok[p] = good
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def sim_states(todo, codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bounds):  # type: ignore[no-untyped-def]
-    """SIM stability of the states ``todo`` (indices); returns a boolean per entry."""
+def sim_states(todo, codes, pay, iperm, iptr, ilo, ihi, dptr, dl, may, bounds):  # type: ignore[no-untyped-def]
+    """SIM stability of the states ``todo`` (indices); returns a boolean per entry.
+
+    ``dptr`` (one row per other DM, in search order) and ``dl``: as returned by
+    :func:`improvement_deltas`, with the rows' pointers offset into one flat ``dl``;
+    ``may[lv, s]``: whether that DM may move at ``s``."""
     n = todo.shape[0]
     ok = np.zeros(n, dtype=np.bool_)
     chunks = min(n, 64)
-    width = _scratch(todo, optr, olo, ohi, may).shape[1]
     for c in prange(chunks):
-        scratch = np.zeros((5, width), dtype=np.int64)
-        for p in range(c * n // chunks, (c + 1) * n // chunks):
-            ok[p] = _state(
-                todo[p], codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bounds,
-                scratch,
-            )
+        _states(
+            c * n // chunks, (c + 1) * n // chunks,
+            todo, codes, pay, iperm, iptr, ilo, ihi, dptr, dl, may, bounds, ok,
+        )
     return ok
 
 
 @njit(cache=True, nogil=True)
-def sim_states_serial(todo, codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bounds):  # type: ignore[no-untyped-def]
+def sim_states_serial(todo, codes, pay, iperm, iptr, ilo, ihi, dptr, dl, may, bounds):  # type: ignore[no-untyped-def]
     n = todo.shape[0]
     ok = np.zeros(n, dtype=np.bool_)
-    scratch = _scratch(todo, optr, olo, ohi, may)
-    for p in range(n):
-        ok[p] = _state(
-            todo[p], codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bounds,
-            scratch,
-        )
+    _states(0, n, todo, codes, pay, iperm, iptr, ilo, ihi, dptr, dl, may, bounds, ok)
     return ok

@@ -9,6 +9,7 @@ thousand codes) are dominated by the per-call overhead of the latter.
 
 from __future__ import annotations
 
+import numpy as np
 from numba import njit
 
 
@@ -33,3 +34,36 @@ def sos_pass_flat(flat, bits, kinds, use_max):  # type: ignore[no-untyped-def]
                     flat[k] = o
                 else:
                     flat[k + step] = o
+
+
+@njit(cache=True, nogil=True)
+def closure_min(values, feasible, bits, kinds, nbits, movers, sentinel):  # type: ignore[no-untyped-def]
+    """The whole fixed point of :func:`detente.stability._kernels.closure_min` in one
+    call. Row ``j`` of ``bits``/``kinds`` holds DM ``j``'s first ``nbits[j]`` option bits;
+    ``movers`` selects the DMs. After each pass infeasible codes are reset to
+    ``sentinel``. Returns the fixed point and the number of full rounds."""
+    cur = values.copy()
+    nxt = np.empty_like(cur)
+    n = movers.shape[0]
+    size = cur.shape[0]
+    if n == 0:
+        return cur, 0
+    stale = 0
+    k = 0
+    while stale < n:
+        j = movers[k % n]
+        nxt[:] = cur
+        sos_pass_flat(nxt, bits[j, : nbits[j]], kinds[j, : nbits[j]], False)
+        changed = False
+        for c in range(size):
+            if not feasible[c]:
+                nxt[c] = sentinel
+            if nxt[c] != cur[c]:
+                changed = True
+        if changed:
+            cur, nxt = nxt, cur
+            stale = 1
+        else:
+            stale += 1
+        k += 1
+    return cur, k // n

@@ -18,15 +18,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.stability._context import NEG, POS, Context
-from detente.stability._kernels import closure_min
 
 __all__ = ["gmr_stable"]
 
 
 def gmr_stable(ctx: Context, i: int) -> NDArray[np.bool_]:
     """Boolean array over states: GMR stable for DM ``i``."""
-    movers = [ctx.bits[j] for j in ctx.others(i)]
-    worst, rounds = closure_min(ctx.space, ctx.payoff_space(i, POS), movers)
+    worst, rounds = ctx.closure_min(ctx.payoff_space(i, POS), ctx.others(i))
     ctx.rounds[f"gmr/{i}"] = rounds
     worst[~ctx.space.feasible] = NEG
     unstable: NDArray[np.bool_] = ctx.unsanctioned_exists(i, worst)

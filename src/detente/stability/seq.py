@@ -13,11 +13,19 @@ per pass after an ``O(m log m)`` sort per DM). Then as GMR.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
 
 from detente.stability._context import NEG, Context
 from detente.stability._kernels import closure_min_improving
+
+_seq_closure: Any
+try:  # optional compiled fixed point (all rounds in one call)
+    from detente.stability._seq_numba import closure_min as _seq_closure
+except ImportError:  # pragma: no cover - depends on the environment
+    _seq_closure = None
 
 __all__ = ["seq_stable"]
 
@@ -25,9 +33,15 @@ __all__ = ["seq_stable"]
 def seq_stable(ctx: Context, i: int) -> NDArray[np.bool_]:
     """Boolean array over states: SEQ stable for DM ``i``."""
     others = ctx.others(i)
-    indexes = [ctx.improvements(j) for j in others]
-    ranges = [ctx.improvement_ranges(j) for j in others]
-    worst, rounds = closure_min_improving(ctx.model.payoffs[i], indexes, ranges)
+    if _seq_closure is not None and ctx.model.n_states > 0:
+        perms, segs, ptrs, _, his = ctx.improvement_stack
+        worst, rounds = _seq_closure(
+            ctx.model.payoffs[i], np.array(others, dtype=np.int64), perms, segs, ptrs, his
+        )
+    else:
+        indexes = [ctx.improvements(j) for j in others]
+        ranges = [ctx.improvement_ranges(j) for j in others]
+        worst, rounds = closure_min_improving(ctx.model.payoffs[i], indexes, ranges)
     ctx.rounds[f"seq/{i}"] = rounds
     floor = ctx.space.spread(worst, NEG)
     unstable: NDArray[np.bool_] = ctx.unsanctioned_exists(i, floor)

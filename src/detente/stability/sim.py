@@ -62,7 +62,8 @@ __all__ = ["sim_stable"]
 
 _BLOCK = 1 << 21  # grid cells evaluated per vectorised step
 _ARCS_PER_CHUNK = 1 << 20
-_PARALLEL_STATES = 1 << 11  # below this, threads cost more than they save (measured at 12 options)
+_PARALLEL_STATES = 1 << 14  # below this, serial (12 options: ~0.1 ms per DM; a thread launch
+# costs more, and up to a scheduler slice when another process holds the other core)
 
 
 def sim_stable(
@@ -79,7 +80,7 @@ def sim_stable(
     index = ctx.space.index
     stable = np.ones(m, dtype=bool)
     ui_i = ctx.improvements(i)
-    if not ui_i.qx:
+    if ui_i.lo.size == 0:
         return stable
     # opponents in order of increasing number of options: small branching first
     others = sorted(ctx.others(i), key=lambda j: (len(ctx.bits[j]), j))
@@ -145,17 +146,8 @@ def _sim_compiled(
     if todo.size == 0:
         return stable
     r = len(others)
-    width = max([1] + [int(ctx.improvement_ranges(j)[1].size) for j in others])
-    operm = np.zeros((r, m), dtype=np.int64)
-    optr = np.zeros((r, m + 1), dtype=np.int64)
-    olo = np.zeros((r, width), dtype=np.int64)
-    ohi = np.zeros((r, width), dtype=np.int64)
-    for lv, j in enumerate(others):
-        ptr, lo, hi = ctx.improvement_ranges(j)
-        operm[lv] = ctx.improvements(j).perm
-        optr[lv] = ptr
-        olo[lv, : lo.size] = lo
-        ohi[lv, : hi.size] = hi
+    dptrs, dls = ctx.delta_stack
+    sel = np.array(others, dtype=np.int64)
     may = (
         np.ones((r, m), dtype=bool) if may_move is None else np.ascontiguousarray(may_move[others])
     )
@@ -169,10 +161,8 @@ def _sim_compiled(
         iptr,
         ilo,
         ihi,
-        operm,
-        optr,
-        olo,
-        ohi,
+        dptrs[sel],
+        dls,
         may,
         bounds,
     )

@@ -17,7 +17,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.stability._context import NEG, POS, Context
-from detente.stability._kernels import closure_min
 
 __all__ = ["smr_stable"]
 
@@ -26,8 +25,7 @@ def smr_stable(ctx: Context, i: int) -> NDArray[np.bool_]:
     """Boolean array over states: SMR stable for DM ``i``."""
     best = ctx.best_reply(i).copy()
     best[~ctx.space.feasible] = POS
-    movers = [ctx.bits[j] for j in ctx.others(i)]
-    worst, rounds = closure_min(ctx.space, best, movers)
+    worst, rounds = ctx.closure_min(best, ctx.others(i))
     ctx.rounds[f"smr/{i}"] = rounds
     np.minimum(worst, ctx.payoff_space(i, POS), out=worst)
     worst[~ctx.space.feasible] = NEG

@@ -1,0 +1,73 @@
+"""Compiled construction of the improvement ranges (optional; used when numba is installed).
+
+Same result as the numpy construction in
+:meth:`detente.stability._kernels.ImprovementIndex.build` (one ``searchsorted`` pair per
+reachable pattern of the irreversible bits), in CSR order: for each state, its ranges in
+the order of the patterns. A table over the code space gives each sub-fibre's first and
+last sorted position, so only the payoff threshold is searched, within the sub-fibre.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def improvement_ranges(codes, p, u, sub, perm, mask, up, down, pats, size):  # type: ignore[no-untyped-def]
+    """Returns ``(seg_start, ptr, lo, hi, pat)``; ``pat[q]`` is the pattern number of
+    range ``q`` (its position in ``pats``)."""
+    m = codes.shape[0]
+    npat = pats.shape[0]
+    seg_start = np.ones(m, dtype=np.bool_)
+    first = np.full(size, -1, dtype=np.int64)
+    end = np.zeros(size, dtype=np.int64)
+    keys = np.empty(m, dtype=np.int64)
+    prev = -1
+    for k in range(m):
+        x = perm[k]
+        s = sub[x]
+        keys[k] = s * u + (u - 1 - p[x])
+        if k > 0 and s == prev:
+            seg_start[k] = False
+        else:
+            first[s] = k
+        end[s] = k + 1
+        prev = s
+    ptr = np.zeros(m + 1, dtype=np.int64)
+    cap = m * npat
+    lo = np.empty(cap, dtype=np.int64)
+    hi = np.empty(cap, dtype=np.int64)
+    pat = np.empty(cap, dtype=np.int64)
+    w = 0
+    for x in range(m):
+        c = codes[x]
+        base = c & ~mask
+        thr = u - 1 - p[x]
+        for g in range(npat):
+            pattern = pats[g]
+            if (c & up) & ~pattern:
+                continue
+            if pattern & down & ~c:
+                continue
+            s = base | pattern
+            a = first[s]
+            if a < 0:
+                continue
+            # first position of the sub-fibre whose key is >= s * u + thr
+            target = s * u + thr
+            left = a
+            right = end[s]
+            while left < right:
+                mid = (left + right) >> 1
+                if keys[mid] < target:
+                    left = mid + 1
+                else:
+                    right = mid
+            if left > a:
+                lo[w] = a
+                hi[w] = left
+                pat[w] = g
+                w += 1
+        ptr[x + 1] = w
+    return seg_start, ptr, lo[:w].copy(), hi[:w].copy(), pat[:w].copy()
