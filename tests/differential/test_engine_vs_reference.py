@@ -70,7 +70,7 @@ def test_engine_equals_reference_large(seed: int) -> None:
 
 @pytest.mark.parametrize("batch", range(3))
 def test_parallel_sim_kernel_equals_reference(batch: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The compiled SIM kernel's multi-threaded path (normally used from 2,048 states up),
+    """The compiled SIM kernel's multi-threaded path (normally used from 16,384 states up),
     forced on small conflicts, against the oracle."""
     import detente.stability.sim as sim
 
@@ -79,3 +79,22 @@ def test_parallel_sim_kernel_equals_reference(batch: int, monkeypatch: pytest.Mo
     monkeypatch.setattr(sim, "_PARALLEL_STATES", 1)
     for seed in range(batch * BATCH, (batch + 1) * BATCH):
         check(70_000 + seed, dms=(2, 5), options=(4, 8))
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_large_conflict_paths_equal_reference(
+    parallel: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The paths normally used above 65,536 states (SIM gathering each state's improvements
+    on the fly, SEQ one compiled call per pass), forced on small conflicts."""
+    import detente.stability.seq as seq
+    import detente.stability.sim as sim
+
+    if sim._fill_parallel is None:
+        pytest.skip("numba (the `fast` extra) is not installed")
+    monkeypatch.setattr(sim, "_TABLE_MAX_STATES", 0)
+    monkeypatch.setattr(seq, "_STACK_MAX_STATES", 0)
+    if parallel:
+        monkeypatch.setattr(sim, "_PARALLEL_STATES", 1)
+    for seed in range(BATCH):
+        check(80_000 + seed, dms=(2, 5), options=(4, 8))

@@ -27,13 +27,18 @@ try:  # optional compiled fixed point (all rounds in one call)
 except ImportError:  # pragma: no cover - depends on the environment
     _seq_closure = None
 
+_STACK_MAX_STATES = 1 << 16
+"""Up to this many states all rounds run in one compiled call on stacked copies of the
+indexes (:attr:`Context.improvement_stack`); above, one compiled call per pass (the
+copies would cost memory, and the call overhead is negligible there)."""
+
 __all__ = ["seq_stable"]
 
 
 def seq_stable(ctx: Context, i: int) -> NDArray[np.bool_]:
     """Boolean array over states: SEQ stable for DM ``i``."""
     others = ctx.others(i)
-    if _seq_closure is not None and ctx.model.n_states > 0:
+    if _seq_closure is not None and 0 < ctx.model.n_states <= _STACK_MAX_STATES:
         perms, segs, ptrs, _, his = ctx.improvement_stack
         worst, rounds = _seq_closure(
             ctx.model.payoffs[i], np.array(others, dtype=np.int64), perms, segs, ptrs, his

@@ -38,11 +38,15 @@ from detente.stability._kernels import chunks, sos_pass
 
 _sim_parallel: Any
 _sim_serial: Any
+_fill_parallel: Any
+_fill_serial: Any
 try:  # optional compiled kernel
     from detente.stability._sim_numba import sim_states as _sim_parallel
+    from detente.stability._sim_numba import sim_states_fill as _fill_parallel
+    from detente.stability._sim_numba import sim_states_fill_serial as _fill_serial
     from detente.stability._sim_numba import sim_states_serial as _sim_serial
 except ImportError:  # pragma: no cover - depends on the environment
-    _sim_parallel = _sim_serial = None
+    _sim_parallel = _sim_serial = _fill_parallel = _fill_serial = None
 
 BACKEND = "numba" if _sim_parallel is not None else "numpy"
 """Which combination search is used; tests exercise both via :func:`set_backend`."""
@@ -62,6 +66,10 @@ __all__ = ["sim_stable"]
 
 _BLOCK = 1 << 21  # grid cells evaluated per vectorised step
 _ARCS_PER_CHUNK = 1 << 20
+_TABLE_MAX_STATES = 1 << 16
+"""Up to this many states the compiled search reads a precomputed table of every DM's
+improvements (:attr:`Context.delta_stack`); above, it gathers them per state (the table
+would take hundreds of MB at 20 options)."""
 _PARALLEL_STATES = 1 << 14  # below this, serial (12 options: ~0.1 ms per DM; a thread launch
 # costs more, and up to a scheduler slice when another process holds the other core)
 
@@ -146,26 +154,31 @@ def _sim_compiled(
     if todo.size == 0:
         return stable
     r = len(others)
-    dptrs, dls = ctx.delta_stack
-    sel = np.array(others, dtype=np.int64)
     may = (
         np.ones((r, m), dtype=bool) if may_move is None else np.ascontiguousarray(may_move[others])
     )
-    kernel = _sim_parallel if todo.size >= _PARALLEL_STATES else _sim_serial
-    assert kernel is not None
-    ok = kernel(
-        todo,
-        model.codes,
-        model.payoffs[i],
-        ctx.improvements(i).perm,
-        iptr,
-        ilo,
-        ihi,
-        dptrs[sel],
-        dls,
-        may,
-        bounds,
-    )
+    parallel = todo.size >= _PARALLEL_STATES
+    head = (todo, model.codes, model.payoffs[i], ctx.improvements(i).perm, iptr, ilo, ihi)
+    if m <= _TABLE_MAX_STATES:
+        dptrs, dls = ctx.delta_stack
+        kernel = _sim_parallel if parallel else _sim_serial
+        assert kernel is not None
+        ok = kernel(*head, dptrs[np.array(others, dtype=np.int64)], dls, may, bounds)
+    else:
+        width = max([1] + [int(ctx.improvement_ranges(j)[1].size) for j in others])
+        operm = np.zeros((r, m), dtype=np.int64)
+        optr = np.zeros((r, m + 1), dtype=np.int64)
+        olo = np.zeros((r, width), dtype=np.int64)
+        ohi = np.zeros((r, width), dtype=np.int64)
+        for lv, j in enumerate(others):
+            ptr, lo, hi = ctx.improvement_ranges(j)
+            operm[lv] = ctx.improvements(j).perm
+            optr[lv] = ptr
+            olo[lv, : lo.size] = lo
+            ohi[lv, : hi.size] = hi
+        kernel = _fill_parallel if parallel else _fill_serial
+        assert kernel is not None
+        ok = kernel(*head, operm, optr, olo, ohi, may, bounds)
     stable[todo[~ok]] = False
     return stable
 
