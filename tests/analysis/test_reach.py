@@ -87,7 +87,7 @@ def _big_model(rng: np.random.Generator):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("seed", range(6))
 def test_packed_scans_match_their_numpy_twins(seed: int) -> None:
     """``dominated_grouped`` / ``claim_grouped`` (compiled when numba is installed) against
-    their numpy twins on packed rows of sub-cubes of 64 codes or more."""
+    their numpy twins on packed rows (sub-cubes of 64 codes or more, and padded small ones)."""
     rng = np.random.default_rng([20261129, seed])
     model = _big_model(rng)
     ctx = Context(model)
@@ -96,9 +96,8 @@ def test_packed_scans_match_their_numpy_twins(seed: int) -> None:
     used = 0
     for members in all_coalitions(model.n_dms):
         mem = list(members)
-        if Frame(ctx, mem).size < 64:
-            continue
-        used += 1
+        big = Frame(ctx, mem).size >= 64  # else padded to one word
+        used += big
         sources = np.flatnonzero(rng.random(m) < 0.7).astype(np.int64)
         floors = rng.integers(0, 5, size=(m, 2, len(mem))).astype(np.int64)
         theta = rng.integers(0, 5, size=(m, len(mem))).astype(np.int64)
@@ -110,7 +109,7 @@ def test_packed_scans_match_their_numpy_twins(seed: int) -> None:
             dominated_grouped(words, which, index, gptr, gsrc, floors, theta, hit_a)
             dominated_grouped_numpy(words, which, index, gptr, gsrc, floors, theta, hit_b)
         assert (hit_a == hit_b).all()
-        assert hit_a.any() and not hit_a[:, sources].all()
+        assert not big or (hit_a.any() and not hit_a[:, sources].all())
         labels = mutual_labels(ctx, mem)
         free = rng.random(m) < 0.8
         best_a = np.full(m, m, dtype=np.int64)
@@ -121,7 +120,7 @@ def test_packed_scans_match_their_numpy_twins(seed: int) -> None:
             claim_grouped(words, which, index, gptr, gsrc, sub, free, best_a)
             claim_grouped_numpy(words, which, index, gptr, gsrc, sub, free, best_b)
             assert (best_a == best_b).all()
-        assert (best_a < m).any()
+        assert not big or (best_a < m).any()
     assert used
 
 

@@ -291,9 +291,10 @@ def reach_label_blocks(
     """Yield ``(chunk, words, index, which, back)``: source ``chunk[i]`` reaches the states
     of packed row ``words[back[i]]``, whose local codes have state indices
     ``index[which[back[i]]]``. One row per distinct label in the block (with ``labels``
-    from :func:`mutual_labels`; else one per source). Needs a sub-cube of at least 64
-    codes and at least one member. With ``wanted``, the rows keep only the wanted states
-    (``wanted`` is read when each block starts)."""
+    from :func:`mutual_labels`; else one per source). Needs at least one member; a
+    sub-cube of fewer than 64 codes is padded to 64 (padding has index ``-1`` and is never
+    reached). With ``wanted``, the rows keep only the wanted states (``wanted`` is read
+    when each block starts)."""
     frame = Frame(ctx, members)
     for chunk in row_chunks(frame, sources):
         reps, back = np.unique(chunk if labels is None else labels[chunk], return_inverse=True)
@@ -302,9 +303,19 @@ def reach_label_blocks(
         bases, which = np.unique(base, return_inverse=True)
         which = which.reshape(-1)
         index = ctx.space.index[bases[:, None] | frame.deposit[None, :]]
-        start = np.zeros((reps.size, frame.size), dtype=bool)
-        start[np.arange(reps.size), rep_local] = True
-        words = _close_words(frame, members, pack_rows(start), pack_rows(index >= 0)[which])
+        if frame.size < 64:  # boolean closure, padded to one word of 64 codes
+            rows, _ = reach_rows(ctx, members, reps, frame)
+            full = np.zeros((reps.size, 64), dtype=bool)
+            full[:, : frame.size] = rows
+            padded = np.full((bases.size, 64), -1, dtype=index.dtype)
+            padded[:, : frame.size] = index
+            index = padded
+            words = pack_rows(full)
+        else:
+            start = np.zeros((reps.size, frame.size), dtype=bool)
+            start[np.arange(reps.size), rep_local] = True
+            feas_w = pack_rows(index >= 0)[which]
+            words = _close_words(frame, members, pack_rows(start), feas_w)
         if wanted is not None:
             words &= pack_rows((index >= 0) & wanted[np.maximum(index, 0)])[which]
         yield chunk, words, index, which, back

@@ -42,13 +42,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.analysis._reach import (
-    Frame,
     dominated_grouped,
     group_rows,
     grouped_reach,
-    is_symmetric,
     mutual_labels,
-    reach_blocks,
     reach_label_blocks,
 )
 from detente.model.conflict import GraphModel, ModelError
@@ -160,50 +157,21 @@ def _one_coalition(
         floors["cseq"] = w
     out = {c: np.ones(m, dtype=bool) for c in concepts}
     need_rows = [c for c in concepts if c != "csmr"] or ["cgmr"]
-    if not is_symmetric(ctx, members) and Frame(ctx, members).size >= 64:
-        # one packed row per class of mutually reachable sources (mutual_labels); each
-        # source is tested against the row's weakly maximal floor vectors only
-        keys = [("cgmr" if c == "csmr" else c) for c in need_rows]
-        stacked = np.ascontiguousarray(np.stack([floors[key].T for key in keys], axis=1))
-        pay_t = np.ascontiguousarray(pay.T)
-        labels = mutual_labels(ctx, members)
-        hit = np.zeros((len(need_rows), m), dtype=bool)
-        for chunk, words, index, which, back in reach_label_blocks(
-            ctx, members, np.argsort(labels, kind="stable"), labels=labels
-        ):
-            gptr, gsrc = group_rows(back, chunk, words.shape[0])
-            dominated_grouped(words, which, index, gptr, gsrc, stacked, pay_t, hit)
-        for ci, c in enumerate(need_rows):
-            if c in out:
-                out[c][hit[ci]] = False
-        need_rows = []
-    elif not is_symmetric(ctx, members):
-        # one vectorised dominance test per block of sources (no Python step per state)
-        for chunk, rows, index, which in reach_blocks(ctx, members, np.arange(m, dtype=np.int64)):
-            safe = np.maximum(index, 0)
-            for c in need_rows:
-                key = "cgmr" if c == "csmr" else c
-                dom = rows.copy()
-                for r in range(len(members)):
-                    dom &= floors[key][r][safe][which] > pay[r, chunk][:, None]
-                bad = dom.any(axis=1)
-                if c in out:
-                    out[c][chunk[bad]] = False
-        need_rows = []
-    sources = np.arange(m, dtype=np.int64) if need_rows else np.arange(0, dtype=np.int64)
-    for group, reached in grouped_reach(ctx, members, sources):
-        for c in need_rows:
-            key = "cgmr" if c == "csmr" else c
-            floor = floors[key][:, reached]  # (|H|, T)
-            step = max(1, (1 << 24) // max(1, reached.size))
-            for a0 in range(0, group.size, step):
-                g = group[a0 : a0 + step]
-                dom = np.ones((g.size, reached.size), dtype=bool)
-                for r in range(len(members)):
-                    dom &= floor[r][None, :] > pay[r, g][:, None]
-                bad = dom.any(axis=1)
-                if c in out:
-                    out[c][g[bad]] = False
+    # one packed row per class of mutually reachable sources (mutual_labels); each
+    # source is tested against the row's weakly maximal floor vectors only
+    keys = [("cgmr" if c == "csmr" else c) for c in need_rows]
+    stacked = np.ascontiguousarray(np.stack([floors[key].T for key in keys], axis=1))
+    pay_t = np.ascontiguousarray(pay.T)
+    labels = mutual_labels(ctx, members)
+    hit = np.zeros((len(need_rows), m), dtype=bool)
+    for chunk, words, index, which, back in reach_label_blocks(
+        ctx, members, np.argsort(labels, kind="stable"), labels=labels
+    ):
+        gptr, gsrc = group_rows(back, chunk, words.shape[0])
+        dominated_grouped(words, which, index, gptr, gsrc, stacked, pay_t, hit)
+    for ci, c in enumerate(need_rows):
+        if c in out:
+            out[c][hit[ci]] = False
     if "csmr" in concepts:
         out["csmr"] = out.get("cgmr", np.ones(m, dtype=bool)).copy()
         _csmr_refine(ctx, members, outsiders, out["csmr"])

@@ -30,14 +30,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.analysis._reach import (
-    Frame,
     claim_grouped,
     group_rows,
-    grouped_reach,
-    is_symmetric,
     mutual_labels,
     reach_label_blocks,
-    reach_pairs,
 )
 from detente.analysis.coalition import MAX_ALL_COALITIONS_DMS, all_coalitions
 from detente.model.conflict import GraphModel, ModelError
@@ -195,44 +191,22 @@ def _bfs(
         for ci, members in enumerate(coals):
             mem = list(members)
             pay = model.payoffs[mem]
-            if not is_symmetric(ctx, mem) and Frame(ctx, mem).size >= 64:
-                pay_t = np.ascontiguousarray(pay.T.astype(np.int64))
-                if ci not in labels:
-                    labels[ci] = mutual_labels(ctx, mem)
-                best = np.full(m, m, dtype=np.int64)
-                # a class's sources in one block, increasing within the class
-                by_label = frontier[np.argsort(labels[ci][frontier], kind="stable")]
-                for chunk, words, index, which, back in reach_label_blocks(
-                    ctx, mem, by_label, free, labels[ci]
-                ):
-                    gptr, gsrc = group_rows(back, chunk, words.shape[0])  # sources increasing
-                    claim_grouped(words, which, index, gptr, gsrc, pay_t, free, best)
-                tgt = np.flatnonzero(best < m).astype(np.int64)
-                free[tgt] = False
-                found_src.append(best[tgt])
-                found_tgt.append(tgt)
-                found_mv.append(np.full(tgt.size, n + ci, dtype=np.int64))
-                continue
-            if not is_symmetric(ctx, mem):
-                for src, tgt in reach_pairs(ctx, mem, frontier, free):
-                    keep = (pay[:, tgt] > pay[:, src]).all(axis=0)
-                    found_src.append(src[keep])
-                    found_tgt.append(tgt[keep])
-                    found_mv.append(np.full(int(keep.sum()), n + ci, dtype=np.int64))
-                    free[tgt[keep]] = False
-                continue
-            first_new = len(found_tgt)
-            for group, reached in grouped_reach(ctx, mem, frontier):
-                tgt_idx = reached[free[reached]]
-                if tgt_idx.size == 0:
-                    continue
-                dom = (pay[:, tgt_idx][:, None, :] > pay[:, group][:, :, None]).all(axis=0)
-                r, c = np.nonzero(dom)
-                found_src.append(group[r])
-                found_tgt.append(tgt_idx[c])
-                found_mv.append(np.full(r.size, n + ci, dtype=np.int64))
-            for t in found_tgt[first_new:]:  # within one mover, the sort below picks the source
-                free[t] = False
+            pay_t = np.ascontiguousarray(pay.T.astype(np.int64))
+            if ci not in labels:
+                labels[ci] = mutual_labels(ctx, mem)
+            best = np.full(m, m, dtype=np.int64)
+            # a class's sources in one block, increasing within the class
+            by_label = frontier[np.argsort(labels[ci][frontier], kind="stable")]
+            for chunk, words, index, which, back in reach_label_blocks(
+                ctx, mem, by_label, free, labels[ci]
+            ):
+                gptr, gsrc = group_rows(back, chunk, words.shape[0])  # sources increasing
+                claim_grouped(words, which, index, gptr, gsrc, pay_t, free, best)
+            tgt = np.flatnonzero(best < m).astype(np.int64)
+            free[tgt] = False
+            found_src.append(best[tgt])
+            found_tgt.append(tgt)
+            found_mv.append(np.full(tgt.size, n + ci, dtype=np.int64))
         if not found_src:
             break
         src = np.concatenate(found_src)
