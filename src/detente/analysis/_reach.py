@@ -294,11 +294,20 @@ def reach_label_blocks(
     from :func:`mutual_labels`; else one per source). Needs at least one member; a
     sub-cube of fewer than 64 codes is padded to 64 (padding has index ``-1`` and is never
     reached). With ``wanted``, the rows keep only the wanted states (``wanted`` is read
-    when each block starts)."""
+    when each block starts). Blocks are cut by rows, not sources: the sources come grouped
+    by label, in their given order within a label."""
     frame = Frame(ctx, members)
-    for chunk in row_chunks(frame, sources):
-        reps, back = np.unique(chunk if labels is None else labels[chunk], return_inverse=True)
-        back = back.reshape(-1)
+    lab = sources if labels is None else labels[sources]
+    order = np.argsort(lab, kind="stable")
+    srt = sources[order]
+    all_reps, starts, counts = np.unique(lab[order], return_index=True, return_counts=True)
+    step = max(1, ROW_BUDGET // max(1, frame.size))  # blocks of rows, not of sources
+    for a in range(0, all_reps.size, step):
+        reps = all_reps[a : a + step]
+        cnt = counts[a : a + step]
+        lo = int(starts[a])
+        chunk = srt[lo : lo + int(cnt.sum())]
+        back = np.repeat(np.arange(reps.size, dtype=np.int64), cnt)
         base, rep_local = frame.split(ctx.model.codes[reps].astype(np.int64))
         bases, which = np.unique(base, return_inverse=True)
         which = which.reshape(-1)
