@@ -37,6 +37,7 @@ class Context:
         self.model = model
         self._ui: dict[int, ImprovementIndex] = {}
         self._best: dict[int, NDArray[np.int32]] = {}
+        self._pay: dict[tuple[int, int], NDArray[np.int32]] = {}
         self.rounds: dict[str, int] = {}
         self._csr: dict[int, tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]] = {}
 
@@ -49,7 +50,14 @@ class Context:
         return [dm_bits(self.model, j) for j in range(self.model.n_dms)]
 
     def payoff_space(self, i: int, fill: int) -> NDArray[np.int32]:
-        return self.space.spread(self.model.payoffs[i], fill)
+        """DM ``i``'s payoffs over the code space, ``fill`` at infeasible codes. Cached and
+        read-only: copy before changing it."""
+        key = (i, fill)
+        if key not in self._pay:
+            arr = self.space.spread(self.model.payoffs[i], fill)
+            arr.flags.writeable = False
+            self._pay[key] = arr
+        return self._pay[key]
 
     def best_reply(self, i: int) -> NDArray[np.int32]:
         """Code space: the best payoff DM ``i`` can reach from each state in one move

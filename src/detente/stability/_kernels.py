@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -115,14 +115,19 @@ def sos_pass(arr: NDArray[np.int32], bits: list[tuple[int, str]], use_max: bool)
     if not bits:
         return
     if _sos_compiled is not None and arr.size <= _SOS_COMPILED_MAX and arr.flags.c_contiguous:
-        _sos_compiled(
-            arr.reshape(-1),
-            np.array([b for b, _ in bits], dtype=np.int64),
-            np.array([_KIND[k] for _, k in bits], dtype=np.int64),
-            use_max,
-        )
+        _sos_compiled(arr.reshape(-1), *_bit_arrays(tuple(bits)), use_max)
         return
     sos_pass_numpy(arr, bits, use_max)
+
+
+@lru_cache(maxsize=256)
+def _bit_arrays(bits: tuple[tuple[int, str], ...]) -> tuple[IntArray, IntArray]:
+    """Option bits and kinds as arrays for the compiled pass (cached: read-only use)."""
+    b = np.array([b for b, _ in bits], dtype=np.int64)
+    k = np.array([_KIND[k] for _, k in bits], dtype=np.int64)
+    b.flags.writeable = False
+    k.flags.writeable = False
+    return b, k
 
 
 def sos_pass_numpy(arr: NDArray[np.int32], bits: list[tuple[int, str]], use_max: bool) -> None:
