@@ -19,7 +19,6 @@ from detente.analysis._reach import (
     grouped_reach,
     mutual_labels,
     reach_label_blocks,
-    reach_pairs,
 )
 from detente.analysis.coalition import all_coalitions, coalition_analysis
 from detente.analysis.status_quo import status_quo_analysis
@@ -49,32 +48,6 @@ def test_grouped_reach_equals_legal_sequence_bfs(seed: int) -> None:
         assert seen.all()
     if seed % 3:
         assert max(sizes) >= 64  # the packed path was exercised
-
-
-@pytest.mark.parametrize("seed", range(8))
-def test_reach_pairs_are_the_wanted_reachable_pairs(seed: int) -> None:
-    rng = np.random.default_rng([20261128, seed])
-    n_dms = int(rng.integers(2, 4))
-    n_options = int(rng.integers(6, 9)) if seed % 2 else int(rng.integers(n_dms, 6))
-    model = random_conflict(rng, n_dms, n_options, p_irreversible=0.3).compile()
-    ctx = Context(model)
-    brute.forget()
-    m = model.n_states
-    sources = np.flatnonzero(rng.random(m) < 0.5).astype(np.int64)
-    wanted = rng.random(m) < 0.6
-    for members in all_coalitions(model.n_dms):
-        got: set[tuple[int, int]] = set()
-        for src, tgt in reach_pairs(ctx, list(members), sources, wanted):
-            pairs = set(zip(src.tolist(), tgt.tolist(), strict=True))
-            assert not pairs & got  # each pair once
-            got |= pairs
-        want = {
-            (s, t)
-            for s in sources.tolist()
-            for t in brute.reach(model, members, s) | {s}
-            if wanted[t]
-        }
-        assert got == want, members
 
 
 def _big_model(rng: np.random.Generator):  # type: ignore[no-untyped-def]

@@ -168,41 +168,6 @@ def _close_words(frame: Frame, members: list[int], words: WordRows, feas_w: Word
             return words
 
 
-def reach_pairs(
-    ctx: Context, members: list[int], sources: NDArray[np.int64], wanted: NDArray[np.bool_]
-) -> Iterator[tuple[NDArray[np.int64], NDArray[np.int64]]]:
-    """Yield ``(src, tgt)`` arrays: every pair with ``tgt`` reachable from ``src`` (a source)
-    by the members' moves and ``wanted[tgt]``. Rows stay packed 64 codes to a word and only
-    the words holding a wanted reachable state are unpacked, so the cost follows the
-    number of pairs found, not the size of the sub-cube."""
-    frame = Frame(ctx, members)
-    if frame.size < 64 or not members:
-        for chunk, rows, index, which in reach_blocks(ctx, members, sources):
-            hit = (index >= 0) & wanted[np.maximum(index, 0)]
-            rr, ll = np.nonzero(rows & hit[which])
-            yield chunk[rr], index[which[rr], ll].astype(np.int64)
-        return
-    for chunk in row_chunks(frame, sources):
-        codes = ctx.model.codes[chunk].astype(np.int64)
-        base, local = frame.split(codes)
-        bases, which = np.unique(base, return_inverse=True)
-        which = which.reshape(-1)
-        index = ctx.space.index[bases[:, None] | frame.deposit[None, :]]
-        start = np.zeros((chunk.size, frame.size), dtype=bool)
-        start[np.arange(chunk.size), local] = True
-        words = _close_words(frame, members, pack_rows(start), pack_rows(index >= 0)[which])
-        hit_w = pack_rows((index >= 0) & wanted[np.maximum(index, 0)])
-        words &= hit_w[which]
-        rw, ww = np.nonzero(words)
-        if rw.size == 0:
-            continue
-        bits = np.unpackbits(words[rw, ww].view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
-        pr, pb = np.nonzero(bits)
-        rr = rw[pr]
-        ll = ww[pr] * 64 + pb
-        yield chunk[rr], index[which[rr], ll].astype(np.int64)
-
-
 def row_chunks(
     frame: Frame, sources: NDArray[np.int64], budget: int = ROW_BUDGET
 ) -> Iterator[NDArray[np.int64]]:
@@ -212,23 +177,7 @@ def row_chunks(
 
 
 BLOCK_BUDGET = 1 << 22
-"""Cells of a block of :func:`reach_blocks` (callers gather integer values over it)."""
-
-
-def reach_blocks(
-    ctx: Context, members: list[int], sources: NDArray[np.int64]
-) -> Iterator[tuple[NDArray[np.int64], BoolRows, NDArray[np.int32], NDArray[np.int64]]]:
-    """Yield ``(chunk, rows, index, which)`` for blocks of ``sources``: ``rows[r, l]`` says
-    that local code ``l`` is reachable from ``chunk[r]``; that code's state index is
-    ``index[which[r], l]`` (``-1`` where infeasible, and then ``rows`` is False). Sources
-    that share the other DMs' options share a row of ``index``. For vectorised tests over
-    every reachable state at once, without a Python step per source."""
-    frame = Frame(ctx, members)
-    for chunk in row_chunks(frame, sources, BLOCK_BUDGET):
-        rows, base = reach_rows(ctx, members, chunk, frame)
-        bases, which = np.unique(base, return_inverse=True)
-        index = ctx.space.index[bases[:, None] | frame.deposit[None, :]]
-        yield chunk, rows, index, which.reshape(-1)
+"""Cells of a block of sources × targets handled at once (callers gather integers over it)."""
 
 
 def is_symmetric(ctx: Context, members: list[int]) -> bool:
