@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,8 +14,11 @@ pytest.importorskip("httpx")
 from fastapi.testclient import TestClient
 
 from detente.web.app import create_app
+from tests.web.server import running_server
 
 ROOT = Path(__file__).resolve().parents[2]
+ART = ROOT / "test-artifacts" / "web"
+"""Screenshots of the browser tests."""
 KOREA = ROOT / "scenarios" / "korea-2015.yaml"
 
 PD = """\
@@ -49,3 +53,24 @@ def wait_job(client: TestClient, app, jid: int) -> dict:  # type: ignore[no-unty
     app.state.jobs.wait(jid, timeout=120)
     job: dict = client.get(f"/api/jobs/{jid}").json()  # type: ignore[type-arg]
     return job
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real ``detente serve`` process on a fresh store, one per test module."""
+    with running_server(tmp_path_factory.mktemp("web") / "w.db") as (url, _proc):
+        yield url
+
+
+def console_errors(page: Any) -> list[str]:
+    """The list the page's console errors (text and URL) are appended to, from now on;
+    also makes the screenshot folder."""
+    ART.mkdir(parents=True, exist_ok=True)
+    errors: list[str] = []
+    page.on(
+        "console",
+        lambda m: (
+            errors.append(f"{m.text} {m.location.get('url', '')}") if m.type == "error" else None
+        ),
+    )
+    return errors

@@ -3,35 +3,18 @@ analysis, open the state graph and an explanation. Screenshots go to test-artifa
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from tests.web.conftest import KOREA, ROOT
-from tests.web.server import running_server
+from tests.web.conftest import ART, KOREA, ROOT, console_errors
 
 pytest.importorskip("playwright")
 
 pytestmark = pytest.mark.browser
-ART = ROOT / "test-artifacts" / "web"
 VENDOR = ROOT / "src" / "detente" / "web" / "static" / "vendor" / "cytoscape.min.js"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with running_server(tmp_path_factory.mktemp("web") / "w.db") as (url, _proc):
-        yield url
-
-
 def test_import_edit_analyse_graph_explain(server: str, page) -> None:  # type: ignore[no-untyped-def]
-    ART.mkdir(parents=True, exist_ok=True)
-    errors: list[str] = []
-    page.on(
-        "console",
-        lambda m: (
-            errors.append(f"{m.text} {m.location.get('url', '')}") if m.type == "error" else None
-        ),
-    )
+    errors = console_errors(page)
     page.set_default_timeout(20_000)
 
     page.goto(server)

@@ -7,35 +7,18 @@ figures on the results page. Screenshots go to test-artifacts/web/.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
-from tests.web.conftest import PD, ROOT
-from tests.web.server import running_server
+from tests.web.conftest import ART, PD, console_errors
 
 pytest.importorskip("playwright")
 
 pytestmark = pytest.mark.browser
-ART = ROOT / "test-artifacts" / "web"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with running_server(tmp_path_factory.mktemp("web") / "w.db") as (url, _proc):
-        yield url
 
 
 def test_sweep_from_the_scenario_page(server: str, page) -> None:  # type: ignore[no-untyped-def]
-    ART.mkdir(parents=True, exist_ok=True)
-    errors: list[str] = []
-    page.on(
-        "console",
-        lambda m: (
-            errors.append(f"{m.text} {m.location.get('url', '')}") if m.type == "error" else None
-        ),
-    )
+    errors = console_errors(page)
     page.set_default_timeout(20_000)
     base = server.split("?", 1)[0].rstrip("/")
     sid = httpx.post(f"{base}/api/scenarios", json={"text": PD}).json()["id"]
