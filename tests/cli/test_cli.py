@@ -269,3 +269,16 @@ def test_script_error_has_no_traceback(tmp_path: Path) -> None:
     assert proc.stderr.strip().startswith("detente: error: ")
     assert proc.stderr.count("\n") == 1
     assert "Traceback" not in proc.stderr
+
+
+def test_table_shows_the_analysis_target_among_many_equilibria() -> None:
+    """The seed's carpenter variant has thousands of equilibria; the tableau still shows
+    the analysis block's target, the united front. Its state id follows from its pattern
+    (scenario order of options, option 1 the lowest bit): N Y Y Y N N N N N N N Y Y gives
+    2 + 4 + 8 + 2048 + 4096 + 1 = 6159."""
+    korea = Path(__file__).resolve().parents[2] / "scenarios" / "korea-2015.yaml"
+    code, out, _ = run("analyze", korea, "--variant", "carpenter", "--no-progress")
+    assert code == 0
+    assert "Target (analysis block): state 6159 (NYYYNNNNNNNYY), marked T" in out
+    assert "6159 T" in out and "2034 SQ" in out
+    assert "showing 40 of" in out

@@ -190,7 +190,14 @@ def test_job_on_korea_has_variants_paths_and_coalitions(client: TestClient, app)
     main = next(v for v in res["variants"] if v["name"] == "carpenter")
     assert main["n_states"] == 8192 and main["status_quo"] is not None
     assert main["coalitions"]["names"] and main["paths"]
-    path_states = main["paths"][0]["states"]
+    # the united front (NYYYNNNNNNNYY = 2+4+8+2048+4096+1 = state 6159) is the analysis
+    # block's target: the first path leads there (only a joint move does, see test_korea),
+    # and it has a row in the equilibria table
+    assert main["target"] == 6159
+    first = main["paths"][0]
+    assert first["kind"] == "target" and first["to"] == 6159 and first["coalitions"]
+    assert 6159 in [r["id"] for r in main["table"]]
+    path_states = first["states"]
     g = client.get(
         f"/api/jobs/{jid}/graph",
         params={"variant": "carpenter", "paths": ",".join(map(str, path_states))},

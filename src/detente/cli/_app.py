@@ -187,7 +187,7 @@ def analyze(
     movers = parse_sim_movers(sim_movers)
     if dm is not None and explain is None:
         raise CliError("--dm only applies together with --explain STATE")
-    conflict = _load(file)
+    conflict = base = _load(file)
     if variant is not None:
         conflict = _variant(file, conflict, variant)
     err = Console(stderr=True)
@@ -232,7 +232,7 @@ def analyze(
 
     from detente.cli._render import print_analysis
 
-    print_analysis(Console(highlight=False), conflict, result)
+    print_analysis(Console(highlight=False), conflict, result, base=base)
 
 
 # ----------------------------------------------------------------------- validate

@@ -21,34 +21,41 @@ MAX_COLUMNS = 40
 CHECK = "✓"
 
 
-def tableau_states(result: AnalysisResult, limit: int = MAX_COLUMNS) -> tuple[list[int], int]:
-    """State indices to show: equilibria under any analysed concept, plus the status quo.
+def tableau_states(
+    result: AnalysisResult, limit: int = MAX_COLUMNS, *, always: tuple[int, ...] = ()
+) -> tuple[list[int], int]:
+    """State indices to show: equilibria under any analysed concept, plus the status quo
+    and the states in ``always`` (e.g. the analysis block's target).
 
-    Returns the indices (sorted, at most ``limit``) and how many qualified in all.
+    When more qualify than ``limit``, the status quo and ``always`` are kept and the rest
+    are the states that are equilibria under the most concepts (ties: lower id). Returns
+    the indices (sorted) and how many qualified in all.
     """
-    chosen: set[int] = set()
+    votes: dict[int, int] = {}
     for concept in result.concepts:
-        chosen.update(int(s) for s in result.equilibria(concept))
+        for s in result.equilibria(concept):
+            votes[int(s)] = votes.get(int(s), 0) + 1
     sq = result.model.status_quo
-    if sq is not None:
-        chosen.add(sq)
-    ordered = sorted(chosen)
-    if len(ordered) > limit:
-        shown = ordered[:limit]
-        if sq is not None and sq not in shown:
-            shown = sorted([*ordered[: limit - 1], sq])
-        return shown, len(ordered)
-    return ordered, len(ordered)
+    keep = list(dict.fromkeys([*(() if sq is None else (sq,)), *always]))
+    qualified = set(votes) | set(keep)
+    if len(qualified) <= limit:
+        return sorted(qualified), len(qualified)
+    rest = sorted((s for s in votes if s not in keep), key=lambda s: (-votes[s], s))
+    shown = keep[:limit] + rest[: max(0, limit - len(keep))]
+    return sorted(shown), len(qualified)
 
 
-def tableau(conflict: Conflict, result: AnalysisResult, states: list[int]) -> Table:
-    """Options (grouped under their DM) by states, Y/N cells, then one ✓ row per concept."""
+def tableau(
+    conflict: Conflict, result: AnalysisResult, states: list[int], target: int | None = None
+) -> Table:
+    """Options (grouped under their DM) by states, Y/N cells, then one ✓ row per concept.
+    The status quo's column is marked SQ, the target's T."""
     model = result.model
     sq = model.status_quo
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("state", no_wrap=False, min_width=12)
     for s in states:
-        header = f"{s + 1}" + (" SQ" if s == sq else "")
+        header = f"{s + 1}" + (" SQ" if s == sq else "") + (" T" if s == target else "")
         table.add_column(header, justify="center", no_wrap=True)
     for i, d in enumerate(conflict.decision_makers):
         table.add_row(Text(d.title, style="bold"), *[""] * len(states))
@@ -70,8 +77,11 @@ def tableau(conflict: Conflict, result: AnalysisResult, states: list[int]) -> Ta
     return table
 
 
-def print_analysis(console: Console, conflict: Conflict, result: AnalysisResult) -> None:
-    """The default ``detente analyze`` output."""
+def print_analysis(
+    console: Console, conflict: Conflict, result: AnalysisResult, *, base: Conflict | None = None
+) -> None:
+    """The default ``detente analyze`` output. ``base``: the scenario as loaded, whose
+    ``analysis`` block names the target (``conflict`` may be one of its variants)."""
     model = result.model
     n_dm, h, n = model.n_dms, model.n_options, model.n_states
     console.print(Text(conflict.name, style="bold"))
@@ -85,10 +95,16 @@ def print_analysis(console: Console, conflict: Conflict, result: AnalysisResult)
         console.print(
             f"Status quo: state {sq + 1} ({model.pattern(sq)}), marked SQ", highlight=False
         )
-    states, total = tableau_states(result)
+    target = _target_state(base or conflict, conflict, model)
+    states, total = tableau_states(result, always=() if target is None else (target,))
     console.print()
+    if target is not None:
+        console.print(
+            f"Target (analysis block): state {target + 1} ({model.pattern(target)}), marked T",
+            highlight=False,
+        )
     if states:
-        table = tableau(conflict, result, states)
+        table = tableau(conflict, result, states, target)
         if not console.is_terminal:
             # written to a file or a pipe: keep the table whole instead of squeezing it to 80
             width = 16 + max(len(o.title) for o in conflict.options) + 6 * len(states)
@@ -96,8 +112,9 @@ def print_analysis(console: Console, conflict: Conflict, result: AnalysisResult)
         console.print(table)
         if total > len(states):
             console.print(
-                f"(showing {len(states)} of {total} equilibrium states; "
-                "the summary below lists them all, --json gives everything)",
+                f"(showing {len(states)} of {total} states: the status quo, the target and "
+                "the states that are equilibria under the most concepts; the summary below "
+                "lists them all, --json gives everything)",
                 highlight=False,
             )
         console.print()
@@ -165,3 +182,15 @@ def print_comparison(
     console.print(table)
     if any(t is not None and t.adjusted for _, _, t in rows):
         console.print("* target adjusted to options the variant holds fixed", highlight=False)
+
+
+def _target_state(base: Conflict, conflict: Conflict, model: Any) -> int | None:
+    """The analysis block's target in this model, if it has one that applies."""
+    from detente.model import ModelError
+    from detente.model.analysis_spec import analysis_spec, resolve_target
+
+    try:
+        target = resolve_target(analysis_spec(base), conflict, model)
+    except ModelError:
+        return None
+    return None if target is None or target.state < 0 else int(target.state)

@@ -238,8 +238,8 @@ def _variant_document(
         headline = "seq" if "seq" in result.concepts else result.concepts[0]
         targets = [int(s) for s in result.equilibria(headline)]
         target = resolve_target(spec, conflict, model)
-        if target is not None and target.state >= 0 and target.state not in targets:
-            targets.insert(0, target.state)
+        if target is not None and target.state >= 0:  # the analyst's target first, always
+            targets = [target.state] + [s for s in targets if s != target.state]
         for s in targets:
             for coal in (False, True):
                 p = sq_result.path(s, coalitions=coal)
@@ -311,6 +311,7 @@ def _variant_document(
     rows: list[int] = []
     for s in (
         ([] if sq is None else [sq])
+        + ([doc["target"] - 1] if doc.get("target") else [])
         + [x - 1 for p in paths for x in p["states"]]
         + [x - 1 for c in result.concepts for x in listed[c]]
     ):

@@ -39,7 +39,7 @@ function renderVariant() {
       return `<td class="${all ? "yes" : ""}" title="${dms.map((d, i) => `${d.name}: ${st[i] ? "stable" : "unstable"}`).join("; ")}">${all ? "✓" : st.filter(Boolean).length + "/" + st.length}</td>`; }).join("")}</tr>`).join("") + "</table>";
   $("#paths").innerHTML = v.paths.length ? "<ol>" + v.paths.map(p => `<li>to ${p.kind} ${sid(p.to)}${p.coalitions ? " (with coalitions)" : ""}: ${p.steps.length ? p.steps.map(s => `${esc(s.movers.join("+"))}: ${s.from}→${s.to}`).join(", ") : "already there"}</li>`).join("") + "</ol>"
     : `<p class="note">${v.status_quo ? "No equilibrium is reachable from the status quo." : "No status quo given."}</p>`;
-  $("#path").innerHTML = `<option value="-1">(none)</option>` + v.paths.map((p, i) => `<option value="${i}">to ${p.to}${p.coalitions ? " (coalitions)" : ""}</option>`).join("");
+  $("#path").innerHTML = `<option value="-1">(none)</option>` + v.paths.map((p, i) => `<option value="${i}">to ${p.kind === "target" ? "target " : ""}${p.to}${p.coalitions ? " (coalitions)" : ""}</option>`).join("");
   const co = v.coalitions;
   $("#coal").innerHTML = co ? `<p class="note">Coalitions: ${esc(co.names.join("; "))}</p><table><tr><th>concept</th><th>equilibria</th></tr>` +
     Object.entries(co.equilibria).map(([c, ids]) => `<tr><td>${TITLES[c] || c}</td><td>${co.counts[c]}: ${ids.slice(0, 20).map(sid).join(", ")}${co.counts[c] > 20 ? ", …" : ""}</td></tr>`).join("") + "</table>" : "";
@@ -86,7 +86,7 @@ async function drawGraph() {
     .concat(g.edges.map((e, i) => ({data: {id: "e" + i, source: String(e.source), target: String(e.target), colour: colour[e.dm], dm: e.dm}})));
   if (cy) cy.destroy();
   cy = cytoscape({
-    container: $("#cy"), elements: els, wheelSensitivity: 0.3,
+    container: $("#cy"), elements: els,
     style: [
       {selector: "node", style: {label: "data(label)", "font-size": 9, width: 18, height: 18, "background-color": "#9aa5b4", "text-valign": "center", color: "#111"}},
       {selector: "node.eq", style: {"background-color": "#2e8b57", color: "#fff"}},
@@ -97,7 +97,12 @@ async function drawGraph() {
       {selector: "edge.step", style: {width: 4, opacity: 1}},
       {selector: ".faded", style: {opacity: 0.15}},
     ],
-    layout: g.nodes.length <= 200 && window.cytoscapeDagre ? {name: "dagre", rankDir: "LR", nodeSep: 8, rankSep: 40} : {name: "cose", animate: false},
+    // a layered (dagre) drawing reads well for a few paths; with many states and moves it
+    // degenerates into one long strip, so larger neighbourhoods get a force-directed layout
+    layout: g.nodes.length <= 40 && g.edges.length <= 120 && window.cytoscapeDagre
+      ? {name: "dagre", rankDir: "LR", nodeSep: 8, rankSep: 40}
+      : {name: "cose", animate: false, nodeRepulsion: () => 8000, idealEdgeLength: () => 60, randomize: false},
+    maxZoom: 2.5, minZoom: 0.05,
   });
   cy.on("tap", "node", ev => explain(Number(ev.target.id())));
   window.__cy = cy;  // for tests and the console
