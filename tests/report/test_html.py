@@ -222,3 +222,35 @@ def test_korea_report() -> None:
     assert study.main == "carpenter"
     assert study.main_study.target_stable("seq") is True
     assert study.baseline_study.target_stable("seq") is False
+
+
+PD_TARGET = """\
+format: detente/1
+name: Prisoner's Dilemma
+decision_makers:
+  - id: one
+    options: [{id: cooperate}]
+  - id: two
+    options: [{id: cooperate}]
+status_quo: "NN"
+preferences:
+  one: {prioritization: [two.cooperate, not one.cooperate]}
+  two: {prioritization: [one.cooperate, not two.cooperate]}
+analysis:
+  target: {one.cooperate: Y, two.cooperate: Y}
+"""
+
+
+def test_summary_says_where_the_status_quo_stands_and_how_selective_concepts_are() -> None:
+    """Prisoner's Dilemma by hand: mutual defection NN (state 1) is the only Nash
+    equilibrium; NN and YY (state 4) are GMR/SMR/SEQ/SIM/SEQ+SIM equilibria (each DM's
+    defection from YY is answered by the other's). So 1 and 2 of 4 states: no concept
+    accepts more than half of the states."""
+    from detente.report.html import _selectivity_sentence
+
+    study = run_study(load_scenario_text(PD_TARGET))
+    text = _selectivity_sentence(study.variants[0])
+    assert "status quo (state 1) is still an equilibrium under Nash, GMR, SMR, SEQ, SIM" in text
+    assert "It is the only Nash equilibrium." in text
+    assert "Equilibria out of 4 states: Nash 1, GMR 2, SMR 2, SEQ 2, SIM 2, SEQ+SIM 2." in text
+    assert "weak evidence" not in text

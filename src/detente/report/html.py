@@ -199,15 +199,41 @@ def _reach_sentence(study: Study, vs: VariantStudy) -> str:
     coal = _join([e(n) for n in _coalition_names(vs, sq.coalitions)], "or")
     if co:
         return (
-            "It cannot be reached from the status quo by unilateral improvements alone; it "
-            f"can be reached when coalitions ({coal}) may move jointly, in "
-            f"{_plural(int(sq.distance_coalition[s]), 'step')}"
-            + (f" (a joint move of {used})." if used else ".")
+            "It cannot be reached from the status quo by unilateral improvements alone. "
+            f"When the coalitions considered ({coal}) may also make joint improvements, it "
+            f"can be reached in {_plural(int(sq.distance_coalition[s]), 'step')}"
+            + (f", which need{'s' if int(sq.distance_coalition[s]) == 1 else ''} a joint move "
+               f"of {used}." if used else ".")
         )
     return (
         "It cannot be reached from the status quo, neither by unilateral improvements nor "
         f"with the joint moves of the coalitions {coal}."
     )
+
+
+def _selectivity_sentence(vs: VariantStudy) -> str:
+    """Where the status quo stands in this variant, and how many states each concept
+    accepts (a verdict that most states share says little on its own)."""
+    res, n = vs.result, vs.model.n_states
+    eq = {c: res.equilibria(c).tolist() for c in res.concepts}
+    out = []
+    sq = vs.model.status_quo
+    if sq is not None:
+        held = [title(c) for c in res.concepts if sq in eq[c]]
+        standing = f"is still an equilibrium under {_join(held)}" if held else "is unstable"
+        out.append(f"Under {e(vs.name)} the status quo ({_sid(sq)}) {standing}.")
+        only = [title(c) for c in res.concepts if eq[c] == [sq]]
+        if only:
+            out.append(f"It is the only {_join(only)} equilibrium.")
+    counts = ", ".join(f"{title(c)} {len(eq[c]):,}" for c in res.concepts)
+    out.append(f"Equilibria out of {n:,} states: {counts}.")
+    broad = [title(c) for c in res.concepts if len(eq[c]) > n // 2]
+    if broad:
+        out.append(
+            f"Under {_join(broad)} most states are equilibria, so stability under "
+            f"{'it' if len(broad) == 1 else 'them'} is weak evidence on its own."
+        )
+    return " ".join(out)
 
 
 def _coalition_names(vs: VariantStudy, coalitions: Iterable[Sequence[int]]) -> list[str]:
@@ -326,6 +352,7 @@ def summary_lines(study: Study) -> list[tuple[str, list[str]]]:
         r = _reach_sentence(study, main)
         if r:
             paras.append(r)
+        paras.append(_selectivity_sentence(main))
         if main.coalition is not None and main.target_state is not None:
             t = main.target_state
             bad = []
