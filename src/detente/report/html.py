@@ -486,9 +486,10 @@ def summary_lines(study: Study) -> list[tuple[str, list[str]]]:
             )
         else:
             unchanged = [title(c) for c in sens.concepts if not any(c in p.changed for p in flips)]
+            verb = "changes" if len(flips) == 1 else "change"
             paras.append(
                 f"Under {e(main.name)}, {len(flips)} of {n:,} single changes to the preference "
-                f"statements change an answer about the {tname}"
+                f"statements {verb} an answer about the {tname}"
                 + (f"; its {_join(unchanged)} stability never changes" if unchanged else "")
                 + "."
             )
