@@ -42,12 +42,17 @@ function renderVariant() {
   $("#path").innerHTML = `<option value="-1">(none)</option>` + v.paths.map((p, i) => `<option value="${i}">to ${p.kind === "target" ? "target " : ""}${p.to}${p.coalitions ? " (coalitions)" : ""}</option>`).join("");
   const co = v.coalitions;
   $("#coal").innerHTML = co ? `<p class="note">Coalitions: ${esc(co.names.join("; "))}</p><table><tr><th>concept</th><th>equilibria</th></tr>` +
-    Object.entries(co.equilibria).map(([c, ids]) => `<tr><td>${TITLES[c] || c}</td><td>${co.counts[c]}: ${ids.slice(0, 20).map(sid).join(", ")}${co.counts[c] > 20 ? ", …" : ""}</td></tr>`).join("") + "</table>" : "";
+    Object.entries(co.equilibria).map(([c, ids]) => `<tr><td>${TITLES[c] || c}</td><td>${co.counts[c] ? `${co.counts[c]}: ${ids.slice(0, 20).map(sid).join(", ")}${co.counts[c] > 20 ? ", …" : ""}` : "none"}</td></tr>`).join("") + "</table>" : "";
   const cc = v.concessions;
-  $("#conc").innerHTML = cc ? `<p>Levers of ${esc(cc.dm)} towards target ${sid(cc.target)}. Minimal sufficient sets: ${cc.criteria.map(c => `${esc(c)}: ${cc.minimal[c].length ? cc.minimal[c].map(s => "{" + s.join(", ") + "}").join(" ") : "none"}`).join("; ")}</p>
-    <table id="conc-table"><tr><th>levers used</th><th>state</th>${cc.criteria.map(c => `<th>${esc(c)}</th>`).join("")}</tr>` +
+  // criteria: a concept ("seq": the target is SEQ-stable), "reach" / "reach_coalition"
+  // (reachable from the status quo without / with coalitions), or "seq+reach_coalition"
+  const crit = c => c.split("+").map(p => p === "reach" ? "reachable" : p === "reach_coalition" ? "reachable with coalitions" : (TITLES[p] || p) + "-stable").join(" and ");
+  const setText = s => s.length ? "{" + s.map(esc).join(", ") + "}" : "no concession needed";
+  $("#conc").innerHTML = cc ? `<p>Levers of ${esc(cc.dm)} towards target ${sid(cc.target)}. A set of levers is <i>sufficient</i> for a criterion when making those concessions (and no others) meets it; minimal sufficient sets:</p>
+    <ul>${cc.criteria.map(c => `<li>${esc(crit(c))}: ${cc.minimal[c].length ? cc.minimal[c].map(setText).join(" or ") : "no set of levers suffices"}</li>`).join("")}</ul>
+    <div class="scroll-x"><table id="conc-table"><tr><th>levers used</th><th>state</th>${cc.criteria.map(c => `<th>${esc(crit(c))}</th>`).join("")}</tr>` +
     cc.sets.map(s => `<tr><td>${esc(s.levers.join(", ") || "(none)")}</td><td>${s.state ? sid(s.state) : "infeasible"}</td>${cc.criteria.map(c => `<td class="${s.met[c] ? "yes" : ""}">${s.met[c] ? "✓" : ""}</td>`).join("")}</tr>`).join("") +
-    `</table>${cc.n_sets > cc.sets.length ? `<p class="note">First ${cc.sets.length} of ${cc.n_sets} sets.</p>` : ""}` : `<p class="note">No target and levers in the scenario's analysis block.</p>`;
+    `</table></div>${cc.n_sets > cc.sets.length ? `<p class="note">First ${cc.sets.length} of ${cc.n_sets} sets.</p>` : ""}` : `<p class="note">No target and levers in the scenario's analysis block.</p>`;
   drawGraph();
 }
 async function explain(state) {
