@@ -282,3 +282,16 @@ def test_table_shows_the_analysis_target_among_many_equilibria() -> None:
     assert "Target (analysis block): state 6159 (NYYYNNNNNNNYY), marked T" in out
     assert "6159 T" in out and "2034 SQ" in out
     assert "showing 40 of" in out
+
+
+def test_compare_warns_when_variants_number_states_differently() -> None:
+    """carpenter_no_russia_easing `fix`es the US's Russia options (scenarios/korea-2015.yaml),
+    so its feasible states, and hence its state ids, differ from the other variants'; the
+    other variants change preferences only."""
+    korea = Path(__file__).resolve().parents[2] / "scenarios" / "korea-2015.yaml"
+    code, out, _ = run("compare", korea)
+    assert code == 0
+    note = " ".join(out[out.index("Note: state ids") :].split())
+    assert "carpenter_no_russia_easing has other feasible states" in note
+    for other in ("carpenter,", "dprk_nuclear_first", "china_fears_collapse"):
+        assert other not in note

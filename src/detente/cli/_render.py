@@ -182,6 +182,16 @@ def print_comparison(
     console.print(table)
     if any(t is not None and t.adjusted for _, _, t in rows):
         console.print("* target adjusted to options the variant holds fixed", highlight=False)
+    codes = [r.model.codes.tolist() for _, r, _ in rows]
+    differ = [name for (name, _, _), c in zip(rows, codes, strict=True) if codes and c != codes[0]]
+    if differ:
+        console.print(
+            f"Note: state ids number each variant's own feasible states; {', '.join(differ)} "
+            f"{'has' if len(differ) == 1 else 'have'} other feasible states or options than "
+            f"{rows[0][0]}, so the same id can mean another state there (compare the Y/N "
+            "patterns with `detente analyze FILE --variant NAME --explain ID`).",
+            highlight=False,
+        )
 
 
 def _target_state(base: Conflict, conflict: Conflict, model: Any) -> int | None:
