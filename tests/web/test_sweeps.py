@@ -211,3 +211,27 @@ def test_cancelled_sweep_keeps_its_batches(client: TestClient, app, monkeypatch)
     assert job["status"] == "done", job
     run = client.get(f"/api/jobs/{again}/sweep").json()["run"]
     assert (run["already_done"], run["computed"], run["n_variants"]) == (4, 12, 16)
+
+
+def test_cancel_after_the_last_progress_step_still_cancels(
+    client: TestClient, app, monkeypatch  # type: ignore[no-untyped-def]
+) -> None:
+    """A cancel that arrives after a job's last progress call (e.g. while a report is being
+    rendered) is honoured: the job ends ``cancelled``, its result is not stored as done."""
+    release = threading.Event()
+    started = threading.Event()
+
+    def last_stretch(text: str, *, limits: Any, progress: Any) -> dict[str, Any]:
+        progress("almost", 0.9)  # the last progress step
+        started.set()
+        assert release.wait(30)  # the cancel arrives now, with no progress call after it
+        return {"format": "never stored"}
+
+    monkeypatch.setattr(compute, "analysis_document", last_stretch)
+    sid = _create(client)
+    jid = client.post(f"/api/scenarios/{sid}/analyses").json()["id"]
+    assert started.wait(30)
+    r = client.post(f"/api/jobs/{jid}/cancel")
+    assert r.status_code == 200 and r.json()["cancel_requested"] is True
+    release.set()
+    assert wait_job(client, app, jid)["status"] == "cancelled"

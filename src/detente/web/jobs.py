@@ -122,6 +122,8 @@ class JobRunner:
                 result = compute.analysis_document(
                     version["text"], limits=self.limits, progress=progress
                 )
+            if job_id in self._cancel:  # asked to stop after its last progress step
+                raise JobCancelled
             store.update_job(
                 job_id,
                 status="done",
