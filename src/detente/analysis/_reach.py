@@ -279,6 +279,22 @@ def reach_label_blocks(
         yield chunk, words, index, which, back
 
 
+def _row_sources_and_states(
+    words: WordRows,
+    which: NDArray[np.int64],
+    index: NDArray[np.int32],
+    gptr: NDArray[np.int64],
+    gsrc: NDArray[np.int64],
+) -> Iterator[tuple[NDArray[np.int64], NDArray[np.int64]]]:
+    """For each packed row with sources: ``(sources, states the row reaches)``; the
+    shared walk of the numpy twins of the grouped scans."""
+    rows = unpack_rows(words, index.shape[1])
+    for r in range(words.shape[0]):
+        srcs = gsrc[gptr[r] : gptr[r + 1]]
+        if srcs.size:
+            yield srcs, index[which[r], np.flatnonzero(rows[r])].astype(np.int64)
+
+
 def claim_grouped_numpy(
     words: WordRows,
     which: NDArray[np.int64],
@@ -292,12 +308,7 @@ def claim_grouped_numpy(
     """Row ``r`` serves the sources ``gsrc[gptr[r]:gptr[r + 1]]`` (increasing). For each
     free state ``t`` of the row, ``best[t]`` (in place) becomes the lowest of its value and
     the sources ``s`` with ``pay[t] > pay[s]`` in every column."""
-    rows = unpack_rows(words, index.shape[1])
-    for r in range(words.shape[0]):
-        srcs = gsrc[gptr[r] : gptr[r + 1]]
-        if srcs.size == 0:
-            continue
-        tgt = index[which[r], np.flatnonzero(rows[r])].astype(np.int64)
+    for srcs, tgt in _row_sources_and_states(words, which, index, gptr, gsrc):
         tgt = tgt[free[tgt]]
         step = max(1, BLOCK_BUDGET // max(1, tgt.size * pay.shape[1]))
         for a in range(0, srcs.size, step):
@@ -383,12 +394,7 @@ def dominated_grouped_numpy(
     """Row ``r`` serves the sources ``gsrc[gptr[r]:gptr[r + 1]]``: ``out[c, s]`` (in
     place) becomes True when some state ``t`` of the row has ``floors[t, c] > pay[s]`` in
     every column."""
-    rows = unpack_rows(words, index.shape[1])
-    for r in range(words.shape[0]):
-        srcs = gsrc[gptr[r] : gptr[r + 1]]
-        if srcs.size == 0:
-            continue
-        tgt = index[which[r], np.flatnonzero(rows[r])].astype(np.int64)
+    for srcs, tgt in _row_sources_and_states(words, which, index, gptr, gsrc):
         step = max(1, BLOCK_BUDGET // max(1, tgt.size * pay.shape[1]))
         for c in range(floors.shape[1]):
             for a in range(0, srcs.size, step):
