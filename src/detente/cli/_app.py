@@ -136,7 +136,24 @@ def analyze(
             "--concept",
             "-c",
             help="Solution concept to compute (repeatable or comma-separated): "
-            "nash, gmr, smr, seq, sim, seq_sim. Default: all.",
+            "nash, gmr, smr, seq, sim, seq_sim; for two DMs also lh (limited-move, needs "
+            "--horizon) and nm (non-myopic). Default: the six classical ones.",
+            show_default=False,
+        ),
+    ] = None,
+    horizon: Annotated[
+        str | None,
+        typer.Option(
+            "--horizon", metavar="H", help="With --concept lh: the number of moves foreseen.",
+            show_default=False,
+        ),
+    ] = None,
+    ties: Annotated[
+        str | None,
+        typer.Option(
+            "--ties",
+            help="lh/nm when the mover's best anticipated states tie: 'cautious' (default: "
+            "the one the other DM ranks lowest) or 'strict' (refuse, naming the states).",
             show_default=False,
         ),
     ] = None,
@@ -180,10 +197,15 @@ def analyze(
 ) -> None:
     """Compute the stable states and equilibria of a conflict."""
     import detente
+    from detente.cli import _foresight
     from detente.cli._args import parse_concepts, parse_dm, parse_sim_movers, parse_state
     from detente.cli._progress import BIG_MODEL_STATES, ProgressReporter
 
-    concepts = parse_concepts(concept)
+    classical, foresight = _foresight.split_concepts(concept)
+    concepts = parse_concepts(classical) if classical or not foresight else ()
+    ahead = _foresight.parse(foresight, horizon, ties)
+    if explain is not None and foresight and not concepts:
+        raise CliError("--explain covers nash, gmr, smr, seq, sim and seq_sim, not lh or nm")
     movers = parse_sim_movers(sim_movers)
     if dm is not None and explain is None:
         raise CliError("--dm only applies together with --explain STATE")
@@ -201,6 +223,7 @@ def analyze(
             err, enabled=not no_progress, immediate=model.n_states > BIG_MODEL_STATES
         ) as reporter:
             result = detente.analyze(model, concepts=concepts, sim_movers=movers, progress=reporter)
+        ahead = _foresight.compute(model, ahead)
         verdicts = (
             [result.explain(state, i, c) for i in dms for c in concepts]
             if state is not None
@@ -212,6 +235,13 @@ def analyze(
         from detente.report.text import explain_lines
 
         doc = result_document(conflict, result)
+        if ahead.stable:
+            from detente.io.json_out import add_foresight
+
+            add_foresight(
+                doc, model, ahead.stable, horizon=ahead.horizon, ties=ahead.ties,
+                nm_undefined=ahead.nm_undefined,
+            )
         if state is not None:
             doc["explained_state"] = state + 1
             doc["explanations"] = [
@@ -233,6 +263,8 @@ def analyze(
     from detente.cli._render import print_analysis
 
     print_analysis(Console(highlight=False), conflict, result, base=base)
+    if ahead.stable:
+        typer.echo("\n".join(_foresight.text_lines(conflict, model, ahead)))
 
 
 # ----------------------------------------------------------------------- validate

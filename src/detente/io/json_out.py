@@ -13,7 +13,7 @@ All state numbers in the document are 1-based state **ids** (the GMCR+ ordinals 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -24,6 +24,7 @@ from detente.stability.result import AnalysisResult, Sanction, Verdict
 __all__ = [
     "FORMAT",
     "LARGE_MODEL_STATES",
+    "add_foresight",
     "dumps",
     "ranking_groups",
     "result_document",
@@ -152,6 +153,37 @@ def result_document(
     if model.n_states <= large:
         doc["payoffs"] = {dm: model.payoffs[i].astype(int).tolist() for i, dm in enumerate(dm_ids)}
     return doc
+
+
+def add_foresight(
+    doc: dict[str, Any],
+    model: GraphModel,
+    stable: Mapping[str, np.ndarray],
+    *,
+    horizon: int | None,
+    ties: str,
+    nm_undefined: np.ndarray | None = None,
+) -> None:
+    """Add limited-move (``lh``) and non-myopic (``nm``) results to a result document.
+
+    ``stable[c]`` has shape ``(2, n_states)``. Adds ``c`` to ``concepts``, ``stable`` and
+    ``equilibria``; ``horizon`` (lh) and ``ties`` to ``options_used``; with ``nm_undefined``,
+    the top-level ``nm_undefined`` {dm: [ids]} (states where G_h oscillates).
+    """
+    dm_ids = list(model.dm_names)
+    for concept, arr in stable.items():
+        doc["concepts"].append(concept)
+        doc["stable"][concept] = {
+            dm: (np.flatnonzero(arr[i]) + 1).tolist() for i, dm in enumerate(dm_ids)
+        }
+        doc["equilibria"][concept] = (np.flatnonzero(arr.all(axis=0)) + 1).tolist()
+    if "lh" in stable:
+        doc["options_used"]["horizon"] = horizon
+    doc["options_used"]["ties"] = ties
+    if nm_undefined is not None:
+        doc["nm_undefined"] = {
+            dm: (np.flatnonzero(nm_undefined[i]) + 1).tolist() for i, dm in enumerate(dm_ids)
+        }
 
 
 def _is_flat(value: Any) -> bool:

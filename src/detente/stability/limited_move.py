@@ -189,8 +189,8 @@ class _Stepper:
         listed = ", ".join(str(t) for t in tied)
         return (
             f"ties='strict': at state {s + 1}, horizon {h}, {model.dm_names[i]}'s best "
-            f"anticipated states {listed} are equally good for it; use ties='cautious' "
-            "or make the ranking strict"
+            f"anticipated states {listed} are equally good for it; use the cautious rule "
+            "(ties='cautious', --ties cautious) or make the ranking strict"
         )
 
 
