@@ -2,7 +2,7 @@
 
 Definition (Kilgour 1985, "Anticipation and stability in two-person non-cooperative
 games"; Kilgour, Hipel & Fang 1987, *Automatica* 23:41-55; Fang, Hipel & Kilgour 1989,
-*EJOR* 41:86-100; Fang, Hipel & Kilgour 1993, *Interactive Decision Making*, ch. 4; project
+*EJOR* 41:86-100; Fang, Hipel & Kilgour 1993, *Interactive Decision Making*; project
 note ``shared/design/DEFINITIONS.md`` §3.2 and ``EVOLUTION.md`` §4, §6). The DMs are ``i``
 and ``j``. ``G_h(i, s)`` is the state that ``i`` anticipates when it may move first from
 ``s`` and ``h`` moves remain in all, the two DMs alternating:
