@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import detente
 from detente.catalog import load_case
@@ -25,6 +27,7 @@ from detente.stability.limited_move import (
 )
 from detente.testing import permute_code, permute_options, random_conflict, rename, reorder_dms
 
+from ..strategies import conflicts
 from ._cases import three_dms, two_by_two
 from .foresight_brute import Tie, g_table
 
@@ -300,3 +303,19 @@ def test_iterator_matches_anticipation() -> None:
     for h in range(10):
         assert np.array_equal(next(it), a.g[h])
         assert np.array_equal(lh_stable(m, h), a.stable(h))
+
+
+def test_table_too_large_refused() -> None:
+    from bench.models import linked_issue_conflict
+
+    m = linked_issue_conflict(14, 2).compile()  # ~12,500 states: 2 GiB for h = 10,000
+    with pytest.raises(ForesightError, match="lh_stable"):
+        anticipation(m, 10_000)
+    assert lh_stable(m, 3).shape == (2, m.n_states)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(conflicts(min_dms=2, max_dms=2, max_options=6), st.integers(0, 6))
+def test_hypothesis_matches_brute_force(conflict, horizon: int) -> None:
+    m = conflict.compile()
+    assert anticipation(m, horizon).g.tolist() == g_table(m, horizon)

@@ -54,6 +54,7 @@ from detente.stability._kernels import dm_bits
 
 __all__ = [
     "MAX_HORIZON",
+    "MAX_TABLE_BYTES",
     "TIES",
     "Anticipation",
     "ForesightError",
@@ -70,6 +71,9 @@ TIES: tuple[str, ...] = ("cautious", "strict")
 
 MAX_HORIZON = 10_000
 """Largest horizon accepted by :func:`anticipation` and :func:`lh_stable`."""
+
+MAX_TABLE_BYTES = 1 << 30
+"""Largest table of all ``G_0..G_h`` that :func:`anticipation` builds (1 GiB)."""
 
 I64 = NDArray[np.int64]
 
@@ -243,6 +247,12 @@ def anticipation(model: GraphModel, horizon: int, *, ties: Ties = "cautious") ->
     """``G_h`` for ``h = 0..horizon`` (whole arrays). Refuses models without exactly two
     DMs (:class:`ForesightError`) and, with ``ties="strict"``, any tie (:class:`ForesightTie`)."""
     _check_horizon(horizon)
+    need = (horizon + 1) * 2 * model.n_states * 8
+    if need > MAX_TABLE_BYTES:
+        raise ForesightError(
+            f"G_0..G_{horizon} for {model.n_states} states would take {need / 2**30:.1f} GiB; "
+            "use lh_stable (one horizon at a time) or a smaller horizon"
+        )
     it = iterate_anticipation(model, ties=ties)
     g = np.stack([next(it) for _ in range(horizon + 1)])
     return Anticipation(model=model, ties=ties, g=g)
