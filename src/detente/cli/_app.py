@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 
 from detente.cli._errors import CliError, print_error, user_errors
+from detente.cli._help import HumaneGroup
 
 __all__ = ["app", "main"]
 
@@ -30,6 +31,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,
     rich_markup_mode="rich",
+    cls=HumaneGroup,  # help without internal type names (<bool>, <list[str]>)
 )
 
 NoProgress = Annotated[bool, typer.Option("--no-progress", help="Never show a progress bar.")]
