@@ -48,6 +48,7 @@ __all__ = [
     "Verdict",
     "analyze",
     "load",
+    "seed_path",
 ]
 
 
@@ -56,6 +57,14 @@ def load(path: str | Path, **kwargs: Any) -> Conflict:
     from detente.io import load as _load
 
     return _load(path, **kwargs)
+
+
+def seed_path(kind: str = "scenario") -> Path:
+    """The seed scenario shipped with the package (``kind="sweep"``: its robustness sweep);
+    see :mod:`detente.seed`."""
+    from detente.seed import seed_path as _seed_path
+
+    return _seed_path(kind)  # type: ignore[arg-type]
 
 
 def analyze(

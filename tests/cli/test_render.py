@@ -241,6 +241,7 @@ COMMANDS = [
     ["serve"],
     ["sweep"],
     ["inverse"],
+    ["seed"],
 ]
 
 

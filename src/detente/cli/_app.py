@@ -477,6 +477,43 @@ def _sweep_section(db: Path, sweep_id: str | None) -> list[tuple[str, str, str]]
     return [("sweep", "Robustness (sweep)", sweep_section_html(result))]
 
 
+# --------------------------------------------------------------------------- seed
+@app.command()
+@_reports_errors
+def seed(
+    sweep: Annotated[
+        bool, typer.Option("--sweep", help="Print the seed's sweep spec instead.")
+    ] = False,
+    copy: Annotated[
+        Path | None,
+        typer.Option(
+            "--copy",
+            metavar="DIR",
+            help="Copy the seed scenario and its sweep spec into DIR (to edit them, or to "
+            "run the sweep, which writes its store next to the spec).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Print the path of the bundled seed scenario (Carpenter 2015 on North Korea).
+
+    For example: detente report "$(detente seed)" -o korea.html
+    """
+    from detente.seed import copy_seed, seed_path
+
+    if copy is not None:
+        if copy.exists() and not copy.is_dir():
+            raise CliError(f"{copy}: exists and is not a folder")
+        try:
+            written = copy_seed(copy)
+        except OSError as exc:
+            raise CliError(f"{copy}: cannot write: {exc.strerror or exc}") from None
+        for path in written.values():
+            typer.echo(str(path))
+        return
+    typer.echo(str(seed_path("sweep" if sweep else "scenario")))
+
+
 # -------------------------------------------------------------------------- serve
 from detente.cli._serve import serve as _serve  # noqa: E402
 
