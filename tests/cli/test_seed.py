@@ -16,9 +16,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_seed_path_is_the_checkout_scenario_by_content() -> None:
     assert seed_path().read_bytes() == (ROOT / "scenarios" / "korea-2015.yaml").read_bytes()
-    assert detente.seed_path("sweep").read_bytes() == (
-        ROOT / "scenarios" / "sweeps" / "korea-robustness.yaml"
-    ).read_bytes()
+    assert (
+        detente.seed_path("sweep").read_bytes()
+        == (ROOT / "scenarios" / "sweeps" / "korea-robustness.yaml").read_bytes()
+    )
     assert detente.load(detente.seed_path()).dm_ids == ("us", "dprk", "china", "russia")
     with pytest.raises(ValueError, match="unknown seed file"):
         seed_path("essay")  # type: ignore[arg-type]
