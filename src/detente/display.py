@@ -52,6 +52,7 @@ __all__ = [
     "result_html",
     "study_frame",
     "study_html",
+    "summary_text",
     "sweep_frame",
     "sweep_html",
     "to_networkx",
@@ -703,6 +704,54 @@ def _pretty(self: object, printer: Any, cycle: bool) -> None:
     printer.text(str(self))
 
 
+def summary_text(obj: Any) -> str:
+    """One or two lines about a conflict, an analysis, a study, a variant or a sweep: their
+    plain-text view in notebooks (``_repr_pretty_``) and, for studies, their ``repr``.
+    Bounded like the cards (a study's dataclass repr runs to hundreds of kilobytes)."""
+    if isinstance(obj, Conflict):
+        dms = ", ".join(d.id for d in obj.decision_makers[:MAX_IDS])
+        more = ", …" if len(obj.decision_makers) > MAX_IDS else ""
+        var = f", {len(obj.variants)} variants" if obj.variants else ""
+        return _cut(
+            f"<Conflict {obj.name!r}: {len(obj.decision_makers)} decision makers "
+            f"({dms}{more}), {obj.n_options} options{var}>",
+            2 * MAX_CELL,
+        )
+    if isinstance(obj, AnalysisResult):
+        model = obj.model
+        counts = ", ".join(f"{_concept(c)} {obj.equilibria(c).size:,}" for c in obj.concepts)
+        sq = "" if model.status_quo is None else f"; status quo {model.status_quo + 1}"
+        return f"<AnalysisResult: {model.n_states:,} states; equilibria: {counts}{sq}>"
+    kind = type(obj).__name__
+    if kind == "VariantStudy":
+        parts = [f"{obj.model.n_states:,} states"]
+        if obj.target_state is not None:
+            ok = [_concept(c) for c in obj.result.concepts if obj.target_stable(c)]
+            parts.append(f"target {obj.target_state + 1} stable under {', '.join(ok) or 'none'}")
+            parts.append(f"reachable {_yes_no(obj.target_reachable()) or 'n/a'}")
+            parts.append(
+                f"with coalitions {_yes_no(obj.target_reachable(coalitions=True)) or 'n/a'}"
+            )
+        return f"<VariantStudy {obj.name!r}: {'; '.join(parts)}>"
+    if kind == "Study":
+        names = ", ".join(v.name for v in obj.variants[:MAX_IDS])
+        return _cut(
+            f"<Study of {obj.conflict.name!r}: variants {names} (main {obj.main}, baseline "
+            f"{obj.baseline}); headline concept {_concept(obj.headline)}>",
+            2 * MAX_CELL,
+        )
+    if kind == "SweepResult":
+        return (
+            f"<SweepResult {obj.name!r}: {obj.n_variants:,} of {obj.n_planned:,} variants; "
+            f"concepts {', '.join(obj.concepts)}>"
+        )
+    return repr(obj)
+
+
+def _pretty_summary(self: object, printer: Any, cycle: bool) -> None:
+    printer.text(summary_text(self))
+
+
 # --------------------------------------------------------------------- attach
 def attach() -> None:
     """Add the notebook methods to the core classes (called by ``import detente``)."""
@@ -712,6 +761,8 @@ def attach() -> None:
     AnalysisResult.to_networkx = to_networkx  # type: ignore[attr-defined]
     Verdict.__str__ = verdict_text  # type: ignore[method-assign,assignment]
     Verdict._repr_pretty_ = _pretty  # type: ignore[attr-defined]
+    Conflict._repr_pretty_ = _pretty_summary  # type: ignore[attr-defined]
+    AnalysisResult._repr_pretty_ = _pretty_summary  # type: ignore[attr-defined]
 
 
 attach()

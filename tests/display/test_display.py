@@ -264,3 +264,20 @@ def test_sweep_views(tmp_path) -> None:
     assert result.to_frame("sensitivity").empty
     html = sweep_html(result)
     assert "demo &lt;sweep&gt;" in html and re.search(r"YY</td>\s*<td[^>]*>1\.000", html)
+
+
+def test_seed_plain_text_views_are_short(korea_study) -> None:
+    """Notebooks store text/plain next to HTML; a study's dataclass repr ran to ~600 KB."""
+    from IPython.lib.pretty import pretty
+
+    objs = [korea_study, korea_study.conflict, *korea_study.variants]
+    objs += [v.result for v in korea_study.variants]
+    for obj in objs:
+        assert len(pretty(obj)) < 400, type(obj).__name__
+    for obj in (korea_study, *korea_study.variants):
+        assert len(repr(obj)) < 400
+    carpenter = korea_study.variant("carpenter")
+    assert repr(carpenter) == (
+        "<VariantStudy 'carpenter': 8,192 states; target 6159 stable under GMR, SMR, SEQ, "
+        "SEQ+SIM; reachable no; with coalitions yes>"
+    )  # stability as in tests/scenario/test_korea.py (HEADLINE), reached only jointly

@@ -156,6 +156,11 @@ class VariantStudy:
         return tuple(c for c in self.result.concepts if bool(self.result.stable[c][:, s].all()))
 
     # ------------------------------------------------- notebooks (detente.display)
+    def __repr__(self) -> str:  # the dataclass repr would print every array
+        from detente.display import summary_text
+
+        return summary_text(self)
+
     def _repr_html_(self) -> str:
         from detente.display import variant_html
 
@@ -231,6 +236,11 @@ class Study:
         return self.spec.target is not None
 
     # ------------------------------------------------- notebooks (detente.display)
+    def __repr__(self) -> str:  # the dataclass repr runs to hundreds of kilobytes
+        from detente.display import summary_text
+
+        return summary_text(self)
+
     def _repr_html_(self) -> str:
         from detente.display import study_html
 

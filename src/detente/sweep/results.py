@@ -96,6 +96,11 @@ class SweepResult:
         out.sort(key=lambda e: (-abs(e.effect), e.factor, e.level))
         return out
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        from detente.display import summary_text
+
+        printer.text(summary_text(self))
+
     def _repr_html_(self) -> str:
         from detente.display import sweep_html
 
