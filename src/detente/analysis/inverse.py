@@ -353,7 +353,7 @@ class TooManyProfiles(ModelError):
         self.limit = limit
         spans = ", ".join(f"{dm}: {k:,} places ({k:,}! orders)" for dm, k in self.places.items())
         super().__init__(
-            f"more than {limit:,} preference profiles (the limit) with {spans}; "
+            f"the preference profiles exceed the limit of {limit:,} ({spans}); "
             "narrow the vary ranges",
             ("vary",),
         )

@@ -252,7 +252,8 @@ def _too_many_profiles(exc: Any) -> str:
             fit += 1
         hint = f", e.g. --vary {dm}:1-{fit}"
     return (
-        f"--vary: more than {exc.limit:,} preference profiles (--max-profiles): {spans}; "
+        f"--vary: the preference profiles exceed the limit of {exc.limit:,} (--max-profiles): "
+        f"{spans}; "
         f"leave only part of each ranking open with --vary DM:FROM-TO (places, 1 = best){hint}"
     )
 
