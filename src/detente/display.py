@@ -127,7 +127,15 @@ def card(
     """A bounded HTML card: ``title``, a definition list of ``facts``, short ``tables``.
 
     Everything is escaped and cut (:data:`MAX_CELL`, :data:`MAX_ROWS`, :data:`MAX_COLUMNS`),
-    so the card's size does not grow with the model.
+    so the card's size does not grow with the model. A result type gets its notebook view
+    with a few lines, e.g.::
+
+        def _repr_html_(self) -> str:
+            from detente.display import HtmlTable, card, ids_text
+
+            rows = [[c, ids_text(states)] for c, states in self.per_concept.items()]
+            return card("Evolution", [("from", self.start + 1)],
+                        [HtmlTable("Reached", ["concept", "states"], rows)])
     """
     out = [f'<div class="detente-card" style="{_STYLE}">', f"<strong>{_esc(title)}</strong>"]
     if facts:
@@ -745,7 +753,7 @@ def summary_text(obj: Any) -> str:
             f"<SweepResult {obj.name!r}: {obj.n_variants:,} of {obj.n_planned:,} variants; "
             f"concepts {', '.join(obj.concepts)}>"
         )
-    return repr(obj)
+    return f"<{kind}>"
 
 
 def _pretty_summary(self: object, printer: Any, cycle: bool) -> None:
