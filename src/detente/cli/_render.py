@@ -6,6 +6,7 @@ import textwrap
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import numpy as np
 from rich import box
 from rich.console import Console
 from rich.table import Table
@@ -282,8 +283,11 @@ def print_analysis(
         )
     if states:
         if total > len(states):
+            n_eq = int(
+                np.any([result.stable[c].all(axis=0) for c in result.concepts], axis=0).sum()
+            )
             console.print(
-                f"Showing {len(states)} of the {total:,} states that are equilibria under some "
+                f"Showing {len(states)} of the {n_eq:,} states that are equilibria under some "
                 "concept: the status quo, the target and those that are equilibria under the "
                 "most concepts (--json gives every state's stability).",
                 highlight=False,
