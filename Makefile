@@ -46,11 +46,14 @@ VENDOR := src/detente/web/static/vendor
 vendor:
 	@if ! command -v npm >/dev/null 2>&1; then \
 	  echo "note: npm not found; the web state graph will be unavailable (skipping vendor JS)"; \
-	elif [ -f $(VENDOR)/.stamp ] && [ $(VENDOR)/.stamp -nt package-lock.json ]; then :; \
+	elif [ -f $(VENDOR)/.stamp ] && [ $(VENDOR)/.stamp -nt package-lock.json ] \
+	     && [ -f $(VENDOR)/LICENSE-dagre.txt ]; then :; \
 	else \
 	  npm ci --no-audit --no-fund --loglevel=error && mkdir -p $(VENDOR) && \
 	  cp node_modules/cytoscape/dist/cytoscape.min.js node_modules/dagre/dist/dagre.min.js \
-	     node_modules/cytoscape-dagre/cytoscape-dagre.js $(VENDOR)/ && touch $(VENDOR)/.stamp \
+	     node_modules/cytoscape-dagre/cytoscape-dagre.js $(VENDOR)/ && \
+	  for p in cytoscape dagre cytoscape-dagre; do \
+	    cp node_modules/$$p/LICENSE $(VENDOR)/LICENSE-$$p.txt; done && touch $(VENDOR)/.stamp \
 	  || echo "note: npm ci failed; the web state graph will be unavailable"; \
 	fi
 

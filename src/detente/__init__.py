@@ -11,6 +11,7 @@ Typical use::
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,9 @@ from detente.model import (
     StatementError,
 )
 from detente.stability.result import CONCEPTS, AnalysisOptions, AnalysisResult, Verdict
+
+# Notebook views (_repr_html_, to_frame, to_networkx, readable explain()) on the core classes.
+from detente import display as _display  # noqa: F401  isort: skip
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -44,6 +48,7 @@ __all__ = [
     "Verdict",
     "analyze",
     "load",
+    "seed_path",
 ]
 
 
@@ -52,6 +57,14 @@ def load(path: str | Path, **kwargs: Any) -> Conflict:
     from detente.io import load as _load
 
     return _load(path, **kwargs)
+
+
+def seed_path(kind: str = "scenario") -> Path:
+    """The seed scenario shipped with the package (``kind="sweep"``: its robustness sweep);
+    see :mod:`detente.seed`."""
+    from detente.seed import seed_path as _seed_path
+
+    return _seed_path(kind)  # type: ignore[arg-type]
 
 
 def analyze(
@@ -78,4 +91,7 @@ def analyze(
 
     model = conflict.compile() if isinstance(conflict, Conflict) else conflict
     options = AnalysisOptions(concepts=tuple(concepts), sim_movers=sim_movers)  # type: ignore[arg-type]
-    return analyze_model(model, options, progress=progress)
+    result = analyze_model(model, options, progress=progress)
+    if isinstance(conflict, Conflict):  # its labels, for explanations and notebook views
+        result = dataclasses.replace(result, conflict=conflict)
+    return result

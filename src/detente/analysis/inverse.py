@@ -85,6 +85,8 @@ __all__ = [
     "Atom",
     "Clause",
     "InverseResult",
+    "TooManyProfiles",
+    "bounded_profiles",
     "inverse_analysis",
     "ranking_groups",
 ]
@@ -339,6 +341,39 @@ def _parse_varied(
     return out
 
 
+class TooManyProfiles(ModelError):
+    """The vary ranges allow more preference profiles than ``limit``.
+
+    ``places``: for each varied DM (by id), how many places of its ranking are in play
+    (``k`` places allow ``k!`` orders).
+    """
+
+    def __init__(self, places: Mapping[str, int], limit: int) -> None:
+        self.places = dict(places)
+        self.limit = limit
+        spans = ", ".join(f"{dm}: {k:,} places ({k:,}! orders)" for dm, k in self.places.items())
+        super().__init__(
+            f"the preference profiles exceed the limit of {limit:,} ({spans}); "
+            "narrow the vary ranges",
+            ("vary",),
+        )
+
+
+def bounded_profiles(places: Sequence[int], limit: int) -> int | None:
+    """``prod(k! for k in places)``, or ``None`` as soon as the product passes ``limit``.
+
+    Never builds the full number: ``8192!`` has some 28,000 digits, and Python refuses to
+    print integers past 4,300 digits.
+    """
+    total = 1
+    for k in places:
+        for f in range(2, k + 1):
+            total *= f
+            if total > limit:
+                return None
+    return total
+
+
 def inverse_analysis(
     model: GraphModel,
     desired: int,
@@ -380,12 +415,10 @@ def inverse_analysis(
         raise ModelError(f"state {desired + 1} does not exist (1..{m})", ("state",))
     base = tuple(ranking_groups(model.payoffs[i]) for i in range(n))
     varied = _parse_varied(model, base, vary)
-    total = math.prod(math.factorial(hi - lo) for lo, hi in varied.values())
-    if total > max_profiles:
-        raise ModelError(
-            f"{total:,} preference profiles exceed the limit of {max_profiles:,}; "
-            "narrow the vary ranges",
-            ("vary",),
+    total = bounded_profiles([hi - lo for lo, hi in varied.values()], max_profiles)
+    if total is None:
+        raise TooManyProfiles(
+            {model.dm_names[i]: hi - lo for i, (lo, hi) in varied.items()}, max_profiles
         )
     ranks = tuple(DmRankings(base[i], varied.get(i), m) for i in range(n))
     if method == "fast":

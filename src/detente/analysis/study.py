@@ -36,7 +36,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
@@ -56,7 +57,7 @@ from detente.model.analysis_spec import (
 from detente.model.conflict import Conflict, GraphModel, ModelError
 from detente.model.variants import apply_variant, variant_names
 from detente.stability.engine import analyze_model
-from detente.stability.result import AnalysisOptions, AnalysisResult
+from detente.stability.result import AnalysisOptions, AnalysisResult, Verdict
 
 __all__ = [
     "COALITION_STUDY_CONCEPTS",
@@ -154,6 +155,27 @@ class VariantStudy:
         """The concepts under which state index ``s`` is an equilibrium."""
         return tuple(c for c in self.result.concepts if bool(self.result.stable[c][:, s].all()))
 
+    # ------------------------------------------------- notebooks (detente.display)
+    def __repr__(self) -> str:  # the dataclass repr would print every array
+        from detente.display import summary_text
+
+        return summary_text(self)
+
+    def _repr_html_(self) -> str:
+        from detente.display import variant_html
+
+        return variant_html(self)
+
+    def to_frame(self, kind: str = "equilibria") -> Any:
+        """A pandas DataFrame; see :func:`detente.display.variant_frame`."""
+        from detente.display import variant_frame
+
+        return variant_frame(self, kind)
+
+    def explain(self, state: int, dm: int, concept: str) -> Verdict:
+        """The witness for ``state`` (0-based) and DM index ``dm``; print it for sentences."""
+        return replace(self.result, conflict=self.conflict).explain(state, dm, concept)
+
     def featured_states(self, limit: int = 12) -> tuple[list[int], int]:
         """States for a tableau: the status quo, the target, then equilibria.
 
@@ -212,6 +234,23 @@ class Study:
     @property
     def has_target(self) -> bool:
         return self.spec.target is not None
+
+    # ------------------------------------------------- notebooks (detente.display)
+    def __repr__(self) -> str:  # the dataclass repr runs to hundreds of kilobytes
+        from detente.display import summary_text
+
+        return summary_text(self)
+
+    def _repr_html_(self) -> str:
+        from detente.display import study_html
+
+        return study_html(self)
+
+    def to_frame(self, kind: str = "variants") -> Any:
+        """A pandas DataFrame over every variant; see :func:`detente.display.study_frame`."""
+        from detente.display import study_frame
+
+        return study_frame(self, kind)
 
 
 # ================================================================== running

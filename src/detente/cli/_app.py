@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 
 from detente.cli._errors import CliError, print_error, user_errors
+from detente.cli._help import HumaneGroup
 
 __all__ = ["app", "main"]
 
@@ -30,6 +31,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,
     rich_markup_mode="rich",
+    cls=HumaneGroup,  # help without internal type names (<bool>, <list[str]>)
 )
 
 NoProgress = Annotated[bool, typer.Option("--no-progress", help="Never show a progress bar.")]
@@ -505,6 +507,43 @@ def _sweep_section(db: Path, sweep_id: str | None) -> list[tuple[str, str, str]]
             raise CliError(f"{db}: no sweep {chosen!r}; it holds {', '.join(ids)}")
         result = load_result(store, chosen)
     return [("sweep", "Robustness (sweep)", sweep_section_html(result))]
+
+
+# --------------------------------------------------------------------------- seed
+@app.command()
+@_reports_errors
+def seed(
+    sweep: Annotated[
+        bool, typer.Option("--sweep", help="Print the seed's sweep spec instead.")
+    ] = False,
+    copy: Annotated[
+        Path | None,
+        typer.Option(
+            "--copy",
+            metavar="DIR",
+            help="Copy the seed scenario and its sweep spec into DIR (to edit them, or to "
+            "run the sweep, which writes its store next to the spec).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Print the path of the bundled seed scenario (Carpenter 2015 on North Korea).
+
+    For example: detente report "$(detente seed)" -o korea.html
+    """
+    from detente.seed import copy_seed, seed_path
+
+    if copy is not None:
+        if copy.exists() and not copy.is_dir():
+            raise CliError(f"{copy}: exists and is not a folder")
+        try:
+            written = copy_seed(copy)
+        except OSError as exc:
+            raise CliError(f"{copy}: cannot write: {exc.strerror or exc}") from None
+        for path in written.values():
+            typer.echo(str(path))
+        return
+    typer.echo(str(seed_path("sweep" if sweep else "scenario")))
 
 
 # -------------------------------------------------------------------------- serve

@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any
+import textwrap
+from dataclasses import dataclass
+from typing import Any, Literal
 
+import numpy as np
 from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from detente.model.conflict import Conflict
-from detente.report.text import concept_title, equilibria_line
+from detente.report.text import concept_title
 from detente.stability.result import AnalysisResult
 
-__all__ = ["MAX_COLUMNS", "print_analysis", "print_comparison", "tableau", "tableau_states"]
+__all__ = [
+    "MAX_COLUMNS",
+    "Column",
+    "column_pages",
+    "id_ranges",
+    "print_analysis",
+    "print_comparison",
+    "print_paged",
+    "summary_line",
+    "tableau",
+    "tableau_states",
+]
 
 MAX_COLUMNS = 40
 """At most this many state columns in the tableau; the summary lines still list every id."""
@@ -45,36 +59,200 @@ def tableau_states(
     return sorted(shown), len(qualified)
 
 
+# ------------------------------------------------------------------ paged tables
+GAP = 2
+"""Characters between two columns of a paged table (one divider, one padding)."""
+
+MIN_LABEL = 14
+"""The label column never gets narrower than this (labels wrap inside it)."""
+
+
+@dataclass
+class Column:
+    """One column of a :func:`print_paged` table: a header, one cell per label row and a
+    fixed width (headers never wrap, so ids are never cut)."""
+
+    header: str
+    cells: list[Text | str]
+    width: int
+    justify: Literal["left", "center", "right"] = "center"
+    wrap: bool = False
+
+
+def column_pages(widths: list[int], room: int) -> list[list[int]]:
+    """Split columns (by index, in order) into pages whose widths plus gaps fit ``room``
+    characters; every page holds at least one column."""
+    pages: list[list[int]] = []
+    used = room + 1
+    for i, w in enumerate(widths):
+        if pages and used + GAP + w <= room:
+            pages[-1].append(i)
+            used += GAP + w
+        else:
+            pages.append([i])
+            used = w
+    return pages
+
+
+def label_width(labels: list[str], console_width: int) -> int:
+    """The label column's width: its longest label when that fits in two fifths of the
+    console, else two fifths (labels then wrap at word boundaries, never vanish)."""
+    natural = max((len(x) for x in labels), default=0)
+    return max(min(natural, MIN_LABEL), min(natural, (2 * console_width) // 5))
+
+
+def wrap_label(label: Text, width: int) -> Text:
+    """``label`` wrapped at word boundaries to ``width``, continuation lines indented two
+    more spaces than the first (so an option's second line does not read as a DM)."""
+    plain = label.plain
+    if len(plain) <= width:
+        return label
+    lead = len(plain) - len(plain.lstrip(" "))
+    lines = textwrap.wrap(
+        plain.strip(),
+        width=width,
+        initial_indent=" " * lead,
+        subsequent_indent=" " * min(lead + 2, width // 2),
+        break_on_hyphens=False,
+    )
+    return Text("\n".join(lines), style=label.style)
+
+
+def print_paged(
+    console: Console,
+    label_header: str,
+    labels: list[Text],
+    columns: list[Column],
+    *,
+    sections: tuple[int, ...] = (),
+    what: str = "columns",
+) -> None:
+    """Print a table whose first column (the labels) is repeated on every page and whose
+    other columns are split into pages that fit ``console.width``.
+
+    ``sections``: row indices before which a rule is drawn. ``what`` names the columns in
+    the page captions (``"states"``).
+    """
+    width = max(console.width, 40)
+    lw = label_width([label_header, *(x.plain for x in labels)], width)
+    pages = column_pages([c.width for c in columns], width - lw - GAP)
+    for n, page in enumerate(pages):
+        if len(pages) > 1:
+            first, last = columns[page[0]].header, columns[page[-1]].header
+            first, last = first.split("\n")[-1], last.split("\n")[-1]
+            span = first if first == last else f"{first} to {last}"
+            console.print(
+                Text(f"{what} {span} (page {n + 1} of {len(pages)})", style="italic"),
+                highlight=False,
+            )
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 0, 0, 1))
+        table.add_column(label_header, width=lw, overflow="fold")
+        for i in page:
+            c = columns[i]
+            table.add_column(
+                c.header,
+                width=c.width,
+                justify=c.justify,
+                no_wrap=not c.wrap,
+                overflow="fold" if c.wrap else "ellipsis",
+                header_style="bold",
+            )
+        for r, label in enumerate(labels):
+            if r in sections:
+                table.add_section()
+            table.add_row(wrap_label(label, lw), *[columns[i].cells[r] for i in page])
+        console.print(table)
+        if n + 1 < len(pages):
+            console.print()
+
+
+def _state_header(s: int, sq: int | None, target: int | None) -> str:
+    marks = " ".join(m for m, on in (("SQ", s == sq), ("T", s == target)) if on)
+    return f"{marks}\n{s + 1}" if marks else f"{s + 1}"
+
+
 def tableau(
-    conflict: Conflict, result: AnalysisResult, states: list[int], target: int | None = None
-) -> Table:
+    console: Console,
+    conflict: Conflict,
+    result: AnalysisResult,
+    states: list[int],
+    target: int | None = None,
+) -> None:
     """Options (grouped under their DM) by states, Y/N cells, then one ✓ row per concept.
-    The status quo's column is marked SQ, the target's T."""
+
+    The status quo's column is marked SQ, the target's T. The label column is repeated on
+    every page of state columns; pages fit the console's width.
+    """
     model = result.model
     sq = model.status_quo
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    table.add_column("state", no_wrap=False, min_width=12)
-    for s in states:
-        header = f"{s + 1}" + (" SQ" if s == sq else "") + (" T" if s == target else "")
-        table.add_column(header, justify="center", no_wrap=True)
+    labels: list[Text] = []
+    rows: list[list[Text | str]] = [[] for _ in states]
     for i, d in enumerate(conflict.decision_makers):
-        table.add_row(Text(d.title, style="bold"), *[""] * len(states))
+        labels.append(Text(d.title, style="bold"))
+        for col in rows:
+            col.append("")
         for k in range(model.n_options):
             if not model.dm_masks[i] >> k & 1:
                 continue
-            cells = []
-            for s in states:
+            labels.append(Text("  " + conflict.options[k].title))
+            for col, s in zip(rows, states, strict=True):
                 on = int(model.codes[s]) >> k & 1
-                cells.append(Text("Y", style="green") if on else Text("N", style="dim"))
-            table.add_row(Text("  " + conflict.options[k].title), *cells)
-    table.add_section()
+                col.append(Text("Y", style="green") if on else Text("N", style="dim"))
+    first_concept = len(labels)
     for concept in result.concepts:
+        labels.append(Text(concept_title(concept), style="bold"))
         eq = set(int(s) for s in result.equilibria(concept))
-        table.add_row(
-            Text(concept_title(concept), style="bold"),
-            *[Text(CHECK, style="bold green") if s in eq else Text("") for s in states],
-        )
-    return table
+        for col, s in zip(rows, states, strict=True):
+            col.append(Text(CHECK, style="bold green") if s in eq else "")
+    columns = []
+    for s, cells in zip(states, rows, strict=True):
+        header = _state_header(s, sq, target)
+        columns.append(Column(header, cells, max(len(x) for x in header.split("\n"))))
+    print_paged(console, "state", labels, columns, sections=(first_concept,), what="states")
+
+
+MAX_SUMMARY_LINES = 3
+"""An equilibria summary line stops after about this many console lines of ids."""
+
+
+def id_ranges(indices: list[int]) -> list[str]:
+    """0-based indices -> 1-based ids with runs of three or more folded: ``1-17``."""
+    out: list[str] = []
+    ids = sorted(int(s) + 1 for s in indices)
+    i = 0
+    while i < len(ids):
+        j = i
+        while j + 1 < len(ids) and ids[j + 1] == ids[j] + 1:
+            j += 1
+        if j - i >= 2:
+            out.append(f"{ids[i]}-{ids[j]}")
+        else:
+            out.extend(str(x) for x in ids[i : j + 1])
+        i = j + 1
+    return out
+
+
+def summary_line(concept: str, indices: list[int], budget: int) -> str:
+    """``"SEQ equilibria: 1, 4"``; long lists fold runs (``1-17``) and stop after about
+    ``budget`` characters, saying how many there are and where the rest is."""
+    title = f"{concept_title(concept)} equilibria"
+    if not indices:
+        return f"{title}: none"
+    parts = id_ranges(indices)
+    text = ", ".join(parts)
+    if len(text) <= budget:
+        return f"{title}: {text}" if len(indices) < 10 else f"{title} ({len(indices):,}): {text}"
+    shown: list[str] = []
+    used = 0
+    for p in parts:
+        if used + len(p) + 2 > budget:
+            break
+        shown.append(p)
+        used += len(p) + 2
+    return (
+        f"{title} ({len(indices):,}): {', '.join(shown)}, … "
+        "(the rest with --json, or --explain ID for one state)"
+    )
 
 
 def print_analysis(
@@ -104,35 +282,39 @@ def print_analysis(
             highlight=False,
         )
     if states:
-        table = tableau(conflict, result, states, target)
-        if not console.is_terminal:
-            # written to a file or a pipe: keep the table whole instead of squeezing it to 80
-            width = 16 + max(len(o.title) for o in conflict.options) + 6 * len(states)
-            console.width = max(console.width, width)
-        console.print(table)
         if total > len(states):
+            n_eq = int(
+                np.any([result.stable[c].all(axis=0) for c in result.concepts], axis=0).sum()
+            )
             console.print(
-                f"(showing {len(states)} of {total} states: the status quo, the target and "
-                "the states that are equilibria under the most concepts; the summary below "
-                "lists them all, --json gives everything)",
+                f"Showing {len(states)} of the {n_eq:,} states that are equilibria under some "
+                "concept: the status quo, the target and those that are equilibria under the "
+                "most concepts (--json gives every state's stability).",
                 highlight=False,
             )
+        tableau(console, conflict, result, states, target)
         console.print()
+    budget = MAX_SUMMARY_LINES * max(console.width, 40) - 60
     for concept in result.concepts:
-        console.print(Text(equilibria_line(concept, result.equilibria(concept).tolist())))
+        line = summary_line(concept, result.equilibria(concept).tolist(), budget)
+        console.print(Text(line))
 
 
 MAX_IDS_IN_CELL = 6
-"""``detente compare`` lists at most this many equilibrium ids per cell, then a count."""
+"""``detente compare`` lists at most this many equilibrium ids (or runs) per cell."""
+
+COMPARE_CELL = 18
+"""Width of a ``detente compare`` column, unless the variant's name is longer."""
 
 
 def _ids_cell(indices: list[int]) -> str:
     if not indices:
         return "none"
-    ids = ", ".join(str(s + 1) for s in indices[:MAX_IDS_IN_CELL])
-    if len(indices) > MAX_IDS_IN_CELL:
+    parts = id_ranges(indices)
+    ids = ", ".join(parts[:MAX_IDS_IN_CELL])
+    if len(parts) > MAX_IDS_IN_CELL:
         return f"{len(indices):,}: {ids}, …"
-    return ids
+    return ids if len(indices) < 10 else f"{len(indices):,}: {ids}"
 
 
 def print_comparison(
@@ -145,41 +327,39 @@ def print_comparison(
     """``detente compare``: one column per variant, one row per concept (equilibrium ids).
 
     ``rows`` holds ``(variant name, result, resolved target or None)``; with a target, one
-    more row per concept block says whether the target is an equilibrium.
+    more row per concept block says whether the target is an equilibrium. Variant names
+    are column headers that never wrap; columns are paged to fit the console.
     """
     console.print(Text(conflict.name, style="bold"))
-    sq_line = []
-    for name, result, _ in rows:
+    labels = [Text("feasible states"), Text("status quo")]
+    cells: list[list[Text | str]] = []
+    for _, result, _ in rows:
         sq = result.model.status_quo
-        sq_line.append(
-            f"{name}: {result.model.n_states:,} states"
-            + (f", status quo {sq + 1}" if sq is not None else "")
-        )
-    console.print("; ".join(sq_line), highlight=False)
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    table.add_column("concept", style="bold")
-    for name, _, _ in rows:
-        table.add_column(name, overflow="fold")
+        cells.append([f"{result.model.n_states:,}", "none" if sq is None else str(sq + 1)])
     concepts = rows[0][1].concepts if rows else ()
+    first_concept = len(labels)
     for c in concepts:
-        table.add_row(concept_title(c), *[_ids_cell(r.equilibria(c).tolist()) for _, r, _ in rows])
+        labels.append(Text(concept_title(c), style="bold"))
+        for col, (_, r, _) in zip(cells, rows, strict=True):
+            col.append(_ids_cell(r.equilibria(c).tolist()))
+    sections = [first_concept]
     if any(t is not None for _, _, t in rows):
-        table.add_section()
-        cells = []
-        for _, r, t in rows:
+        sections.append(len(labels))
+        labels.append(Text(f"{target_name} stable under"))
+        for col, (_, r, t) in zip(cells, rows, strict=True):
             if t is None or t.state < 0:
-                cells.append("infeasible")
+                col.append("infeasible")
                 continue
             ok = [concept_title(c) for c in r.concepts if bool(r.stable[c][:, t.state].all())]
             mark = "*" if t.adjusted else ""
-            cells.append(
-                f"state {t.state + 1}{mark}: " + (", ".join(ok) if ok else "no equilibrium")
-            )
-        table.add_row(Text(f"{target_name} stable under"), *cells)
-    if not console.is_terminal:
-        console.width = max(console.width, 16 + 28 * len(rows))
+            verdict = ", ".join(ok) if ok else "no equilibrium"
+            col.append(f"state {t.state + 1}{mark}: {verdict}")
+    columns = [
+        Column(name, col, max(len(name), COMPARE_CELL), justify="left", wrap=True)
+        for (name, _, _), col in zip(rows, cells, strict=True)
+    ]
     console.print()
-    console.print(table)
+    print_paged(console, "", labels, columns, sections=tuple(sections), what="variants")
     if any(t is not None and t.adjusted for _, _, t in rows):
         console.print("* target adjusted to options the variant holds fixed", highlight=False)
     codes = [r.model.codes.tolist() for _, r, _ in rows]

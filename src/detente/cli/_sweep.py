@@ -233,6 +233,31 @@ def _parse_vary(conflict: Any, model: Any, text: str) -> tuple[str, tuple[int, i
     return dm, (a, b)
 
 
+def _too_many_profiles(exc: Any) -> str:
+    """One line for :class:`~detente.analysis.inverse.TooManyProfiles` that suggests
+    ``--vary DM:FROM-TO`` with the widest span the limit allows."""
+    import math
+
+    from detente.analysis.inverse import bounded_profiles
+
+    dm, k = max(exc.places.items(), key=lambda kv: kv[1])
+    others = bounded_profiles([v for d, v in exc.places.items() if d != dm], exc.limit)
+    spans = ", ".join(
+        f"{d} has {v:,} places in play ({v:,}! orders)" for d, v in exc.places.items()
+    )
+    hint = ""
+    if others is not None:
+        fit = 1
+        while fit < k and math.factorial(fit + 1) * others <= exc.limit:
+            fit += 1
+        hint = f", e.g. --vary {dm}:1-{fit}"
+    return (
+        f"--vary: the preference profiles exceed the limit of {exc.limit:,} (--max-profiles): "
+        f"{spans}; "
+        f"leave only part of each ranking open with --vary DM:FROM-TO (places, 1 = best){hint}"
+    )
+
+
 def inverse(
     file: Annotated[Path, typer.Argument(help="Scenario file.", show_default=False)],
     state: Annotated[
@@ -268,7 +293,7 @@ def inverse(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Inverse GMCR: the preferences under which a desired state is an equilibrium."""
-    from detente.analysis.inverse import INVERSE_CONCEPTS, inverse_analysis
+    from detente.analysis.inverse import INVERSE_CONCEPTS, TooManyProfiles, inverse_analysis
     from detente.cli._app import _load, _variant
     from detente.cli._args import parse_state
 
@@ -290,13 +315,16 @@ def inverse(
         dm, span = _parse_vary(conflict, model, v)
         spans[dm] = span
     with user_errors(str(file)):
-        res = inverse_analysis(
-            model,
-            s,
-            spans,
-            concepts=tuple(concepts) or INVERSE_CONCEPTS,
-            max_profiles=max_profiles,
-        )
+        try:
+            res = inverse_analysis(
+                model,
+                s,
+                spans,
+                concepts=tuple(concepts) or INVERSE_CONCEPTS,
+                max_profiles=max_profiles,
+            )
+        except TooManyProfiles as exc:
+            raise CliError(_too_many_profiles(exc)) from None
     names = model.dm_names
     if as_json:
         doc: dict[str, Any] = {

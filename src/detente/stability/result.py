@@ -9,7 +9,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.model.conflict import GraphModel
+from detente.model.conflict import Conflict, GraphModel
 
 __all__ = [
     "CONCEPTS",
@@ -91,6 +91,10 @@ class Verdict:
     stable: bool
     improvements: tuple[ImprovementCheck, ...]
     note: str = ""
+    # Where the indices point (set by AnalysisResult.explain): ``str(verdict)`` is then the
+    # witness in sentences (detente.display.verdict_text), with the conflict's labels.
+    model: GraphModel | None = field(default=None, repr=False, compare=False)
+    conflict: Conflict | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,6 +108,8 @@ class AnalysisResult:
     options: AnalysisOptions
     stable: Mapping[str, NDArray[np.bool_]]
     timings: Mapping[str, float] = field(default_factory=dict)
+    conflict: Conflict | None = field(default=None, repr=False, compare=False)
+    """The conflict analysed, when known (``detente.analyze(conflict)``): its labels."""
 
     @property
     def concepts(self) -> tuple[str, ...]:
@@ -120,8 +126,12 @@ class AnalysisResult:
         """The witness for ``state`` (0-based index) and ``dm`` under ``concept``.
 
         Computed on demand by an exact local search (see :mod:`detente.stability.witness`);
-        its verdict always agrees with ``stable``.
+        its verdict always agrees with ``stable``. ``print()`` it for the witness in
+        sentences.
         """
+        from dataclasses import replace
+
         from detente.stability.witness import verdict
 
-        return verdict(self.model, state, dm, concept, self.options)
+        found = verdict(self.model, state, dm, concept, self.options)
+        return replace(found, model=self.model, conflict=self.conflict)

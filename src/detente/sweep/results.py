@@ -96,6 +96,22 @@ class SweepResult:
         out.sort(key=lambda e: (-abs(e.effect), e.factor, e.level))
         return out
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        from detente.display import summary_text
+
+        printer.text(summary_text(self))
+
+    def _repr_html_(self) -> str:
+        from detente.display import sweep_html
+
+        return sweep_html(self)
+
+    def to_frame(self, kind: str = "states") -> Any:
+        """A pandas DataFrame; see :func:`detente.display.sweep_frame`."""
+        from detente.display import sweep_frame
+
+        return sweep_frame(self, kind)
+
     def state_table(self) -> dict[str, list[Any]]:
         """Columns ``code, pattern, p_<concept>..., p_reach`` for states with any "yes"."""
         keys = list(self.probability)
