@@ -83,5 +83,5 @@ def analyze_model(
         timings[concept] = time.perf_counter() - t0
     if "seq_sim" in wanted:
         out["seq_sim"] = seq_sim_stable(out["seq"], out["sim"])
-    stable = {c: out[c] for c in CONCEPTS if c in wanted}
+    stable: dict[str, NDArray[np.bool_]] = {c: out[c] for c in CONCEPTS if c in wanted}
     return AnalysisResult(model=model, options=options, stable=stable, timings=timings)
