@@ -9,9 +9,14 @@ numpy one, always available, and a compiled one (``pip install 'detente[fast]'``
   costs about half a second in a fresh process, and the first run on a new machine also
   compiles (tens of seconds), so
 * **small models never pay for it.** Below :attr:`Backend.compiled_min_states` states the
-  numpy kernels serve; numba is not even imported. The default is measured
-  (``bench/bench_startup.py --break-even``): the size from which the compiled kernels
-  recover their one-time load cost within one analysis.
+  numpy kernels serve and numba is not even imported, unless the process has already
+  spent :attr:`Backend.numpy_seconds` seconds in numpy analyses (a sweep, a study, a web
+  server): from then on (a "ski rental" rule, never worse than twice the better choice)
+  the compiled kernels are loaded and serve every size, since their one-time cost is
+  then repaid. Both defaults are measured with ``bench/bench_startup.py --break-even``:
+  a fresh process pays about as much to import numba and load the cached kernels as the
+  numpy kernels need for a whole analysis at 2**16 states (SIM dominates the numpy time);
+  the seed's 8,192 states take less than half of that in numpy.
 * **the size limits of individual compiled paths** (stacked copies, precomputed tables,
   threads) are fields of :class:`Backend` too, so that tests can force every path on small
   conflicts.
@@ -44,8 +49,10 @@ from typing import Any, Literal
 __all__ = [
     "Backend",
     "CompiledMode",
+    "charge",
     "compiled",
     "configure",
+    "loaded",
     "numba_available",
     "settings",
     "use",
@@ -62,9 +69,13 @@ class Backend:
     per-state kernels, codes (``2**options``) for the passes over the code space."""
 
     compiled: CompiledMode = "auto"
-    compiled_min_states: int = 1 << 12
-    """Below this size the numpy kernels serve and numba is not imported (``"auto"``).
-    Measured break-even, see the module docstring."""
+    compiled_min_states: int = 1 << 16
+    """Below this size the numpy kernels serve and numba is not imported (``"auto"``,
+    until :attr:`numpy_seconds` or another kernel has loaded it). Measured break-even, see
+    the module docstring."""
+    numpy_seconds: float = 1.0
+    """After this much time in numpy analyses (reported with :func:`charge`), the process
+    switches to the compiled kernels at every size (``"auto"``)."""
     sos_compiled_max: int = 1 << 14
     """Code-space passes up to this size run compiled (per-call overhead dominates the
     numpy pass there); larger ones use numpy's strided operations, faster at scale."""
@@ -83,6 +94,7 @@ class Backend:
 _settings = Backend()
 _loaded: dict[str, ModuleType | None] = {}
 _available: bool | None = None
+_numpy_seconds = 0.0
 
 
 def settings() -> Backend:
@@ -116,15 +128,37 @@ def numba_available() -> bool:
     return _available
 
 
+def loaded() -> bool:
+    """Whether this process has loaded a compiled kernel module (so numba is imported)."""
+    return any(mod is not None for mod in _loaded.values())
+
+
+def charge(seconds: float) -> None:
+    """Report time spent in an analysis that ran on the numpy kernels (see
+    :attr:`Backend.numpy_seconds`). Called by :func:`detente.stability.analyze_model`."""
+    global _numpy_seconds
+    if not loaded():
+        _numpy_seconds += seconds
+
+
 def compiled(module: str, size: int) -> Any:
     """The compiled kernel module ``module`` (imported on first use), or ``None`` when the
     numpy kernels should serve a problem of ``size`` elements.
 
     ``None`` when numba is missing, in mode ``"never"``, or in mode ``"auto"`` below
-    :attr:`Backend.compiled_min_states`. Callers test the result and fall back to numpy.
+    :attr:`Backend.compiled_min_states` while no compiled kernel is loaded and less than
+    :attr:`Backend.numpy_seconds` were spent in numpy. Callers test the result and fall
+    back to numpy.
     """
     s = _settings
-    if s.compiled == "never" or (s.compiled == "auto" and size < s.compiled_min_states):
+    if s.compiled == "never":
+        return None
+    if (
+        s.compiled == "auto"
+        and size < s.compiled_min_states
+        and _numpy_seconds < s.numpy_seconds
+        and not loaded()
+    ):
         return None
     if module not in _loaded:
         mod: ModuleType | None = None

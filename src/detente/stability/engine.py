@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.model.conflict import GraphModel
+from detente.stability import backend
 from detente.stability._context import Context
 from detente.stability.gmr import gmr_stable
 from detente.stability.nash import nash_stable
@@ -48,6 +49,8 @@ def analyze_model(
     if "sim" in needed and options.sim_movers == "unstable":
         needed.add("seq")
     order = [c for c in ("nash", "gmr", "smr", "seq", "sim") if c in needed]
+    start = time.perf_counter()
+    on_numpy = not backend.loaded()
     ctx = Context(model)
     n = model.n_dms
     total_steps = max(1, len(order) * n)
@@ -81,6 +84,8 @@ def analyze_model(
             tick(f"{concept} {model.dm_names[i]}")
         out[concept] = arr
         timings[concept] = time.perf_counter() - t0
+    if on_numpy:
+        backend.charge(time.perf_counter() - start)
     if "seq_sim" in wanted:
         out["seq_sim"] = seq_sim_stable(out["seq"], out["sim"])
     stable: dict[str, NDArray[np.bool_]] = {c: out[c] for c in CONCEPTS if c in wanted}
