@@ -18,6 +18,9 @@ import typer
 from rich.console import Console
 
 from detente.cli._errors import CliError, print_error, user_errors
+from detente.cli._inputs import check_variant as _check_variant
+from detente.cli._inputs import load_file as _load
+from detente.cli._inputs import variant as _variant
 
 __all__ = ["app", "main"]
 
@@ -73,17 +76,6 @@ def _root(
     """Détente: conflict analysis with the Graph Model for Conflict Resolution (GMCR)."""
 
 
-def _load(file: Path) -> Any:
-    import detente
-
-    with user_errors(str(file)):
-        if not file.exists():
-            raise CliError(f"{file}: file not found")
-        if file.is_dir():
-            raise CliError(f"{file}: is a directory, not a scenario file")
-        return detente.load(file)
-
-
 def _variant_list(values: list[str] | None) -> list[str] | None:
     if not values:
         return None
@@ -91,33 +83,6 @@ def _variant_list(values: list[str] | None) -> list[str] | None:
     for value in values:
         out.extend(p.strip() for p in value.split(",") if p.strip())
     return out or None
-
-
-def _check_variant(file: Path, conflict: Any, name: str) -> None:
-    from detente.model.analysis_spec import BASE
-    from detente.model.variants import variant_names
-
-    known = variant_names(conflict)
-    if name != BASE and name not in known:
-        from detente.io.schema import did_you_mean
-
-        listed = ", ".join([BASE, *known])
-        raise CliError(
-            f"{file}: unknown variant {name!r}{did_you_mean(name, [BASE, *known])}; "
-            f"the scenario has: {listed}"
-        )
-
-
-def _variant(file: Path, conflict: Any, name: str) -> Any:
-    """The conflict changed by variant ``name`` (``base``: unchanged)."""
-    from detente.model.analysis_spec import BASE
-    from detente.model.variants import apply_variant
-
-    _check_variant(file, conflict, name)
-    if name == BASE:
-        return conflict
-    with user_errors(str(file)):
-        return apply_variant(conflict, name)
 
 
 # ------------------------------------------------------------------------ analyze
