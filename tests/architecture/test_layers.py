@@ -143,3 +143,17 @@ def test_core_does_no_io() -> None:
                         raise AssertionError(f"{path.relative_to(SRC)} calls print")
                     if node.func.id == "open":
                         raise AssertionError(f"{path.relative_to(SRC)} opens a file")
+
+
+MACHINE_READS = {"sysconf", "environ", "getenv", "cpu_count", "sched_getaffinity", "uname"}
+
+
+def test_core_does_not_read_the_machine() -> None:
+    """The memory guard takes its limit as a parameter; the core reads no system facts
+    or environment (the CLI and the web do, through :mod:`detente.system`)."""
+    for layer in ("model", "stability", "analysis"):
+        for path in sorted((SRC / layer).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Attribute) and node.attr in MACHINE_READS:
+                    raise AssertionError(f"{path.relative_to(SRC)}:{node.lineno} reads {node.attr}")

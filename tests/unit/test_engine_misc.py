@@ -20,6 +20,11 @@ def test_memory_guard_refuses_before_allocating() -> None:
         conflict.compile(memory_limit=1000)
     text = str(err.value)
     assert "needs about" in text and "GiB" in text and "6 options" in text
+    # the limit is checked on every call, also once the model is built and cached
+    model = conflict.compile(memory_limit=1 << 40)
+    assert conflict.compile() is model
+    with pytest.raises(ModelTooLarge):
+        conflict.compile(memory_limit=1000)
 
 
 def test_progress_reaches_one_and_is_monotone() -> None:

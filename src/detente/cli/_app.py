@@ -20,6 +20,7 @@ from rich.console import Console
 from detente.cli._errors import CliError, print_error, user_errors
 from detente.cli._inputs import check_variant as _check_variant
 from detente.cli._inputs import load_file as _load
+from detente.cli._inputs import memory_limit as _memory_limit
 from detente.cli._inputs import variant as _variant
 
 __all__ = ["app", "main"]
@@ -159,7 +160,7 @@ def analyze(
     with user_errors(str(file)):
         with ProgressReporter(err, enabled=not no_progress) as reporter:
             reporter("compiling", 0.0)
-            model = conflict.compile()
+            model = conflict.compile(memory_limit=_memory_limit())
         state = parse_state(model, explain) if explain is not None else None
         dms = [parse_dm(conflict, dm)] if dm is not None else list(range(model.n_dms))
         with ProgressReporter(
@@ -214,7 +215,7 @@ def validate(
     """Load and compile a conflict; print a one-line summary or the first error."""
     conflict = _load(file)
     with user_errors(str(file)):
-        model = conflict.compile()
+        model = conflict.compile(memory_limit=_memory_limit())
     n_dm, h, n = model.n_dms, model.n_options, model.n_states
     sq = "" if model.status_quo is None else f", status quo state {model.status_quo + 1}"
     typer.echo(
@@ -330,7 +331,7 @@ def compare(
     with user_errors(str(file)), ProgressReporter(err, enabled=not no_progress) as reporter:
         for j, name in enumerate(names):
             changed = _variant(file, conflict, name)
-            model = changed.compile()
+            model = changed.compile(memory_limit=_memory_limit())
 
             def sub(stage: str, fraction: float, _j: int = j, _n: str = name) -> None:
                 reporter(f"{_n}: {stage}", (_j + fraction) / len(names))

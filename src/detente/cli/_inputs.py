@@ -7,7 +7,14 @@ from typing import Any
 
 from detente.cli._errors import CliError, user_errors
 
-__all__ = ["check_variant", "load_file", "variant"]
+__all__ = ["check_variant", "load_file", "memory_limit", "variant"]
+
+
+def memory_limit() -> int:
+    """The memory guard's limit for :meth:`Conflict.compile`: the machine's memory."""
+    from detente import system
+
+    return system.physical_memory()
 
 
 def load_file(file: Path) -> Any:

@@ -270,7 +270,7 @@ def inverse(
     """Inverse GMCR: the preferences under which a desired state is an equilibrium."""
     from detente.analysis.inverse import INVERSE_CONCEPTS, inverse_analysis
     from detente.cli._args import parse_state
-    from detente.cli._inputs import load_file
+    from detente.cli._inputs import load_file, memory_limit
     from detente.cli._inputs import variant as with_variant
 
     concepts: list[str] = []
@@ -284,7 +284,7 @@ def inverse(
             )
     conflict = with_variant(file, load_file(file), variant)
     with user_errors(str(file)):
-        model = conflict.compile()
+        model = conflict.compile(memory_limit=memory_limit())
     s = parse_state(model, state)
     spans: dict[str | int, object] = {}
     for v in vary:
