@@ -8,7 +8,12 @@ Typical use::
     >>> conflict = load_case("prisoners_dilemma")   # or detente.load("my-conflict.yaml")
     >>> result = detente.analyze(conflict)
     >>> [int(s) + 1 for s in result.equilibria("nash")]   # GMCR+ state ids
-    [4]
+    [1]
+    >>> [int(s) + 1 for s in result.equilibria("gmr")]
+    [1, 4]
+
+(Mutual defection, state 1, is the only Nash equilibrium; mutual cooperation, state 4, is
+also GMR-stable: Fraser & Hipel 1984, as published in the catalogue file.)
 
 The names below are the public API (``docs/explanation/architecture.md``). They are
 imported on first use, so ``import detente`` (and ``detente --help``) loads neither numpy
