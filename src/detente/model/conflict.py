@@ -113,11 +113,14 @@ class Option:
 
     @property
     def title(self) -> str:
+        """The label, or the id when there is none."""
         return self.label or self.id
 
 
 @dataclass(frozen=True)
 class DecisionMaker:
+    """A decision maker (DM): an identifier and the texts that describe it."""
+
     id: str
     name: str = ""
     description: str = ""
@@ -125,6 +128,7 @@ class DecisionMaker:
 
     @property
     def title(self) -> str:
+        """The name, or the id when there is none."""
         return self.name or self.id
 
 
@@ -252,22 +256,27 @@ class Conflict:
     # ---------------------------------------------------------------- lookups
     @property
     def n_options(self) -> int:
+        """Number of options (each a bit of a state code)."""
         return len(self.options)
 
     @property
     def dm_ids(self) -> tuple[str, ...]:
+        """The DMs' ids, in model order."""
         return tuple(d.id for d in self.decision_makers)
 
     def dm(self, dm_id: str) -> DecisionMaker:
+        """The DM with this id (``KeyError`` if none)."""
         for d in self.decision_makers:
             if d.id == dm_id:
                 return d
         raise KeyError(f"unknown decision maker {dm_id!r}")
 
     def options_of(self, dm_id: str) -> tuple[int, ...]:
+        """Indices (bits) of the options the DM controls."""
         return tuple(k for k, o in enumerate(self.options) if o.dm == dm_id)
 
     def option_ref(self, k: int) -> str:
+        """Option ``k`` as ``dm.option``."""
         o = self.options[k]
         return f"{o.dm}.{o.id}"
 
@@ -546,10 +555,12 @@ class GraphModel:
 
     @property
     def n_states(self) -> int:
+        """Number of feasible states."""
         return int(self.codes.size)
 
     @property
     def n_dms(self) -> int:
+        """Number of decision makers."""
         return len(self.dm_names)
 
     def index_of(self, code: int) -> int:
@@ -567,6 +578,7 @@ class GraphModel:
         return np.where(ok, pos_c, -1).astype(np.int64)
 
     def pattern(self, s: int) -> str:
+        """State ``s`` (0-based index) as a Y/N pattern, option 1 first."""
         return code_to_pattern(int(self.codes[s]), self.n_options)
 
     def can_move(self, i: int, s: int, t: int) -> bool:

@@ -54,6 +54,7 @@ class AnalysisResult:
 
     @property
     def concepts(self) -> tuple[str, ...]:
+        """The concepts computed, in canonical order."""
         return tuple(c for c in CONCEPTS if c in self.stable)
 
     def equilibria(self, concept: str) -> NDArray[np.int64]:
@@ -61,6 +62,7 @@ class AnalysisResult:
         return np.flatnonzero(self.stable[concept].all(axis=0)).astype(np.int64)
 
     def stable_states(self, concept: str, dm: int) -> NDArray[np.int64]:
+        """State indices (0-based) stable for DM ``dm`` (index) under ``concept``."""
         return np.flatnonzero(self.stable[concept][dm]).astype(np.int64)
 
     def explain(self, state: int, dm: int, concept: str) -> Verdict:
