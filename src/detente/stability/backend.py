@@ -74,8 +74,8 @@ class Backend:
     until :attr:`numpy_seconds` or another kernel has loaded it). Measured break-even, see
     the module docstring."""
     numpy_seconds: float = 1.0
-    """After this much time in numpy analyses (reported with :func:`charge`), the process
-    switches to the compiled kernels at every size (``"auto"``)."""
+    """After this much CPU time in numpy analyses (reported with :func:`charge`), the
+    process switches to the compiled kernels at every size (``"auto"``)."""
     sos_compiled_max: int = 1 << 14
     """Code-space passes up to this size run compiled (per-call overhead dominates the
     numpy pass there); larger ones use numpy's strided operations, faster at scale."""
@@ -134,7 +134,7 @@ def loaded() -> bool:
 
 
 def charge(seconds: float) -> None:
-    """Report time spent in an analysis that ran on the numpy kernels (see
+    """Report CPU time spent in an analysis that ran on the numpy kernels (see
     :attr:`Backend.numpy_seconds`). Called by :func:`detente.stability.analyze_model`."""
     global _numpy_seconds
     if not loaded():
