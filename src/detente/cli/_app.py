@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -463,6 +464,9 @@ def main(argv: list[str] | None = None) -> None:
     """
     from typer._click import exceptions as click_exc  # typer vendors click
 
+    # pydantic (the scenario schema) would otherwise scan every installed distribution for
+    # plugins on first use, a tenth of a second of start-up; the CLI uses none.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     command = typer.main.get_command(app)
     args = sys.argv[1:] if argv is None else list(argv)
     try:

@@ -40,6 +40,7 @@ from detente.stability._kernels import chunks, sos_pass
 __all__ = ["sim_stable"]
 
 _BLOCK = 1 << 21  # grid cells evaluated per vectorised step
+_FIRST_BLOCK = 8  # combinations per pair in the first step (then doubling)
 _ARCS_PER_CHUNK = 1 << 20
 
 
@@ -171,13 +172,18 @@ def _search_numpy(
     found = np.zeros(n, dtype=bool)
     und = np.arange(n)
     k0 = 1  # combination 0 = everybody stays = the improvement itself
+    rounds = 0
     while und.size:
         kp = total[local[und]]
         live = kp > k0
         und, kp = und[live], kp[live]
         if und.size == 0:
             break
-        width = int(max(1, min(_BLOCK // und.size, int(kp.max()) - k0)))
+        # blocks grow geometrically: most pairs meet a sanction among the first few
+        # combinations, so a first block of the full budget would mostly be wasted
+        grow = _FIRST_BLOCK << min(rounds, 40)
+        rounds += 1
+        width = int(max(1, min(_BLOCK // und.size, grow, int(kp.max()) - k0)))
         ks = k0 + np.arange(width, dtype=np.int64)
         valid = ks[None, :] < kp[:, None]
         rem = np.broadcast_to(ks, (und.size, width)).copy()
