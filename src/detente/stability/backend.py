@@ -10,13 +10,14 @@ numpy one, always available, and a compiled one (``pip install 'detente[fast]'``
   compiles (tens of seconds), so
 * **small models never pay for it.** Below :attr:`Backend.compiled_min_states` states the
   numpy kernels serve and numba is not even imported, unless the process has already
-  spent :attr:`Backend.numpy_seconds` seconds in numpy analyses (a sweep, a study, a web
-  server): from then on (a "ski rental" rule, never worse than twice the better choice)
-  the compiled kernels are loaded and serve every size, since their one-time cost is
-  then repaid. Both defaults are measured with ``bench/bench_startup.py --break-even``:
-  a fresh process pays about as much to import numba and load the cached kernels as the
-  numpy kernels need for a whole analysis at 2**16 states (SIM dominates the numpy time);
-  the seed's 8,192 states take less than half of that in numpy.
+  spent :attr:`Backend.numpy_seconds` of CPU in numpy analyses (a sweep, a study, a web
+  server): from then on (a "ski rental" rule, never worse than about twice the better
+  choice) the compiled kernels are loaded and serve every size, since their one-time cost
+  is then repaid. Both defaults are measured with ``python bench/bench_startup.py
+  --break-even`` (4 DMs, all six concepts, CPU time): a fresh process pays 0.6 s to import
+  numba and load the cached kernels; one analysis on the numpy kernels costs 0.47 of
+  (compiled + that one-time cost) at 25,600 states and 1.42 at 51,200, so the break-even is
+  about 40,000 states. The seed's 8,192 states take 0.1-0.25 s on numpy.
 * **the size limits of individual compiled paths** (stacked copies, precomputed tables,
   threads) are fields of :class:`Backend` too, so that tests can force every path on small
   conflicts.
@@ -69,11 +70,11 @@ class Backend:
     per-state kernels, codes (``2**options``) for the passes over the code space."""
 
     compiled: CompiledMode = "auto"
-    compiled_min_states: int = 1 << 16
+    compiled_min_states: int = 40_000
     """Below this size the numpy kernels serve and numba is not imported (``"auto"``,
     until :attr:`numpy_seconds` or another kernel has loaded it). Measured break-even, see
     the module docstring."""
-    numpy_seconds: float = 1.0
+    numpy_seconds: float = 0.6
     """After this much CPU time in numpy analyses (reported with :func:`charge`), the
     process switches to the compiled kernels at every size (``"auto"``)."""
     sos_compiled_max: int = 1 << 14
