@@ -1,7 +1,8 @@
 # Détente — build/test wrapper around uv. See pyproject.toml for dependencies.
 #
 #   make setup       create/refresh .venv from uv.lock (bootstraps uv into .tools/ if needed)
-#   make test        fast suite (not slow), 2 xdist workers;  make test PYTEST_ARGS="-k foo"
+#   make test        fast suite (not slow) + doctests of src/detente, 2 xdist workers;
+#                    make test PYTEST_ARGS="-k foo"
 #   make test-slow   only tests marked slow
 #   make lint        ruff + mypy
 #   make analyze     report on the seed scenario -> report.html
@@ -65,14 +66,15 @@ define run_pytest
 	exit $$rc
 endef
 
+# Doctests: every example in a docstring of src/detente runs (--doctest-modules).
 test: setup
-	$(call run_pytest,-q -m "not slow" -n $(PYTEST_WORKERS) $(PYTEST_ARGS) tests)
+	$(call run_pytest,-q -m "not slow" -n $(PYTEST_WORKERS) $(PYTEST_ARGS) tests --doctest-modules src/detente)
 
 test-slow: setup
 	$(call run_pytest,-q -m slow $(PYTEST_ARGS) tests)
 
 lint: setup
-	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/mypy src
 
 analyze: setup

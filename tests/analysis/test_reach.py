@@ -8,7 +8,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from detente.analysis import _reach
 from detente.analysis._reach import (
     Frame,
     claim_grouped,
@@ -22,7 +21,7 @@ from detente.analysis._reach import (
 )
 from detente.analysis.coalition import all_coalitions, coalition_analysis
 from detente.analysis.status_quo import status_quo_analysis
-from detente.stability._context import Context
+from detente.stability import Context, backend
 from detente.testing import random_conflict
 from tests.analysis import brute
 
@@ -59,8 +58,14 @@ def _big_model(rng: np.random.Generator):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("seed", range(6))
 def test_packed_scans_match_their_numpy_twins(seed: int) -> None:
-    """``dominated_grouped`` / ``claim_grouped`` (compiled when numba is installed) against
-    their numpy twins on packed rows (sub-cubes of 64 codes or more, and padded small ones)."""
+    """``dominated_grouped`` / ``claim_grouped`` (compiled, forced, when numba is installed)
+    against their numpy twins on packed rows (sub-cubes of 64 codes or more, and padded small
+    ones)."""
+    with backend.use(compiled="always" if backend.numba_available() else "never"):
+        _packed_scans_match(seed)
+
+
+def _packed_scans_match(seed: int) -> None:
     rng = np.random.default_rng([20261129, seed])
     model = _big_model(rng)
     ctx = Context(model)
@@ -156,18 +161,20 @@ def test_mutual_labels_share_reachable_sets(seed: int) -> None:
 
 
 @pytest.mark.parametrize("seed", range(2))
-def test_numpy_fallback_gives_the_same_analyses(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without numba (the compiled scans switched off) the analyses are unchanged."""
+def test_numpy_fallback_gives_the_same_analyses(seed: int) -> None:
+    """The compiled scans (forced) and the numpy ones give the same analyses."""
     rng = np.random.default_rng([20261132, seed])
     model = _big_model(rng)
     coals = all_coalitions(model.n_dms)
     multi = all_coalitions(model.n_dms, min_size=2)
-    co = coalition_analysis(model, coals, ("cnash", "cgmr", "cseq"))
-    sq = status_quo_analysis(model, status_quo=0, coalitions=multi)
-    monkeypatch.setattr(_reach, "_claim_grouped_compiled", None)
-    monkeypatch.setattr(_reach, "_dominated_grouped_compiled", None)
-    co2 = coalition_analysis(model, coals, ("cnash", "cgmr", "cseq"))
-    sq2 = status_quo_analysis(model, status_quo=0, coalitions=multi)
+    if not backend.numba_available():
+        pytest.skip("numba not installed: no compiled scans to compare")
+    with backend.use(compiled="always"):
+        co = coalition_analysis(model, coals, ("cnash", "cgmr", "cseq"))
+        sq = status_quo_analysis(model, status_quo=0, coalitions=multi)
+    with backend.use(compiled="never"):
+        co2 = coalition_analysis(model, coals, ("cnash", "cgmr", "cseq"))
+        sq2 = status_quo_analysis(model, status_quo=0, coalitions=multi)
     for c in co.stable:
         assert (co.stable[c] == co2.stable[c]).all()
     assert (sq.distance_coalition == sq2.distance_coalition).all()

@@ -245,9 +245,9 @@ def test_user_errors_are_one_line(
 def test_model_too_large_is_a_user_error(
     capsys: pytest.CaptureFixture[str], prisoners: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import detente.model.conflict as conflict_module
+    import detente.system
 
-    monkeypatch.setattr(conflict_module, "_available_memory", lambda: 1)
+    monkeypatch.setattr(detente.system, "physical_memory", lambda: 1)
     code, out, err = call_main(capsys, "analyze", prisoners)
     assert_one_line_error(code, out, err, "GiB")
 

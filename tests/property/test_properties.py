@@ -18,7 +18,6 @@ import dataclasses
 from collections.abc import Callable
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -33,7 +32,6 @@ Analyzer = Callable[[GraphModel, str], AnalysisResult]
 
 
 def engine(model: GraphModel, sim_movers: str) -> AnalysisResult:
-    pytest.importorskip("detente.stability.engine")
     import detente
 
     return detente.analyze(model, sim_movers=sim_movers)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -212,10 +211,8 @@ def test_korea_report() -> None:
     import detente
 
     conflict = detente.load(ROOT / "scenarios" / "korea-2015.yaml")
-    t0 = time.perf_counter()
     study = run_study(conflict)
     page = render_html(study)
-    assert time.perf_counter() - t0 < 180
     c = check(page)
     assert not c.errors
     assert "united front" in page

@@ -13,7 +13,6 @@ engine is compared with the brute-force oracle on a restricted model.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -33,16 +32,8 @@ SCENARIO = ROOT / "scenarios" / "korea-2015.yaml"
 ESSAY_NAME = "carpenter-2015-north-korea-strategy.txt"
 
 
-def _essay_path() -> Path | None:
-    candidates = [
-        os.environ.get("DETENTE_SEED_ESSAY", ""),
-        str(ROOT / "scenarios" / "sources" / ESSAY_NAME),
-        str(ROOT.parent / "shared" / "seed" / ESSAY_NAME),
-    ]
-    for c in candidates:
-        if c and Path(c).is_file():
-            return Path(c)
-    return None
+SEED_DIR = ROOT.parent / "shared" / "seed"
+"""The essay's folder, next to the repository (``../shared/seed``, as in CI)."""
 
 
 # option order (bit order) of the file, option 1 first
@@ -145,15 +136,35 @@ def _quotes(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, 
             yield from _quotes(value, (*path, i))
 
 
-def test_every_quote_is_verbatim(raw: dict[str, Any]) -> None:
-    essay_path = _essay_path()
-    if essay_path is None:
-        pytest.skip(f"the essay {ESSAY_NAME} is not available (set DETENTE_SEED_ESSAY)")
-    essay = _normalise(essay_path.read_text(encoding="utf-8"))
+def _misquotes(quotes: list[tuple[tuple[Any, ...], Any]], essay: str) -> list[Any]:
+    """The quotes (with their paths) that are not verbatim in the normalised essay."""
+    return [(p, q) for p, q in quotes if not isinstance(q, str) or _normalise(q) not in essay]
+
+
+@pytest.fixture(scope="module")
+def essay() -> str:
+    if not SEED_DIR.is_dir():
+        pytest.skip(f"{SEED_DIR} (../shared/seed next to the repository) is not present")
+    path = SEED_DIR / ESSAY_NAME
+    assert path.is_file(), f"{path} is missing from the seed folder"
+    return _normalise(path.read_text(encoding="utf-8"))
+
+
+def test_every_quote_is_verbatim(raw: dict[str, Any], essay: str) -> None:
     quotes = list(_quotes(raw))
     assert len(quotes) > 60  # every option, DM and statement, base and variants
-    bad = [(p, q) for p, q in quotes if not isinstance(q, str) or _normalise(q) not in essay]
+    bad = _misquotes(quotes, essay)
     assert not bad, "quotes not found verbatim in the essay:\n" + "\n".join(map(str, bad))
+
+
+def test_quote_check_catches_a_planted_misquote(raw: dict[str, Any], essay: str) -> None:
+    quotes = list(_quotes(raw))
+    first = quotes[0][1]
+    planted = [
+        (("planted", "one word changed"), first.replace(first.split()[0], "Nevertheless", 1)),
+        (("planted", "not a string"), None),
+    ]
+    assert [p for p, _ in _misquotes(quotes + planted, essay)] == [p for p, _ in planted]
 
 
 def _statements(conflict: Conflict) -> Iterator[tuple[str, int, Any]]:
@@ -310,13 +321,12 @@ def _restricted(korea: Conflict) -> GraphModel:
 
 
 def test_engine_agrees_with_oracle_on_restricted_carpenter(korea: Conflict) -> None:
-    reference = pytest.importorskip(
-        "detente.stability.reference", reason="brute-force oracle not available"
-    )
+    from detente.stability.reference import analyze_reference
+
     model = _restricted(korea)
     assert model.n_states == 512
     fast = detente.analyze(model)
-    slow = reference.analyze_reference(model)
+    slow = analyze_reference(model)
     for c in fast.concepts:
         np.testing.assert_array_equal(fast.stable[c], slow.stable[c], err_msg=c)
     # the hand derivation above carries over: the removed moves (linked issues) were
@@ -325,9 +335,7 @@ def test_engine_agrees_with_oracle_on_restricted_carpenter(korea: Conflict) -> N
     assert {c: [bool(x) for x in slow.stable[c][:, s]] for c in slow.concepts} == HEADLINE
 
 
-@pytest.mark.skipif(
-    not os.environ.get("DETENTE_SLOW"), reason="full 8192-state oracle run takes minutes"
-)
+@pytest.mark.slow  # the full 8192-state oracle run takes minutes
 @pytest.mark.parametrize("name", ("hard_line", "carpenter"))
 def test_engine_agrees_with_oracle_full(korea: Conflict, name: str) -> None:
     from detente.stability.reference import analyze_reference

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from itertools import pairwise
+from typing import Literal
 
 import numpy as np
 import pytest
 
 import detente
 from detente.model import ModelTooLarge
-from detente.stability import sim as sim_module
+from detente.stability import backend
 from detente.testing import random_conflict
 
 
@@ -19,6 +20,11 @@ def test_memory_guard_refuses_before_allocating() -> None:
         conflict.compile(memory_limit=1000)
     text = str(err.value)
     assert "needs about" in text and "GiB" in text and "6 options" in text
+    # the limit is checked on every call, also once the model is built and cached
+    model = conflict.compile(memory_limit=1 << 40)
+    assert conflict.compile() is model
+    with pytest.raises(ModelTooLarge):
+        conflict.compile(memory_limit=1000)
 
 
 def test_progress_reaches_one_and_is_monotone() -> None:
@@ -37,19 +43,16 @@ def test_unknown_concept_and_option_are_rejected() -> None:
         detente.analyze(conflict, sim_movers="some")
 
 
-@pytest.mark.skipif(sim_module.BACKEND != "numba", reason="numba not installed")
+@pytest.mark.skipif(not backend.numba_available(), reason="numba not installed")
 @pytest.mark.parametrize("movers", ["all", "unstable"])
-def test_sim_backends_agree(movers: str) -> None:
+def test_sim_backends_agree(movers: Literal["all", "unstable"]) -> None:
     rng = np.random.default_rng(4)
-    try:
-        for _ in range(40):
-            n = int(rng.integers(2, 5))
-            conflict = random_conflict(rng, n, int(rng.integers(n, 9)))
-            model = conflict.compile()
-            sim_module.set_backend("numba")
+    for _ in range(40):
+        n = int(rng.integers(2, 5))
+        conflict = random_conflict(rng, n, int(rng.integers(n, 9)))
+        model = conflict.compile()
+        with backend.use(compiled="always"):
             fast = detente.analyze(model, concepts=("sim",), sim_movers=movers)
-            sim_module.set_backend("numpy")
+        with backend.use(compiled="never"):
             slow = detente.analyze(model, concepts=("sim",), sim_movers=movers)
-            assert (fast.stable["sim"] == slow.stable["sim"]).all()
-    finally:
-        sim_module.set_backend("numba")
+        assert (fast.stable["sim"] == slow.stable["sim"]).all()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from detente.stability import _kernels
+from detente.stability import backend
 from detente.stability._kernels import sos_pass, sos_pass_numpy
 
 
@@ -39,10 +39,13 @@ def test_compiled_pass_equals_numpy_and_definition(seed: int) -> None:
     bits = [(int(b), str(rng.choice(["both", "up", "down"]))) for b in chosen]
     use_max = bool(seed % 3 == 0)
     want = direct(arr, bits, use_max)
-    a, b = arr.copy(), arr.copy()
-    sos_pass(a, bits, use_max)
+    b = arr.copy()
     sos_pass_numpy(b, bits, use_max)
     assert (b == want).all()
-    assert (a == want).all()
-    if _kernels._sos_compiled is None:
-        pytest.skip("numba not installed: only the numpy pass was checked")
+    for path in ("auto", "never", "always"):
+        if path == "always" and not backend.numba_available():
+            pytest.skip("numba not installed: only the numpy pass was checked")
+        a = arr.copy()
+        with backend.use(compiled=path):
+            sos_pass(a, bits, use_max)
+        assert (a == want).all(), path

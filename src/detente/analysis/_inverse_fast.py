@@ -33,7 +33,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.model.conflict import GraphModel
-from detente.stability._kernels import (
+from detente.stability import (
     NEG,
     POS,
     CodeSpace,

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.stability._context import Context
+from detente.stability import Context, backend
 
 BoolRows = NDArray[np.bool_]
 
@@ -320,14 +319,8 @@ def claim_grouped_numpy(
     return best
 
 
-_dominated_grouped_compiled: Any
-_claim_grouped_compiled: Any
-try:  # optional compiled scans
-    from detente.analysis._reach_numba import claim_grouped as _claim_grouped_compiled
-    from detente.analysis._reach_numba import dominated_grouped as _dominated_grouped_compiled
-except ImportError:  # pragma: no cover - depends on the environment
-    _claim_grouped_compiled = None
-    _dominated_grouped_compiled = None
+REACH_KERNELS = "detente.analysis._reach_numba"
+"""Compiled twins of the scans (:mod:`detente.stability.backend` chooses)."""
 
 
 def mutual_labels(ctx: Context, members: list[int]) -> NDArray[np.int64]:
@@ -373,9 +366,10 @@ def claim_grouped(
 ) -> NDArray[np.int64]:
     """:func:`claim_grouped_numpy`, compiled when numba is installed (it tests each
     target against the group's weakly minimal sources first)."""
-    if _claim_grouped_compiled is None:
+    kernels = backend.compiled(REACH_KERNELS, pay.shape[0])
+    if kernels is None:
         return claim_grouped_numpy(words, which, index, gptr, gsrc, pay, free, best)
-    out: NDArray[np.int64] = _claim_grouped_compiled(
+    out: NDArray[np.int64] = kernels.claim_grouped(
         words, which, index, gptr, gsrc, pay, free, best
     )
     return out
@@ -416,9 +410,10 @@ def dominated_grouped(
 ) -> NDArray[np.bool_]:
     """:func:`dominated_grouped_numpy`, compiled when numba is installed (it tests the
     sources against the row's weakly maximal floors only)."""
-    if _dominated_grouped_compiled is None:
+    kernels = backend.compiled(REACH_KERNELS, pay.shape[0])
+    if kernels is None:
         return dominated_grouped_numpy(words, which, index, gptr, gsrc, floors, pay, out)
-    res: NDArray[np.bool_] = _dominated_grouped_compiled(
+    res: NDArray[np.bool_] = kernels.dominated_grouped(
         words, which, index, gptr, gsrc, floors, pay, out
     )
     return res

@@ -49,8 +49,7 @@ from detente.analysis._reach import (
     reach_label_blocks,
 )
 from detente.model.conflict import GraphModel, ModelError
-from detente.stability._context import POS, Context
-from detente.stability._kernels import closure_min, closure_min_improving
+from detente.stability import POS, Context, closure_min, closure_min_improving
 
 __all__ = ["COALITION_CONCEPTS", "CoalitionResult", "all_coalitions", "coalition_analysis"]
 

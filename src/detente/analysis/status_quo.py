@@ -37,7 +37,7 @@ from detente.analysis._reach import (
 )
 from detente.analysis.coalition import MAX_ALL_COALITIONS_DMS, all_coalitions
 from detente.model.conflict import GraphModel, ModelError
-from detente.stability._context import Context
+from detente.stability import Context
 
 __all__ = ["EvolutionPath", "Move", "StatusQuoResult", "status_quo_analysis"]
 

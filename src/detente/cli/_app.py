@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +20,10 @@ from rich.console import Console
 
 from detente.cli._errors import CliError, print_error, user_errors
 from detente.cli._help import HumaneGroup
+from detente.cli._inputs import check_variant as _check_variant
+from detente.cli._inputs import load_file as _load
+from detente.cli._inputs import memory_limit as _memory_limit
+from detente.cli._inputs import variant as _variant
 
 __all__ = ["app", "main"]
 
@@ -75,17 +80,6 @@ def _root(
     """Détente: conflict analysis with the Graph Model for Conflict Resolution (GMCR)."""
 
 
-def _load(file: Path) -> Any:
-    import detente
-
-    with user_errors(str(file)):
-        if not file.exists():
-            raise CliError(f"{file}: file not found")
-        if file.is_dir():
-            raise CliError(f"{file}: is a directory, not a scenario file")
-        return detente.load(file)
-
-
 def _variant_list(values: list[str] | None) -> list[str] | None:
     if not values:
         return None
@@ -93,33 +87,6 @@ def _variant_list(values: list[str] | None) -> list[str] | None:
     for value in values:
         out.extend(p.strip() for p in value.split(",") if p.strip())
     return out or None
-
-
-def _check_variant(file: Path, conflict: Any, name: str) -> None:
-    from detente.model.analysis_spec import BASE
-    from detente.model.variants import variant_names
-
-    known = variant_names(conflict)
-    if name != BASE and name not in known:
-        from detente.io.schema import did_you_mean
-
-        listed = ", ".join([BASE, *known])
-        raise CliError(
-            f"{file}: unknown variant {name!r}{did_you_mean(name, [BASE, *known])}; "
-            f"the scenario has: {listed}"
-        )
-
-
-def _variant(file: Path, conflict: Any, name: str) -> Any:
-    """The conflict changed by variant ``name`` (``base``: unchanged)."""
-    from detente.model.analysis_spec import BASE
-    from detente.model.variants import apply_variant
-
-    _check_variant(file, conflict, name)
-    if name == BASE:
-        return conflict
-    with user_errors(str(file)):
-        return apply_variant(conflict, name)
 
 
 # ------------------------------------------------------------------------ analyze
@@ -218,7 +185,7 @@ def analyze(
     with user_errors(str(file)):
         with ProgressReporter(err, enabled=not no_progress) as reporter:
             reporter("compiling", 0.0)
-            model = conflict.compile()
+            model = conflict.compile(memory_limit=_memory_limit())
         state = parse_state(model, explain) if explain is not None else None
         dms = [parse_dm(conflict, dm)] if dm is not None else list(range(model.n_dms))
         with ProgressReporter(
@@ -283,7 +250,7 @@ def validate(
     """Load and compile a conflict; print a one-line summary or the first error."""
     conflict = _load(file)
     with user_errors(str(file)):
-        model = conflict.compile()
+        model = conflict.compile(memory_limit=_memory_limit())
     n_dm, h, n = model.n_dms, model.n_options, model.n_states
     sq = "" if model.status_quo is None else f", status quo state {model.status_quo + 1}"
     typer.echo(
@@ -399,7 +366,7 @@ def compare(
     with user_errors(str(file)), ProgressReporter(err, enabled=not no_progress) as reporter:
         for j, name in enumerate(names):
             changed = _variant(file, conflict, name)
-            model = changed.compile()
+            model = changed.compile(memory_limit=_memory_limit())
 
             def sub(stage: str, fraction: float, _j: int = j, _n: str = name) -> None:
                 reporter(f"{_n}: {stage}", (_j + fraction) / len(names))
@@ -568,6 +535,9 @@ def main(argv: list[str] | None = None) -> None:
     """
     from typer._click import exceptions as click_exc  # typer vendors click
 
+    # pydantic (the scenario schema) would otherwise scan every installed distribution for
+    # plugins on first use, a tenth of a second of start-up; the CLI uses none.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     command = typer.main.get_command(app)
     args = sys.argv[1:] if argv is None else list(argv)
     try:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from detente.cli._errors import CliError
 from detente.model.conflict import Conflict, GraphModel, code_to_pattern
-from detente.stability.result import CONCEPTS
+from detente.stability.concepts import CONCEPTS, Concept, SimMovers
 
 __all__ = ["parse_concepts", "parse_dm", "parse_sim_movers", "parse_state"]
 
@@ -24,7 +24,7 @@ _ALIASES = {
 }
 
 
-def parse_concepts(values: Iterable[str] | None) -> tuple[str, ...]:
+def parse_concepts(values: Iterable[str] | None) -> tuple[Concept, ...]:
     """``["SEQ", "gmr,nash"]`` -> ``("nash", "gmr", "seq")`` (canonical order, no repeats).
 
     No values means every concept.
@@ -45,11 +45,11 @@ def parse_concepts(values: Iterable[str] | None) -> tuple[str, ...]:
     return tuple(c for c in CONCEPTS if c in chosen)
 
 
-def parse_sim_movers(value: str) -> str:
+def parse_sim_movers(value: str) -> SimMovers:
     word = value.strip().lower()
     if word not in ("all", "unstable"):
         raise CliError(f"--sim-movers must be 'all' or 'unstable', not {value!r}")
-    return word
+    return "all" if word == "all" else "unstable"
 
 
 def parse_state(model: GraphModel, text: str) -> int:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import threading
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+if TYPE_CHECKING:  # rich.progress is imported only when a bar is drawn
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
 
 __all__ = ["BIG_MODEL_STATES", "DELAY", "ProgressReporter"]
 
@@ -94,6 +96,8 @@ class ProgressReporter:
         with self._lock:
             if self._closed or self._progress is not None:
                 return
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
             progress = Progress(
                 TextColumn("[progress.description]{task.description}"),
                 BarColumn(),

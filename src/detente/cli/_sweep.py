@@ -294,8 +294,9 @@ def inverse(
 ) -> None:
     """Inverse GMCR: the preferences under which a desired state is an equilibrium."""
     from detente.analysis.inverse import INVERSE_CONCEPTS, TooManyProfiles, inverse_analysis
-    from detente.cli._app import _load, _variant
     from detente.cli._args import parse_state
+    from detente.cli._inputs import load_file, memory_limit
+    from detente.cli._inputs import variant as with_variant
 
     concepts: list[str] = []
     for value in concept or []:
@@ -306,9 +307,9 @@ def inverse(
                 f"unknown concept {c!r} for inverse analysis; choose from "
                 f"{', '.join(INVERSE_CONCEPTS)}"
             )
-    conflict = _variant(file, _load(file), variant)
+    conflict = with_variant(file, load_file(file), variant)
     with user_errors(str(file)):
-        model = conflict.compile()
+        model = conflict.compile(memory_limit=memory_limit())
     s = parse_state(model, state)
     spans: dict[str | int, object] = {}
     for v in vary:

@@ -12,7 +12,7 @@ Every problem in a file is raised as a :class:`ScenarioError` naming file, line 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from detente.io.errors import ScenarioError
 from detente.io.scenario import dump_scenario, load_scenario, load_scenario_text, save_scenario
@@ -20,17 +20,23 @@ from detente.io.schema import scenario_json_schema, write_schema
 from detente.model.conflict import Conflict
 
 __all__ = [
+    "FileFormat",
     "ScenarioError",
+    "dump",
     "dump_scenario",
     "load",
     "load_scenario",
     "load_scenario_text",
+    "save",
     "save_scenario",
     "scenario_json_schema",
     "write_schema",
 ]
 
 _YAML_SUFFIXES = (".yaml", ".yml")
+
+FileFormat = Literal["yaml", "gmcr"]
+"""``"yaml"``: the scenario format ``detente/1``; ``"gmcr"``: a GMCR+ save file."""
 
 
 def load(path: str | Path, **kwargs: Any) -> Conflict:
@@ -55,3 +61,38 @@ def load(path: str | Path, **kwargs: Any) -> Conflict:
     raise ScenarioError(
         f"unknown file type {suffix or '(no suffix)'!r}; expected one of {known}", file=str(path)
     )
+
+
+def dump(conflict: Conflict, format: FileFormat = "yaml") -> str:
+    """``conflict`` as the text of a scenario file (``"yaml"``, :func:`dump_scenario`) or
+    of a GMCR+ save file (``"gmcr"``, :func:`detente.io.gmcr.dump_gmcr`)."""
+    if format == "yaml":
+        return dump_scenario(conflict)
+    if format == "gmcr":
+        from detente.io.gmcr import dump_gmcr
+
+        return dump_gmcr(conflict)
+    raise ValueError(f"unknown file format {format!r}; expected 'yaml' or 'gmcr'")
+
+
+def save(conflict: Conflict, path: str | Path) -> None:
+    """Write ``conflict`` to ``path``, in the format its suffix names (as :func:`load`
+    reads it: ``.yaml``/``.yml`` or ``.gmcr``).
+
+    Raises
+    ------
+    ScenarioError
+        For an unknown suffix (nothing is written).
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix in _YAML_SUFFIXES:
+        fmt: FileFormat = "yaml"
+    elif suffix == ".gmcr":
+        fmt = "gmcr"
+    else:
+        known = ", ".join((*_YAML_SUFFIXES, ".gmcr"))
+        raise ScenarioError(
+            f"unknown file type {suffix or '(no suffix)'!r}; expected one of {known}",
+            file=str(path),
+        )
+    Path(path).write_text(dump(conflict, fmt), encoding="utf-8")

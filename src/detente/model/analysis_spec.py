@@ -40,6 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from detente.model.conflict import Conflict, GraphModel, ModelError
 
@@ -67,7 +68,9 @@ ANALYSIS_KEYS: tuple[str, ...] = (
 BASE = "base"
 """The name under which a study refers to the unchanged model."""
 
-_CONCEPTS = ("nash", "gmr", "smr", "seq", "sim", "seq_sim")
+ConceptName = Literal["nash", "gmr", "smr", "seq", "sim", "seq_sim"]
+"""Same as :data:`detente.stability.Concept` (the model layer cannot import stability)."""
+_CONCEPTS: tuple[ConceptName, ...] = ("nash", "gmr", "smr", "seq", "sim", "seq_sim")
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,7 @@ class AnalysisSpec:
     coalitions: tuple[tuple[str, ...], ...] = ()
     variants: tuple[str, ...] = ()
     main_variant: str = ""
-    concepts: tuple[str, ...] = _CONCEPTS
+    concepts: tuple[ConceptName, ...] = _CONCEPTS
 
     @property
     def lever_dm(self) -> str | None:
@@ -236,7 +239,7 @@ def analysis_spec(conflict: Conflict) -> AnalysisSpec:
     else:
         main_variant = variants[0]
 
-    concepts: tuple[str, ...] = _CONCEPTS
+    concepts: tuple[ConceptName, ...] = _CONCEPTS
     if raw.get("concepts") is not None:
         cl = raw["concepts"]
         where = ("analysis", "concepts")

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -33,6 +32,7 @@ from numpy.typing import NDArray
 from detente.model.expr import Expr, evaluate, parse_statement
 
 __all__ = [
+    "DEFAULT_MEMORY_LIMIT",
     "Conflict",
     "Constraint",
     "DecisionMaker",
@@ -91,6 +91,11 @@ class ModelError(ValueError):
         return f"{loc}{col}: {self.message}" if loc else self.message
 
 
+DEFAULT_MEMORY_LIMIT = 16 * 2**30
+"""The memory guard's limit (bytes) for :meth:`Conflict.compile` when the caller passes
+none. The core does not read the machine; the CLI and the web pass its physical memory."""
+
+
 class ModelTooLarge(ModelError):
     """The model would not fit in the memory available; raised before allocating."""
 
@@ -108,11 +113,14 @@ class Option:
 
     @property
     def title(self) -> str:
+        """The label, or the id when there is none."""
         return self.label or self.id
 
 
 @dataclass(frozen=True)
 class DecisionMaker:
+    """A decision maker (DM): an identifier and the texts that describe it."""
+
     id: str
     name: str = ""
     description: str = ""
@@ -120,6 +128,7 @@ class DecisionMaker:
 
     @property
     def title(self) -> str:
+        """The name, or the id when there is none."""
         return self.name or self.id
 
 
@@ -247,22 +256,27 @@ class Conflict:
     # ---------------------------------------------------------------- lookups
     @property
     def n_options(self) -> int:
+        """Number of options (each a bit of a state code)."""
         return len(self.options)
 
     @property
     def dm_ids(self) -> tuple[str, ...]:
+        """The DMs' ids, in model order."""
         return tuple(d.id for d in self.decision_makers)
 
     def dm(self, dm_id: str) -> DecisionMaker:
+        """The DM with this id (``KeyError`` if none)."""
         for d in self.decision_makers:
             if d.id == dm_id:
                 return d
         raise KeyError(f"unknown decision maker {dm_id!r}")
 
     def options_of(self, dm_id: str) -> tuple[int, ...]:
+        """Indices (bits) of the options the DM controls."""
         return tuple(k for k, o in enumerate(self.options) if o.dm == dm_id)
 
     def option_ref(self, k: int) -> str:
+        """Option ``k`` as ``dm.option``."""
         o = self.options[k]
         return f"{o.dm}.{o.id}"
 
@@ -347,8 +361,13 @@ class Conflict:
             bad |= c.violated(codes)
         return codes[~bad]
 
-    def compile(self, *, memory_limit: int | None = None) -> GraphModel:
+    def compile(self, *, memory_limit: int = DEFAULT_MEMORY_LIMIT) -> GraphModel:
         """Build the :class:`GraphModel`: feasible states, move structure and payoffs.
+
+        ``memory_limit`` (bytes) is the memory guard: the core never reads the machine, so
+        the callers that know it (the CLI, the web server) pass the physical memory
+        (:func:`detente.system.physical_memory`); library calls get
+        :data:`DEFAULT_MEMORY_LIMIT`.
 
         Raises
         ------
@@ -356,31 +375,33 @@ class Conflict:
             For an empty feasible set, an infeasible status quo, or a ranking that misses
             or repeats states.
         ModelTooLarge
-            Before allocating, when the estimated memory exceeds ``memory_limit`` bytes.
+            Before allocating, when the estimated memory exceeds ``memory_limit`` bytes
+            (checked on every call, also when the model is already built).
 
         The conflict is immutable, so the graph model is built once and reused by later
         calls (loading a file checks it; analysing it then needs no second build).
         """
         cached: GraphModel | None = self.__dict__.get("_compiled")
-        if cached is not None and memory_limit is None:
-            return cached
-        model = self._build(memory_limit)
-        if memory_limit is None:
-            object.__setattr__(self, "_compiled", model)
-        return model
-
-    def _build(self, memory_limit: int | None) -> GraphModel:
-        self.validate()
+        if cached is None:
+            self.validate()
         h = len(self.options)
         n = len(self.decision_makers)
         need = estimate_memory(h, n)
-        limit = memory_limit if memory_limit is not None else _available_memory()
-        if need > limit:
+        if need > memory_limit:
             raise ModelTooLarge(
                 f"{h} options ({1 << h:,} candidate states) for {n} DMs needs about "
-                f"{need / 2**30:.1f} GiB; {limit / 2**30:.1f} GiB is available",
+                f"{need / 2**30:.1f} GiB; {memory_limit / 2**30:.1f} GiB is available",
                 ("options",),
             )
+        if cached is not None:
+            return cached
+        model = self._build()
+        object.__setattr__(self, "_compiled", model)
+        return model
+
+    def _build(self) -> GraphModel:
+        h = len(self.options)
+        n = len(self.decision_makers)
         codes = self.feasible_codes()
         if codes.size == 0:
             raise ModelError(
@@ -417,14 +438,6 @@ class Conflict:
             payoffs=payoffs,
             status_quo=sq,
         )
-
-
-def _available_memory() -> int:
-    """Physical memory of the machine (a system call, not file I/O)."""
-    try:
-        return int(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
-    except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
-        return 16 * 2**30
 
 
 def estimate_memory(n_options: int, n_dms: int) -> int:
@@ -542,10 +555,12 @@ class GraphModel:
 
     @property
     def n_states(self) -> int:
+        """Number of feasible states."""
         return int(self.codes.size)
 
     @property
     def n_dms(self) -> int:
+        """Number of decision makers."""
         return len(self.dm_names)
 
     def index_of(self, code: int) -> int:
@@ -563,6 +578,7 @@ class GraphModel:
         return np.where(ok, pos_c, -1).astype(np.int64)
 
     def pattern(self, s: int) -> str:
+        """State ``s`` (0-based index) as a Y/N pattern, option 1 first."""
         return code_to_pattern(int(self.codes[s]), self.n_options)
 
     def can_move(self, i: int, s: int, t: int) -> bool:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from detente.model.conflict import GraphModel
+from detente.stability import backend
 from detente.stability._kernels import (
     _KIND,
-    _SOS_COMPILED_MAX,
     NEG,
     POS,
+    SOS_KERNELS,
     CodeSpace,
     ImprovementIndex,
     closure_min,
@@ -21,11 +21,7 @@ from detente.stability._kernels import (
     reach_opt,
 )
 
-_space_closure: Any
-try:  # optional compiled fixed point over the code space
-    from detente.stability._sos_numba import closure_min as _space_closure
-except ImportError:  # pragma: no cover - depends on the environment
-    _space_closure = None
+SIM_KERNELS = "detente.stability._sim_numba"
 
 I64 = NDArray[np.int64]
 
@@ -38,7 +34,6 @@ class Context:
         self._ui: dict[int, ImprovementIndex] = {}
         self._best: dict[int, NDArray[np.int32]] = {}
         self._pay: dict[tuple[int, int], NDArray[np.int32]] = {}
-        self.rounds: dict[str, int] = {}
         self._csr: dict[int, tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]] = {}
 
     @cached_property
@@ -105,9 +100,11 @@ class Context:
         """Every DM's improvements as code differences (see
         :func:`detente.stability._sim_numba.improvement_deltas`): ``(dptr, dl)``, row ``j``
         of ``dptr`` pointing into the one flat ``dl``. Needs numba."""
-        from detente.stability._sim_numba import improvement_deltas
-
         n, m = self.model.n_dms, self.model.n_states
+        kernels = backend.compiled(SIM_KERNELS, m)
+        if kernels is None:
+            raise RuntimeError("delta_stack needs the compiled kernels")
+        improvement_deltas = kernels.improvement_deltas
         dptrs = np.zeros((n, m + 1), dtype=np.int64)
         parts = []
         offset = 0
@@ -139,9 +136,14 @@ class Context:
     ) -> tuple[NDArray[np.int32], int]:
         """:func:`detente.stability._kernels.closure_min` over the moves of the DMs
         ``movers``; one compiled call for small code spaces."""
-        if _space_closure is not None and values.size <= _SOS_COMPILED_MAX:
+        kernels = (
+            backend.compiled(SOS_KERNELS, values.size)
+            if values.size <= backend.settings().sos_compiled_max
+            else None
+        )
+        if kernels is not None:
             bits, kinds, nbits = self._bits_stack
-            out, rounds = _space_closure(
+            out, rounds = kernels.closure_min(
                 values, self.space.feasible, bits, kinds, nbits,
                 np.array(movers, dtype=np.int64), POS,
             )
@@ -165,4 +167,4 @@ class Context:
         return unstable
 
 
-__all__ = ["NEG", "POS", "Context"]
+__all__ = ["NEG", "POS", "SIM_KERNELS", "Context"]

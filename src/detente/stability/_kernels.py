@@ -34,29 +34,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.model.conflict import GraphModel
-
-_min_over_compiled: Any
-try:  # optional compiled pass
-    from detente.stability._seq_numba import min_over as _min_over_compiled
-except ImportError:  # pragma: no cover - depends on the environment
-    _min_over_compiled = None
-
-_sos_compiled: Any
-try:  # optional compiled pass
-    from detente.stability._sos_numba import sos_pass_flat as _sos_compiled
-except ImportError:  # pragma: no cover - depends on the environment
-    _sos_compiled = None
-
-_ranges_compiled: Any
-try:  # optional compiled construction of the improvement ranges
-    from detente.stability._index_numba import improvement_ranges as _ranges_compiled
-except ImportError:  # pragma: no cover - depends on the environment
-    _ranges_compiled = None
+from detente.stability import backend
 
 _KIND = {"both": 0, "up": 1, "down": 2}
-_SOS_COMPILED_MAX = 1 << 14
-"""Arrays up to this size use the compiled pass (per-call overhead dominates there);
-larger ones the numpy pass (memory-bound strided operations, faster at scale)."""
+SOS_KERNELS = "detente.stability._sos_numba"
+SEQ_KERNELS = "detente.stability._seq_numba"
+INDEX_KERNELS = "detente.stability._index_numba"
+"""Compiled twins of the passes below (:mod:`detente.stability.backend` chooses)."""
 
 I32 = np.int32
 NEG = np.iinfo(np.int32).min // 2
@@ -114,9 +98,11 @@ def sos_pass(arr: NDArray[np.int32], bits: list[tuple[int, str]], use_max: bool)
     """
     if not bits:
         return
-    if _sos_compiled is not None and arr.size <= _SOS_COMPILED_MAX and arr.flags.c_contiguous:
-        _sos_compiled(arr.reshape(-1), *_bit_arrays(tuple(bits)), use_max)
-        return
+    if arr.size <= backend.settings().sos_compiled_max and arr.flags.c_contiguous:
+        kernels = backend.compiled(SOS_KERNELS, arr.size)
+        if kernels is not None:
+            kernels.sos_pass_flat(arr.reshape(-1), *_bit_arrays(tuple(bits)), use_max)
+            return
     sos_pass_numpy(arr, bits, use_max)
 
 
@@ -271,8 +257,9 @@ class ImprovementIndex:
         sub = codes & ~(mask & ~irr)  # context + irreversible part of j
         key = sub * u + (u - 1 - p)
         perm = np.argsort(key, kind="stable")
-        if _ranges_compiled is not None and codes.size:
-            seg_start, ptr, lo, hi, pat = _ranges_compiled(
+        kernels = backend.compiled(INDEX_KERNELS, codes.size) if codes.size else None
+        if kernels is not None:
+            seg_start, ptr, lo, hi, pat = kernels.improvement_ranges(
                 codes.astype(np.int64, copy=False),
                 p.astype(np.int64, copy=False),
                 u,
@@ -392,16 +379,18 @@ def closure_min_improving(
     unilateral improvements (start state included).
 
     ``ranges`` (the indexes' :meth:`ImprovementIndex.csr`) enables the compiled pass."""
-    compiled = ranges is not None and _min_over_compiled is not None and values.size > 0
+    kernels = (
+        backend.compiled(SEQ_KERNELS, values.size) if ranges is not None and values.size else None
+    )
 
     def make(k: int) -> Callable[[NDArray[Any]], tuple[NDArray[Any], bool]]:
         idx = indexes[k]
 
         def step(cur: NDArray[Any]) -> tuple[NDArray[Any], bool]:
-            if compiled:
+            if kernels is not None:
                 assert ranges is not None
                 ptr, _, hi = ranges[k]
-                nxt, changed = _min_over_compiled(cur, idx.perm, idx.seg_start, ptr, hi)
+                nxt, changed = kernels.min_over(cur, idx.perm, idx.seg_start, ptr, hi)
                 return nxt, bool(changed)
             nxt = idx.min_over(cur)
             return nxt, not np.array_equal(nxt, cur)

@@ -24,8 +24,7 @@ __all__ = ["gmr_stable"]
 
 def gmr_stable(ctx: Context, i: int) -> NDArray[np.bool_]:
     """Boolean array over states: GMR stable for DM ``i``."""
-    worst, rounds = ctx.closure_min(ctx.payoff_space(i, POS), ctx.others(i))
-    ctx.rounds[f"gmr/{i}"] = rounds
+    worst, _ = ctx.closure_min(ctx.payoff_space(i, POS), ctx.others(i))
     worst[~ctx.space.feasible] = NEG
     unstable: NDArray[np.bool_] = ctx.unsanctioned_exists(i, worst)
     return ~unstable

@@ -275,7 +275,7 @@ def analyze_reference(
     if "seq_sim" in needed:
         out["seq_sim"] = out["seq"] | out["sim"]
 
-    stable = {c: out[c] for c in CONCEPTS if c in wanted}
+    stable: dict[str, NDArray[np.bool_]] = {c: out[c] for c in CONCEPTS if c in wanted}
     return AnalysisResult(model=model, options=options, stable=stable, timings=timings)
 
 

@@ -13,24 +13,12 @@ per pass after an ``O(m log m)`` sort per DM). Then as GMR.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.stability import backend
 from detente.stability._context import NEG, Context
-from detente.stability._kernels import closure_min_improving
-
-_seq_closure: Any
-try:  # optional compiled fixed point (all rounds in one call)
-    from detente.stability._seq_numba import closure_min as _seq_closure
-except ImportError:  # pragma: no cover - depends on the environment
-    _seq_closure = None
-
-_STACK_MAX_STATES = 1 << 16
-"""Up to this many states all rounds run in one compiled call on stacked copies of the
-indexes (:attr:`Context.improvement_stack`); above, one compiled call per pass (the
-copies would cost memory, and the call overhead is negligible there)."""
+from detente.stability._kernels import SEQ_KERNELS, closure_min_improving
 
 __all__ = ["seq_stable"]
 
@@ -38,16 +26,23 @@ __all__ = ["seq_stable"]
 def seq_stable(ctx: Context, i: int) -> NDArray[np.bool_]:
     """Boolean array over states: SEQ stable for DM ``i``."""
     others = ctx.others(i)
-    if _seq_closure is not None and 0 < ctx.model.n_states <= _STACK_MAX_STATES:
+    m = ctx.model.n_states
+    # up to seq_stack_max_states all rounds run in one compiled call on stacked copies of
+    # the indexes (Context.improvement_stack); above, one compiled call per pass
+    kernels = (
+        backend.compiled(SEQ_KERNELS, m)
+        if 0 < m <= backend.settings().seq_stack_max_states
+        else None
+    )
+    if kernels is not None:
         perms, segs, ptrs, _, his = ctx.improvement_stack
-        worst, rounds = _seq_closure(
+        worst, _ = kernels.closure_min(
             ctx.model.payoffs[i], np.array(others, dtype=np.int64), perms, segs, ptrs, his
         )
     else:
         indexes = [ctx.improvements(j) for j in others]
         ranges = [ctx.improvement_ranges(j) for j in others]
-        worst, rounds = closure_min_improving(ctx.model.payoffs[i], indexes, ranges)
-    ctx.rounds[f"seq/{i}"] = rounds
+        worst, _ = closure_min_improving(ctx.model.payoffs[i], indexes, ranges)
     floor = ctx.space.spread(worst, NEG)
     unstable: NDArray[np.bool_] = ctx.unsanctioned_exists(i, floor)
     return ~unstable

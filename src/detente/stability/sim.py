@@ -33,45 +33,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.stability._context import POS, Context
+from detente.stability import backend
+from detente.stability._context import POS, SIM_KERNELS, Context
 from detente.stability._kernels import chunks, sos_pass
-
-_sim_parallel: Any
-_sim_serial: Any
-_fill_parallel: Any
-_fill_serial: Any
-try:  # optional compiled kernel
-    from detente.stability._sim_numba import sim_states as _sim_parallel
-    from detente.stability._sim_numba import sim_states_fill as _fill_parallel
-    from detente.stability._sim_numba import sim_states_fill_serial as _fill_serial
-    from detente.stability._sim_numba import sim_states_serial as _sim_serial
-except ImportError:  # pragma: no cover - depends on the environment
-    _sim_parallel = _sim_serial = _fill_parallel = _fill_serial = None
-
-BACKEND = "numba" if _sim_parallel is not None else "numpy"
-"""Which combination search is used; tests exercise both via :func:`set_backend`."""
-
-
-def set_backend(name: str) -> None:
-    """Choose ``"numba"`` (if installed) or ``"numpy"`` for the SIM combination search."""
-    global BACKEND
-    if name == "numba" and _sim_parallel is None:
-        raise ValueError("the numba backend needs numba: pip install 'detente[fast]'")
-    if name not in ("numba", "numpy"):
-        raise ValueError(f"unknown SIM backend {name!r}")
-    BACKEND = name
-
 
 __all__ = ["sim_stable"]
 
 _BLOCK = 1 << 21  # grid cells evaluated per vectorised step
+_FIRST_BLOCK = 8  # combinations per pair in the first step (then doubling)
 _ARCS_PER_CHUNK = 1 << 20
-_TABLE_MAX_STATES = 1 << 16
-"""Up to this many states the compiled search reads a precomputed table of every DM's
-improvements (:attr:`Context.delta_stack`); above, it gathers them per state (the table
-would take hundreds of MB at 20 options)."""
-_PARALLEL_STATES = 1 << 14  # below this, serial (12 options: ~0.1 ms per DM; a thread launch
-# costs more, and up to a scheduler slice when another process holds the other core)
 
 
 def sim_stable(
@@ -99,8 +69,9 @@ def sim_stable(
         bounds[k] = bounds[k + 1]
         sos_pass(bounds[k], ctx.bits[others[k]], use_max=False)
     floor = bounds[0]
-    if BACKEND == "numba" and _sim_parallel is not None:
-        return _sim_compiled(ctx, i, others, bounds, may_move)
+    kernels = backend.compiled(SIM_KERNELS, m)
+    if kernels is not None:
+        return _sim_compiled(kernels, ctx, i, others, bounds, may_move)
     fibre = max(1 << bin(model.dm_masks[j]).count("1") for j in range(model.n_dms))
     step = max(1, _ARCS_PER_CHUNK // fibre)
     for a, b in chunks(m, step):
@@ -139,6 +110,7 @@ def sim_stable(
 
 
 def _sim_compiled(
+    kernels: Any,
     ctx: Context,
     i: int,
     others: list[int],
@@ -157,12 +129,14 @@ def _sim_compiled(
     may = (
         np.ones((r, m), dtype=bool) if may_move is None else np.ascontiguousarray(may_move[others])
     )
-    parallel = todo.size >= _PARALLEL_STATES
+    limits = backend.settings()
+    # below sim_parallel_states, serial (12 options: ~0.1 ms per DM; a thread launch costs
+    # more, and up to a scheduler slice when another process holds the other core)
+    parallel = todo.size >= limits.sim_parallel_states
     head = (todo, model.codes, model.payoffs[i], ctx.improvements(i).perm, iptr, ilo, ihi)
-    if m <= _TABLE_MAX_STATES:
+    if m <= limits.sim_table_max_states:
         dptrs, dls = ctx.delta_stack
-        kernel = _sim_parallel if parallel else _sim_serial
-        assert kernel is not None
+        kernel = kernels.sim_states if parallel else kernels.sim_states_serial
         ok = kernel(*head, dptrs[np.array(others, dtype=np.int64)], dls, may, bounds)
     else:
         width = max([1] + [int(ctx.improvement_ranges(j)[1].size) for j in others])
@@ -176,8 +150,7 @@ def _sim_compiled(
             optr[lv] = ptr
             olo[lv, : lo.size] = lo
             ohi[lv, : hi.size] = hi
-        kernel = _fill_parallel if parallel else _fill_serial
-        assert kernel is not None
+        kernel = kernels.sim_states_fill if parallel else kernels.sim_states_fill_serial
         ok = kernel(*head, operm, optr, olo, ohi, may, bounds)
     stable[todo[~ok]] = False
     return stable
@@ -199,13 +172,18 @@ def _search_numpy(
     found = np.zeros(n, dtype=bool)
     und = np.arange(n)
     k0 = 1  # combination 0 = everybody stays = the improvement itself
+    rounds = 0
     while und.size:
         kp = total[local[und]]
         live = kp > k0
         und, kp = und[live], kp[live]
         if und.size == 0:
             break
-        width = int(max(1, min(_BLOCK // und.size, int(kp.max()) - k0)))
+        # blocks grow geometrically: most pairs meet a sanction among the first few
+        # combinations, so a first block of the full budget would mostly be wasted
+        grow = _FIRST_BLOCK << min(rounds, 40)
+        rounds += 1
+        width = int(max(1, min(_BLOCK // und.size, grow, int(kp.max()) - k0)))
         ks = k0 + np.arange(width, dtype=np.int64)
         valid = ks[None, :] < kp[:, None]
         rem = np.broadcast_to(ks, (und.size, width)).copy()

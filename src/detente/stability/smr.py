@@ -25,8 +25,7 @@ def smr_stable(ctx: Context, i: int) -> NDArray[np.bool_]:
     """Boolean array over states: SMR stable for DM ``i``."""
     best = ctx.best_reply(i).copy()
     best[~ctx.space.feasible] = POS
-    worst, rounds = ctx.closure_min(best, ctx.others(i))
-    ctx.rounds[f"smr/{i}"] = rounds
+    worst, _ = ctx.closure_min(best, ctx.others(i))
     np.minimum(worst, ctx.payoff_space(i, POS), out=worst)
     worst[~ctx.space.feasible] = NEG
     unstable: NDArray[np.bool_] = ctx.unsanctioned_exists(i, worst)

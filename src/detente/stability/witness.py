@@ -17,7 +17,7 @@ import itertools
 from collections import deque
 
 from detente.model.conflict import GraphModel
-from detente.stability.result import (
+from detente.stability.concepts import (
     AnalysisOptions,
     ImprovementCheck,
     Sanction,

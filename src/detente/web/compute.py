@@ -34,6 +34,7 @@ from detente.model.analysis_spec import (
 from detente.model.variants import apply_variant, variant_names
 from detente.report.text import describe_state, explain_lines
 from detente.stability.result import CONCEPTS, AnalysisResult
+from detente.system import physical_memory
 
 __all__ = [
     "Limits",
@@ -104,7 +105,7 @@ def check_size(conflict: Conflict, limits: Limits) -> GraphModel:
             f"the model has {conflict.n_options} options; this server analyses at most "
             f"{limits.max_options} per job (up to {2**limits.max_options:,} states)"
         )
-    model = conflict.compile()
+    model = conflict.compile(memory_limit=physical_memory())
     if model.n_states > limits.max_states:
         raise ModelTooBig(
             f"the model has {model.n_states:,} feasible states; this server analyses at most "
