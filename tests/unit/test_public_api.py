@@ -52,7 +52,7 @@ def test_import_is_lazy_and_leaks_nothing() -> None:
     ).stdout
     heavy, public, listed = json.loads(out)
     assert heavy == []
-    assert public == sorted(["analyze", "dump", "load", "run_study", "save"])
+    assert public == sorted(["analyze", "dump", "load", "run_study", "save", "seed_path"])
     assert listed == sorted([*detente.__all__, "__version__"])
 
 
