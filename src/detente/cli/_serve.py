@@ -65,6 +65,23 @@ def serve(
             "--max-sweep-variants", min=1, help="Most variants of one robustness sweep job."
         ),
     ] = 5_000,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            help="A further host name the server answers to (repeatable); besides the bound "
+            "address, localhost, 127.0.0.1 and [::1]. Other Host headers get 400.",
+            show_default=False,
+        ),
+    ] = None,
+    max_queued: Annotated[
+        int,
+        typer.Option(
+            "--max-queued",
+            min=1,
+            help="Jobs that may wait for a worker; one more gets 429 with Retry-After.",
+        ),
+    ] = 16,
 ) -> None:
     """Start the web workspace (scenarios, versions, analyses, state graph)."""
     missing = []
@@ -91,7 +108,14 @@ def serve(
     path = db or default_db()
     try:
         limits = compute.Limits(max_sweep_variants=max_sweep_variants)
-        app = create_app(path, token=token, limits=limits)
+        app = create_app(
+            path,
+            token=token,
+            limits=limits,
+            bound=host,
+            allow_hosts=allow_host or (),
+            max_queued=max_queued,
+        )
     except Exception as exc:  # sqlite3 errors, permissions
         raise CliError(f"{path}: cannot open the store: {exc}", status=1) from None
     try:
