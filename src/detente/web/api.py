@@ -60,6 +60,7 @@ from detente.web.schemas import (
     ValidateOut,
     VersionOut,
     VersionSummary,
+    json_errors,
     storable,
 )
 from detente.web.store import NotFound, Store, VersionConflict
@@ -322,7 +323,7 @@ def duplicate_scenario(sid: Id, request: Request) -> ScenarioOut:
     response_class=Response,
     responses={
         200: {"content": {"application/yaml": {}, "application/json": {}}},
-        **NOT_FOUND,
+        **json_errors(NOT_FOUND),
     },
 )
 def export_scenario(
@@ -478,7 +479,7 @@ def job_result(jid: Id, request: Request) -> JobResultOut:
     "/jobs/{jid}/report.html",
     response_class=HTMLResponse,
     summary="The HTML report",
-    responses={200: {"content": {"text/html": {}}}, **NOT_FOUND, **CONFLICT},
+    responses={200: {"content": {"text/html": {}}}, **json_errors(NOT_FOUND, CONFLICT)},
 )
 def job_report(jid: Id, request: Request, download: bool = True) -> HTMLResponse:
     job = _done_job(request, jid, "report")
@@ -638,7 +639,7 @@ def sweep_result(jid: Id, request: Request, top: int = Query(10, ge=1, le=50)) -
     summary="A sweep figure as SVG: 'robust' (bar chart of the most robust equilibria) or "
     "'sensitivity' (what the answer is most sensitive to)",
     response_class=Response,
-    responses={200: {"content": {"image/svg+xml": {}}}, **NOT_FOUND, **CONFLICT},
+    responses={200: {"content": {"image/svg+xml": {}}}, **json_errors(NOT_FOUND, CONFLICT)},
 )
 def sweep_figure(
     jid: Id,
@@ -660,9 +661,7 @@ def sweep_figure(
     response_class=Response,
     responses={
         200: {"content": {"application/zip": {}}},
-        **NOT_FOUND,
-        **CONFLICT,
-        501: {"description": "pyarrow is not installed"},
+        **json_errors(NOT_FOUND, CONFLICT, {501: {"description": "pyarrow is not installed"}}),
     },
 )
 def sweep_export(jid: Id, request: Request) -> Response:

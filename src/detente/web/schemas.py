@@ -94,9 +94,20 @@ COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
     500: _err("Internal error (a bug; logged by the server)"),
 }
 Responses = dict[int | str, dict[str, Any]]
+_REF = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
 NOT_FOUND: Responses = {404: _err("No such scenario, version or job")}
 CONFLICT: Responses = {409: _err("Saved by someone else since base_version (or job not finished)")}
 BUSY: Responses = {429: _err("Job queue full: retry after the Retry-After header's seconds")}
+
+
+def json_errors(*extra: Responses) -> Responses:
+    """The error responses of a route whose success is not JSON (a file, SVG, HTML): the
+    errors are still JSON, which FastAPI would otherwise document with the file's type."""
+    out: Responses = {}
+    for group in (COMMON_ERRORS, *extra):
+        for code, spec in group.items():
+            out[code] = {"description": spec["description"], "content": _REF}
+    return out
 
 
 # ---------------------------------------------------------------- requests

@@ -112,7 +112,7 @@ MAX_SPEC_DEPTH = 32
 """Deepest nesting (indentation levels or brackets) of a sweep spec; specs are flat."""
 MAX_SPEC_DIGITS = 30
 """Longest run of digits in a sweep spec (a seed is at most 20 digits)."""
-_DIGITS = re.compile(r"\d{%d,}" % (MAX_SPEC_DIGITS + 1))
+_DIGITS = re.compile(r"\d{" + str(MAX_SPEC_DIGITS + 1) + ",}")
 
 
 def _check_bounds(text: str) -> None:
@@ -125,16 +125,16 @@ def _check_bounds(text: str) -> None:
         if _DIGITS.search(line):
             raise SweepInputError(f"a number longer than {MAX_SPEC_DIGITS} digits", n)
     depth = 0
-    line = 1
+    row = 1
     for ch in text:
         if ch in "[{":
             depth += 1
             if depth > MAX_SPEC_DEPTH:
-                raise SweepInputError(f"nested deeper than {MAX_SPEC_DEPTH} levels", line)
+                raise SweepInputError(f"nested deeper than {MAX_SPEC_DEPTH} levels", row)
         elif ch in "]}":
             depth = max(0, depth - 1)
         elif ch == "\n":
-            line += 1
+            row += 1
 
 
 def parse_spec(text: str) -> tuple[SweepSpec, Any]:
