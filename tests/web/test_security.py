@@ -317,3 +317,38 @@ def test_views_are_cached_per_version(client: TestClient, app: Any) -> None:
     client.put(f"/api/scenarios/{sid}", json={"text": PD + "# v2\n", "base_version": 1})
     assert client.post("/api/validate", json={"text": PD + "# v2\n"}).json()["ok"]
     assert app.state.views.stats()["validate"] == (2, 2)
+
+
+def test_openapi_documents_every_response(client: TestClient) -> None:
+    doc = client.get("/openapi.json").json()
+    assert "ErrorOut" in doc["components"]["schemas"]
+    for path, item in doc["paths"].items():
+        for method, op in item.items():
+            codes = set(op["responses"])
+            where = f"{method.upper()} {path}"
+            assert {"400", "403", "413", "422", "500"} <= codes, where
+            ok = next(c for c in codes if c.startswith("2"))
+            if ok != "204":
+                assert op["responses"][ok].get("content"), where  # a schema or a media type
+            if "{sid}" in path or "{jid}" in path:
+                assert "404" in codes, where
+            if path.endswith(("/analyses", "/reports", "/sweeps", "/rerun")) and method == "post":
+                assert "429" in codes, where
+            for code in codes - {ok, "501"}:
+                content = op["responses"][code]["content"]
+                assert list(content) == ["application/json"], (where, code)
+
+
+def test_deep_form_data_is_422(client: TestClient) -> None:
+    sid = _create(client)
+    deep = "1"
+    for _ in range(200):
+        deep = '{"a": ' + deep + "}"
+    for url, method in ((f"/api/scenarios/{sid}/form", "PUT"), ("/api/preview", "POST")):
+        body = '{"data": {"name": ' + deep + '}, "base_version": 1}'
+        if method == "POST":
+            body = '{"data": {"name": ' + deep + "}}"
+        r = client.request(
+            method, url, content=body, headers={"Content-Type": "application/json"}
+        )
+        assert r.status_code == 422 and "nested" in r.json()["detail"]["message"], r.text

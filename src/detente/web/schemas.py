@@ -23,21 +23,28 @@ Id = Annotated[int, Path(ge=1, le=MAX_ID, description="A positive id.")]
 Version = Annotated[int, Field(ge=0, le=MAX_ID)]
 
 
+MAX_DEPTH = 32
+"""Deepest nesting of the form's data (a scenario is about 8 levels deep)."""
+
+
 def _no_surrogates(value: Any) -> Any:
-    """Refuse lone surrogates anywhere in a (nested) value: they cannot be stored."""
-    stack = [value]
+    """Refuse lone surrogates anywhere in a (nested) value, which cannot be stored, and
+    nesting deeper than :data:`MAX_DEPTH`."""
+    stack = [(value, 0)]
     while stack:
-        v = stack.pop()
+        v, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
         if isinstance(v, str):
             try:
                 v.encode("utf-8")
             except UnicodeEncodeError:
                 raise ValueError("text holds a lone surrogate (invalid Unicode)") from None
         elif isinstance(v, dict):
-            stack.extend(v.keys())
-            stack.extend(v.values())
+            stack.extend((k, depth + 1) for k in v)
+            stack.extend((x, depth + 1) for x in v.values())
         elif isinstance(v, list):
-            stack.extend(v)
+            stack.extend((x, depth + 1) for x in v)
     return value
 
 
