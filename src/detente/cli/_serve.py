@@ -97,6 +97,7 @@ def serve(
             status=1,
         )
     import socket
+    import sqlite3
 
     import uvicorn
 
@@ -116,7 +117,7 @@ def serve(
             allow_hosts=allow_host or (),
             max_queued=max_queued,
         )
-    except Exception as exc:  # sqlite3 errors, permissions
+    except (sqlite3.Error, OSError) as exc:  # a store that is not SQLite, permissions
         raise CliError(f"{path}: cannot open the store: {exc}", status=1) from None
     try:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -130,6 +131,13 @@ def serve(
     url = f"http://{shown}:{bound}/" + (f"?token={token}" if token else "")
     typer.echo(f"Détente workspace: {url}")
     typer.echo(f"store: {path}", err=True)
+    if not _is_loopback(host):
+        from detente.web.security import allowed_hosts
+
+        names = ", ".join(sorted(allowed_hosts(host, allow_host or ())))
+        typer.echo(
+            f"answers to the host names {names}; add others with --allow-host NAME", err=True
+        )
     if app.state.interrupted:
         typer.echo(
             f"{app.state.interrupted} job(s) interrupted by the last shutdown were marked "

@@ -20,6 +20,7 @@ security headers (see ``docs/explanation/security.md`` for the threat model).
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -67,13 +68,22 @@ def allowed_hosts(bound: str | None = None, extra: Iterable[str] = ()) -> frozen
     this machine's names when it is a wildcard address) and ``extra``."""
     names = set(LOOPBACK_NAMES)
     if bound:
-        names.add(host_name(bound) if not bound.startswith("::") else bound.lower())
+        names.add(host_name(bound))
         if bound in ("0.0.0.0", "::"):
-            import socket
-
-            names.update({socket.gethostname().lower(), socket.getfqdn().lower()})
+            names.update(_machine_names())
     names.update(host_name(x) for x in extra if x.strip())
     return frozenset(names)
+
+
+def _machine_names() -> set[str]:
+    """This machine's host name, full name and the addresses they resolve to."""
+    import socket
+
+    names = {socket.gethostname().lower(), socket.getfqdn().lower()}
+    for name in list(names):
+        with contextlib.suppress(OSError):  # a name that does not resolve
+            names.update(str(info[4][0]).lower() for info in socket.getaddrinfo(name, None))
+    return {host_name(n) for n in names if n}
 
 
 class BrowserGuard:
