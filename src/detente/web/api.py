@@ -90,10 +90,11 @@ log = logging.getLogger("detente.web")
 
 # ------------------------------------------------------------------ errors
 class JobNotDone(Exception):
-    """A finished job's result was asked for, but the job is not done (409)."""
+    """A job is not in the state the request needs (409): a result of a job that is not
+    done, or a cancel of one that is no longer queued or running."""
 
-    def __init__(self, job: dict[str, Any]) -> None:
-        super().__init__(f"job {job['id']} is {job['status']}")
+    def __init__(self, job: dict[str, Any], message: str | None = None) -> None:
+        super().__init__(message or f"job {job['id']} is {job['status']}")
         self.error = job.get("error")
 
 
@@ -215,7 +216,7 @@ def _save(store: Store, sid: int, text: str, base: int, message: str) -> Scenari
     )
 
 
-def _version_text(request: Request, sid: int, version: int | None) -> dict[str, Any]:
+def _version(request: Request, sid: int, version: int | None) -> dict[str, Any]:
     store = _store(request)
     row = store.scenario(sid)
     return store.version(sid, version or row["current_version"])
@@ -403,7 +404,7 @@ def preview(body: PreviewIn, request: Request) -> PreviewOut:
 
 # ------------------------------------------------------------------- jobs
 def _start(request: Request, sid: int, version: int | None, kind: str) -> JSONResponse:
-    v = _version_text(request, sid, version)
+    v = _version(request, sid, version)
     compute.check_size(_check(v["text"]), _limits(request))
     return _enqueue(request, sid, v["id"], kind)
 
@@ -552,19 +553,14 @@ def cancel_job(jid: Id, request: Request) -> JobOut:
     store = _store(request)
     job = store.job(jid)
     if job["status"] not in ("queued", "running"):
-        raise _not_cancellable(job)
+        raise JobNotDone(
+            job,
+            f"job {jid} is {job['status']}; only queued or running jobs can be cancelled",
+        )
     status = request.app.state.jobs.cancel(jid)
     out = _job_out(store.job(jid))
     out.cancel_requested = status in ("running", "cancelled")
     return out
-
-
-def _not_cancellable(job: dict[str, Any]) -> JobNotDone:
-    exc = JobNotDone(job)
-    exc.args = (
-        f"job {job['id']} is {job['status']}; only queued or running jobs can be cancelled",
-    )
-    return exc
 
 
 # ----------------------------------------------------------------- sweeps
@@ -594,7 +590,7 @@ def sweep_spec(body: SweepFormIn) -> SpecOut:
     responses=NOT_FOUND,
 )
 def check_sweep(sid: Id, body: SweepIn, request: Request) -> SweepCheckOut:
-    v = _version_text(request, sid, body.version)
+    v = _version(request, sid, body.version)
     try:
         sweep = sweeps.prepare(body.spec, v["text"], _limits(request))
     except (*USER_ERRORS, compute.ModelTooBig, sweeps.SweepTooBig) as exc:
@@ -616,7 +612,7 @@ def check_sweep(sid: Id, body: SweepIn, request: Request) -> SweepCheckOut:
     responses=JOB_START,
 )
 def start_sweep(sid: Id, body: SweepIn, request: Request) -> JSONResponse:
-    v = _version_text(request, sid, body.version)
+    v = _version(request, sid, body.version)
     sweeps.prepare(body.spec, v["text"], _limits(request))
     return _enqueue(request, sid, v["id"], "sweep", spec=body.spec)
 
