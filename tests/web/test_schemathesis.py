@@ -19,7 +19,7 @@ schemathesis = pytest.importorskip("schemathesis")
 from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from hypothesis.errors import Unsatisfiable  # noqa: E402
 from schemathesis import GenerationMode  # noqa: E402
-from schemathesis.config._checks import PositiveDataAcceptanceConfig  # noqa: E402
+from schemathesis.config import PositiveDataAcceptanceConfig  # noqa: E402
 
 from detente.web.app import create_app  # noqa: E402
 from tests.web.conftest import PD, make_client  # noqa: E402

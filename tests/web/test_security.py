@@ -281,24 +281,24 @@ def test_full_queue_is_429_with_retry_after(
     app = create_app(tmp_path / "s.db", max_queued=2)
     with make_client(app) as c:
         sid = _create(c)
-        jobs = [c.post(f"/api/scenarios/{sid}/analyses") for _ in range(3)]
-        assert [r.status_code for r in jobs] == [202, 202, 202]  # 1 running, 2 waiting
-        # wait until the first one runs, so that exactly two wait
-        for _ in range(200):
-            if c.get(f"/api/jobs/{jobs[0].json()['id']}").json()["status"] == "running":
+        first = c.post(f"/api/scenarios/{sid}/analyses")
+        for _ in range(600):  # until it runs (it then waits for `release`)
+            if c.get(f"/api/jobs/{first.json()['id']}").json()["status"] == "running":
                 break
             threading.Event().wait(0.05)
+        jobs = [first] + [c.post(f"/api/scenarios/{sid}/analyses") for _ in range(2)]
+        assert [r.status_code for r in jobs] == [202, 202, 202]  # 1 running, 2 waiting
         r = c.post(f"/api/scenarios/{sid}/analyses")
         assert r.status_code == 429, r.text
         assert int(r.headers["retry-after"]) >= 1
         assert r.json()["detail"]["retry_after"] == int(r.headers["retry-after"])
         assert len(c.get(f"/api/scenarios/{sid}/analyses").json()) == 3  # no row for it
         assert c.post(f"/api/jobs/{jobs[0].json()['id']}/rerun").status_code == 429
-        c.post(f"/api/jobs/{jobs[2].json()['id']}/cancel")  # frees a place
+        assert c.post(f"/api/jobs/{jobs[2].json()['id']}/cancel").status_code == 200
+        assert c.post(f"/api/scenarios/{sid}/analyses").status_code == 202  # its place
+        assert c.post(f"/api/scenarios/{sid}/analyses").status_code == 429
         release.set()
         app.state.jobs.wait(jobs[1].json()["id"], timeout=60)
-        assert c.post(f"/api/scenarios/{sid}/analyses").status_code == 202
-        release.set()
 
 
 def test_views_are_cached_per_version(client: TestClient, app: Any) -> None:
@@ -352,3 +352,12 @@ def test_deep_form_data_is_422(client: TestClient) -> None:
             method, url, content=body, headers={"Content-Type": "application/json"}
         )
         assert r.status_code == 422 and "nested" in r.json()["detail"]["message"], r.text
+
+
+def test_export_of_a_non_ascii_name(client: TestClient) -> None:
+    """The file name goes into a header, which must be Latin-1: no 500 for any name."""
+    sid = _create(client, PD.replace("Prisoner's Dilemma", "Détente 中文 x"))
+    for fmt in ("yaml", "gmcr"):
+        r = client.get(f"/api/scenarios/{sid}/export", params={"format": fmt})
+        assert r.status_code == 200, r.text
+        assert r.headers["content-disposition"].startswith('attachment; filename="d-tente')

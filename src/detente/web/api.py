@@ -331,8 +331,10 @@ def export_scenario(
     sid: Id, request: Request, format: Literal["yaml", "gmcr"] = "yaml"
 ) -> Response:
     row = _store(request).scenario(sid)
-    slug = "".join(ch if ch.isalnum() else "-" for ch in row["name"].lower()).strip("-")[:60]
-    slug = slug.encode("ascii", "ignore").decode() or "scenario"
+    # the name goes into a header (Latin-1 only): ASCII letters and digits, "-" for the rest
+    name = row["name"].lower()
+    slug = "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in name)
+    slug = slug.strip("-")[:60] or "scenario"
     if format == "yaml":
         body, media = row["text"], "application/yaml"
     else:

@@ -83,13 +83,16 @@ class JobRunner:
         self._cancel: set[int] = set()
         self.workers = workers
         self.max_queued = max_queued
-        self._waiting = 0  # submitted, not started
+        self._queued: set[int] = set()  # submitted, neither started nor cancelled
+        self._creating = 0  # admitted by enqueue, row being created
         self._seconds = 5.0  # running mean of a job's duration, for Retry-After
 
     def cancel(self, job_id: int) -> str:
         """Ask a job to stop; return its status afterwards (``cancelled`` for a queued job,
         ``running`` for a running one until its next progress call)."""
         if self.store.cancel_queued(job_id):
+            with self._lock:  # its place in the queue is free at once
+                self._queued.discard(job_id)
             return "cancelled"
         status: str = self.store.job(job_id)["status"]
         if status == "running":
@@ -101,26 +104,23 @@ class JobRunner:
         """Create a job row with ``create()`` and run it, unless :attr:`max_queued` jobs
         already wait (then :class:`QueueFull`, and no row is created)."""
         with self._lock:
-            if self._waiting >= self.max_queued:
-                per_worker = self._waiting / max(1, self.workers)
-                raise QueueFull(self._waiting, max(1, min(300, round(per_worker * self._seconds))))
-            self._waiting += 1
+            waiting = len(self._queued) + self._creating
+            if waiting >= self.max_queued:
+                per_worker = waiting / max(1, self.workers)
+                raise QueueFull(waiting, max(1, min(300, round(per_worker * self._seconds))))
+            self._creating += 1
         try:
             job = create()
-        except BaseException:
+        finally:
             with self._lock:
-                self._waiting -= 1
-            raise
-        self._submit(job["id"])
+                self._creating -= 1
+        self.submit(job["id"])
         return job
 
     def submit(self, job_id: int) -> None:
         """Run an existing job row (not bounded: see :meth:`enqueue`)."""
         with self._lock:
-            self._waiting += 1
-        self._submit(job_id)
-
-    def _submit(self, job_id: int) -> None:
+            self._queued.add(job_id)
         fut = self._pool.submit(self._run, job_id)
         with self._lock:
             self._futures[job_id] = fut
@@ -139,7 +139,7 @@ class JobRunner:
     def _run(self, job_id: int) -> None:
         store = self.store
         with self._lock:
-            self._waiting -= 1
+            self._queued.discard(job_id)
         started = time.monotonic()
         try:
             if not store.start_job(job_id):  # cancelled while queued
