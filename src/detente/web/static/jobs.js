@@ -24,8 +24,9 @@ async function renderJobs(table, sid) {
   clearTimeout(jobsTimer);
   if (jobs.some(j => ACTIVE.includes(j.status))) jobsTimer = setTimeout(() => renderJobs(table, sid), 700);
 }
-// Cancel and Run again buttons anywhere on the page; ``after`` refreshes the view.
-function jobActions(after) {
+// Cancel and Run again buttons anywhere on the page; ``after`` refreshes the view and
+// ``errors`` (a selector) shows a refusal, e.g. 429 when the job queue is full.
+function jobActions(after, errors) {
   document.addEventListener("click", async ev => {
     const c = ev.target.closest("button[data-cancel]"), r = ev.target.closest("button[data-rerun]");
     if (!c && !r) return;
@@ -33,7 +34,8 @@ function jobActions(after) {
     try {
       if (c) await api("POST", `/api/jobs/${c.dataset.cancel}/cancel`);
       else await api("POST", `/api/jobs/${r.dataset.rerun}/rerun`);
-    } catch (e) { alert(errorText(e)); }
+      $(errors).textContent = "";
+    } catch (e) { setHTML($(errors), errorBox(e)); }
     after();
   });
 }

@@ -67,5 +67,5 @@ $("#start-sweep").addEventListener("click", async () => {
   $("#start-sweep").disabled = false;
   renderJobs($("#sweep-jobs"), SID);
 });
-jobActions(() => renderJobs($("#sweep-jobs"), SID));
+jobActions(() => renderJobs($("#sweep-jobs"), SID), "#spec-error");
 load().catch(e => showError($("#spec-error"), e));

@@ -436,7 +436,7 @@ $("#history").addEventListener("click", async ev => {
   if (b.dataset.view) $("#history-text").textContent = (await api("GET", `/api/scenarios/${SID}/versions/${b.dataset.view}`)).text;
   if (b.dataset.revert) {
     try { await saved(await api("POST", `/api/scenarios/${SID}/versions/${b.dataset.revert}/revert`, {base_version: current.version})); await reloadForm(); }
-    catch (e) { if (e.status === 409) showConflict(e, load); else alert(errorText(e)); }
+    catch (e) { if (e.status === 409) showConflict(e, load); else setHTML($("#save-status"), errorBox(e)); }
     loadHistory();
   }
 });
@@ -457,7 +457,7 @@ async function start(kind) {
 }
 $("#run-analysis").addEventListener("click", () => start("analyses"));
 $("#run-report").addEventListener("click", () => start("reports"));
-jobActions(loadJobs);  // Cancel / Run again (jobs.js)
+jobActions(loadJobs, "#job-error");  // Cancel / Run again (jobs.js)
 window.addEventListener("beforeunload", ev => { if (dirty || dirtyYaml) { ev.preventDefault(); ev.returnValue = ""; } });
 load().then(() => { if (location.hash === "#analyses") showTab("analyses"); })
   .catch(e => setHTML($("#save-status"), errorBox(e)));
