@@ -179,7 +179,14 @@ class SweepFormIn(In):
 
 
 # --------------------------------------------------------------- responses
-class ScenarioOut(BaseModel):
+class Out(BaseModel):
+    """A response body. Fields the computing layer adds later pass through (documented
+    as additional properties) rather than being dropped on the way to the page."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class ScenarioOut(Out):
     id: int
     name: str
     version: int = Field(description="The current version number.")
@@ -188,7 +195,7 @@ class ScenarioOut(BaseModel):
     text: str | None = Field(default=None, description="The current version's text.")
 
 
-class VersionSummary(BaseModel):
+class VersionSummary(Out):
     id: int
     number: int
     message: str
@@ -196,7 +203,7 @@ class VersionSummary(BaseModel):
     size: int = Field(description="Length of the text in characters.")
 
 
-class VersionOut(BaseModel):
+class VersionOut(Out):
     id: int
     scenario_id: int
     number: int
@@ -205,12 +212,12 @@ class VersionOut(BaseModel):
     created_at: float
 
 
-class FormOut(BaseModel):
+class FormOut(Out):
     version: int
     data: dict[str, Any]
 
 
-class ValidateOut(BaseModel):
+class ValidateOut(Out):
     ok: bool
     error: ErrorDetail | None = None
     name: str | None = None
@@ -220,20 +227,20 @@ class ValidateOut(BaseModel):
     status_quo: int | None = Field(default=None, description="1-based state id.")
 
 
-class PreviewState(BaseModel):
+class PreviewState(Out):
     id: int | None = None
     pattern: str | None = None
     more: int | None = Field(default=None, description="States of this level not listed.")
 
 
-class PreviewRanking(BaseModel):
+class PreviewRanking(Out):
     dm: str
     name: str
     levels: int
     top: list[list[PreviewState]]
 
 
-class PreviewOut(BaseModel):
+class PreviewOut(Out):
     ok: bool
     error: ErrorDetail | None = None
     n_states: int | None = None
@@ -244,7 +251,7 @@ class PreviewOut(BaseModel):
 JobStatus = Literal["queued", "running", "done", "failed", "interrupted", "cancelled"]
 
 
-class JobOut(BaseModel):
+class JobOut(Out):
     id: int
     scenario_id: int
     version_id: int
@@ -261,17 +268,17 @@ class JobOut(BaseModel):
     cancel_requested: bool | None = None
 
 
-class JobResultOut(BaseModel):
+class JobResultOut(Out):
     job: JobOut
     result: dict[str, Any] = Field(description="The analysis document (detente-web-analysis/1).")
 
 
-class GraphDm(BaseModel):
+class GraphDm(Out):
     id: str
     name: str
 
 
-class GraphNode(BaseModel):
+class GraphNode(Out):
     id: int
     pattern: str
     status_quo: bool
@@ -280,14 +287,14 @@ class GraphNode(BaseModel):
     hidden_neighbours: int
 
 
-class GraphEdge(BaseModel):
+class GraphEdge(Out):
     source: int
     target: int
     dm: str
     improvement: bool
 
 
-class GraphOut(BaseModel):
+class GraphOut(Out):
     variant: str
     concept: str
     moves: Literal["improvements", "all"]
@@ -299,14 +306,14 @@ class GraphOut(BaseModel):
     edges: list[GraphEdge]
 
 
-class ExplainDm(BaseModel):
+class ExplainDm(Out):
     dm: str
     name: str
     stable: bool
     lines: list[str]
 
 
-class ExplainOut(BaseModel):
+class ExplainOut(Out):
     state: int
     pattern: str
     concept: str
@@ -315,13 +322,13 @@ class ExplainOut(BaseModel):
     dms: list[ExplainDm]
 
 
-class SweepFormDm(BaseModel):
+class SweepFormDm(Out):
     id: str
     name: str
     statements: list[str] | None
 
 
-class SweepFormOut(BaseModel):
+class SweepFormOut(Out):
     version: int
     max_variants: int
     variants: list[str]
@@ -331,11 +338,11 @@ class SweepFormOut(BaseModel):
     spec: str
 
 
-class SpecOut(BaseModel):
+class SpecOut(Out):
     text: str = Field(description="Sweep spec YAML.")
 
 
-class SweepCheckOut(BaseModel):
+class SweepCheckOut(Out):
     ok: bool
     n_variants: int | None = None
     exhaustive: bool | None = None
@@ -344,13 +351,13 @@ class SweepCheckOut(BaseModel):
     error: ErrorDetail | None = None
 
 
-class SweepResultOut(BaseModel):
+class SweepResultOut(Out):
     job: JobOut
     run: dict[str, Any]
     result: dict[str, Any]
 
 
-class InfoOut(BaseModel):
+class InfoOut(Out):
     max_request: int
     max_options: int
     max_states: int
