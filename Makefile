@@ -41,21 +41,24 @@ setup: $(UV)
 	$(UV) sync --locked --all-extras --group dev --python $(PYTHON)
 	@$(MAKE) vendor
 
-# Browser libraries of the web workspace (cytoscape, dagre) from npm, copied into the static
-# folder (gitignored). Skipped with a note when npm is missing: the graph view then says so.
+# Browser libraries of the web workspace (cytoscape, dagre; swagger-ui-dist for /docs) from
+# npm, copied into the static folder (gitignored), never loaded from a CDN. Skipped with a
+# note when npm is missing: the graph view and /docs then say so (/openapi.json still works).
 VENDOR := src/detente/web/static/vendor
 vendor:
 	@if ! command -v npm >/dev/null 2>&1; then \
-	  echo "note: npm not found; the web state graph will be unavailable (skipping vendor JS)"; \
+	  echo "note: npm not found; the web state graph and the /docs API browser will be unavailable (skipping vendor JS)"; \
 	elif [ -f $(VENDOR)/.stamp ] && [ $(VENDOR)/.stamp -nt package-lock.json ] \
-	     && [ -f $(VENDOR)/LICENSE-dagre.txt ]; then :; \
+	     && [ -f $(VENDOR)/LICENSE-dagre.txt ] && [ -f $(VENDOR)/swagger-ui-bundle.js ]; then :; \
 	else \
 	  npm ci --no-audit --no-fund --loglevel=error && mkdir -p $(VENDOR) && \
 	  cp node_modules/cytoscape/dist/cytoscape.min.js node_modules/dagre/dist/dagre.min.js \
-	     node_modules/cytoscape-dagre/cytoscape-dagre.js $(VENDOR)/ && \
-	  for p in cytoscape dagre cytoscape-dagre; do \
+	     node_modules/cytoscape-dagre/cytoscape-dagre.js \
+	     node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
+	     $(VENDOR)/ && \
+	  for p in cytoscape dagre cytoscape-dagre swagger-ui-dist; do \
 	    cp node_modules/$$p/LICENSE $(VENDOR)/LICENSE-$$p.txt; done && touch $(VENDOR)/.stamp \
-	  || echo "note: npm ci failed; the web state graph will be unavailable"; \
+	  || echo "note: npm ci failed; the web state graph and /docs will be unavailable"; \
 	fi
 
 # pytest exits 5 when it ran no test: that is a failure here too.

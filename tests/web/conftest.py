@@ -43,9 +43,15 @@ def app(tmp_path: Path):  # type: ignore[no-untyped-def]
     return create_app(tmp_path / "store.db")
 
 
+def make_client(app: Any) -> TestClient:
+    """A test client as the workspace's own pages talk to the server: a loopback ``Host``
+    and the ``X-Detente: 1`` header (state-changing requests without it get 403)."""
+    return TestClient(app, base_url="http://127.0.0.1", headers={"X-Detente": "1"})
+
+
 @pytest.fixture
 def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
-    with TestClient(app) as c:
+    with make_client(app) as c:
         yield c
 
 

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from detente.web import compute
 from detente.web.app import create_app
-from tests.web.conftest import KOREA, PD, wait_job
+from tests.web.conftest import KOREA, PD, make_client, wait_job
 
 
 def _create(client: TestClient, text: str = PD) -> dict:  # type: ignore[type-arg]
@@ -137,7 +137,7 @@ def test_import_yaml_and_gmcr_export(client: TestClient) -> None:
 
 def test_oversized_upload_is_413(tmp_path) -> None:  # type: ignore[no-untyped-def]
     app = create_app(tmp_path / "s.db", max_request=10_000)
-    with TestClient(app) as client:
+    with make_client(app) as client:
         big = PD + "#" * 20_000 + "\n"
         r = client.post("/api/scenarios/import", files={"file": ("big.yaml", big, "text/yaml")})
         assert r.status_code == 413
@@ -148,7 +148,7 @@ def test_oversized_upload_is_413(tmp_path) -> None:  # type: ignore[no-untyped-d
 
 def test_model_too_large_for_a_job_is_413(tmp_path) -> None:  # type: ignore[no-untyped-def]
     app = create_app(tmp_path / "s.db", limits=compute.Limits(max_options=1))
-    with TestClient(app) as client:
+    with make_client(app) as client:
         sid = _create(client)["id"]
         r = client.post(f"/api/scenarios/{sid}/analyses")
         assert r.status_code == 413
@@ -230,7 +230,7 @@ def test_interrupted_jobs_are_marked_on_startup_and_rerunnable(tmp_path) -> None
     store.update_job(running["id"], status="running", progress=0.4)
     store.close()
     app = create_app(db)
-    with TestClient(app) as client:
+    with make_client(app) as client:
         job = client.get(f"/api/jobs/{running['id']}").json()
         assert job["status"] == "interrupted"
         assert "server stopped" in job["error"] and "run the analysis again" in job["error"]
@@ -241,7 +241,7 @@ def test_interrupted_jobs_are_marked_on_startup_and_rerunnable(tmp_path) -> None
 
 def test_token_required_when_configured(tmp_path) -> None:  # type: ignore[no-untyped-def]
     app = create_app(tmp_path / "s.db", token="sekrit")
-    with TestClient(app) as client:
+    with make_client(app) as client:
         assert client.get("/api/scenarios").status_code == 401
         assert client.get("/").status_code == 401
         ok = client.get("/api/scenarios", headers={"Authorization": "Bearer sekrit"})

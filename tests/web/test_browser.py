@@ -75,7 +75,8 @@ def test_import_edit_analyse_graph_explain(server: str, page) -> None:  # type: 
     assert "SEQ:" in page.text_content("#explain")
 
     if VENDOR.exists():
-        page.wait_for_function("window.__cy && window.__cy.nodes().length > 0")
+        # a function, not an expression: the page's CSP forbids the eval an expression needs
+        page.wait_for_function("() => window.__cy && window.__cy.nodes().length > 0")
         n = page.evaluate("window.__cy.nodes().length")
         assert 1 < n <= 150
         assert page.evaluate("window.__cy.nodes('.sq').length") == 1

@@ -47,8 +47,8 @@ def test_sweep_from_the_scenario_page(server: str, page) -> None:  # type: ignor
     page.wait_for_selector("#top-table")
     for fig in ("#fig-robust", "#fig-sensitivity"):
         page.wait_for_function(
-            f"(() => {{ const i = document.querySelector('{fig}'); "
-            "return i && !i.hidden && i.complete && i.naturalWidth > 0; })()"
+            f"() => {{ const i = document.querySelector('{fig}'); "
+            "return i && !i.hidden && i.complete && i.naturalWidth > 0; }"
         )
     assert "NN" in page.text_content("#top-table")
     page.screenshot(path=str(ART / "4-sweep-results.png"), full_page=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from detente.web.store import MIGRATIONS, Conflict, Store
+from detente.web.store import MIGRATIONS, Store, VersionConflict
 from tests.web.conftest import PD
 
 WRITER = r"""
@@ -45,7 +45,7 @@ def test_stale_base_raises_conflict(tmp_path: Path) -> None:
     store = Store(tmp_path / "s.db")
     s = store.create_scenario("PD", PD)
     store.save_version(s["id"], PD + "\n", base=1)
-    with pytest.raises(Conflict) as info:
+    with pytest.raises(VersionConflict) as info:
         store.save_version(s["id"], PD + "\n\n", base=1)
     assert info.value.current == 2
     assert [v["number"] for v in store.versions(s["id"])] == [2, 1]

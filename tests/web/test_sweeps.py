@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from detente.web import compute
 from detente.web.app import create_app
-from tests.web.conftest import PD, wait_job
+from tests.web.conftest import PD, make_client, wait_job
 
 
 def _create(client: TestClient, text: str = PD) -> int:
@@ -135,7 +135,7 @@ def test_invalid_spec_is_422_naming_the_field_and_line(client: TestClient) -> No
 
 def test_sweep_over_the_variant_limit_is_refused_before_work(tmp_path: Path) -> None:
     app = create_app(tmp_path / "s.db", limits=compute.Limits(max_sweep_variants=10))
-    with TestClient(app) as client:
+    with make_client(app) as client:
         sid = _create(client)
         spec = client.get(f"/api/scenarios/{sid}/sweep-form").json()["spec"]
         r = client.post(f"/api/scenarios/{sid}/sweeps", json={"spec": spec})

@@ -65,6 +65,23 @@ def serve(
             "--max-sweep-variants", min=1, help="Most variants of one robustness sweep job."
         ),
     ] = 5_000,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            help="A further host name the server answers to (repeatable); besides the bound "
+            "address, localhost, 127.0.0.1 and [::1]. Other Host headers get 400.",
+            show_default=False,
+        ),
+    ] = None,
+    max_queued: Annotated[
+        int,
+        typer.Option(
+            "--max-queued",
+            min=1,
+            help="Jobs that may wait for a worker; one more gets 429 with Retry-After.",
+        ),
+    ] = 16,
 ) -> None:
     """Start the web workspace (scenarios, versions, analyses, state graph)."""
     missing = []
@@ -80,6 +97,7 @@ def serve(
             status=1,
         )
     import socket
+    import sqlite3
 
     import uvicorn
 
@@ -91,8 +109,15 @@ def serve(
     path = db or default_db()
     try:
         limits = compute.Limits(max_sweep_variants=max_sweep_variants)
-        app = create_app(path, token=token, limits=limits)
-    except Exception as exc:  # sqlite3 errors, permissions
+        app = create_app(
+            path,
+            token=token,
+            limits=limits,
+            bound=host,
+            allow_hosts=allow_host or (),
+            max_queued=max_queued,
+        )
+    except (sqlite3.Error, OSError) as exc:  # a store that is not SQLite, permissions
         raise CliError(f"{path}: cannot open the store: {exc}", status=1) from None
     try:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -106,6 +131,13 @@ def serve(
     url = f"http://{shown}:{bound}/" + (f"?token={token}" if token else "")
     typer.echo(f"Détente workspace: {url}")
     typer.echo(f"store: {path}", err=True)
+    if not _is_loopback(host):
+        from detente.web.security import allowed_hosts
+
+        names = ", ".join(sorted(allowed_hosts(host, allow_host or ())))
+        typer.echo(
+            f"answers to the host names {names}; add others with --allow-host NAME", err=True
+        )
     if app.state.interrupted:
         typer.echo(
             f"{app.state.interrupted} job(s) interrupted by the last shutdown were marked "

@@ -19,9 +19,10 @@ responsive. The pool is the seam to swap for a process pool later.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
-import traceback
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -32,9 +33,23 @@ from detente.sweep.spec import SpecError
 from detente.web import compute, sweeps
 from detente.web.store import CANCELLED_MESSAGE, Store
 
-__all__ = ["JobCancelled", "JobRunner"]
+__all__ = ["DEFAULT_MAX_QUEUED", "JobCancelled", "JobRunner", "QueueFull"]
 
 _PROGRESS_EVERY = 0.25  # seconds between progress writes
+DEFAULT_MAX_QUEUED = 16
+"""Jobs waiting for a worker at most; one more gets 429 (:class:`QueueFull`)."""
+log = logging.getLogger("detente.web")
+
+
+class QueueFull(Exception):
+    """Too many jobs are waiting; ``retry_after``: seconds after which to try again."""
+
+    def __init__(self, waiting: int, retry_after: int) -> None:
+        super().__init__(
+            f"{waiting} jobs are already waiting for this server; try again in "
+            f"{retry_after} s (or cancel a queued job)"
+        )
+        self.retry_after = retry_after
 
 
 class JobCancelled(Exception):
@@ -45,7 +60,8 @@ class JobRunner:
     """Runs analysis, report and sweep jobs on ``workers`` threads.
 
     ``sweep_db``: the :class:`~detente.sweep.store.SweepStore` file of sweep jobs (default:
-    ``<store>-sweeps.db`` next to the workspace store).
+    ``<store>-sweeps.db`` next to the workspace store). ``max_queued``: jobs that may wait
+    for a worker; :meth:`enqueue` raises :class:`QueueFull` beyond it.
     """
 
     def __init__(
@@ -54,6 +70,7 @@ class JobRunner:
         limits: compute.Limits,
         workers: int = 1,
         sweep_db: str | Path | None = None,
+        max_queued: int = DEFAULT_MAX_QUEUED,
     ) -> None:
         self.store = store
         self.limits = limits
@@ -64,11 +81,18 @@ class JobRunner:
         self._futures: dict[int, Future[None]] = {}
         self._lock = threading.Lock()
         self._cancel: set[int] = set()
+        self.workers = workers
+        self.max_queued = max_queued
+        self._queued: set[int] = set()  # submitted, neither started nor cancelled
+        self._creating = 0  # admitted by enqueue, row being created
+        self._seconds = 5.0  # running mean of a job's duration, for Retry-After
 
     def cancel(self, job_id: int) -> str:
         """Ask a job to stop; return its status afterwards (``cancelled`` for a queued job,
         ``running`` for a running one until its next progress call)."""
         if self.store.cancel_queued(job_id):
+            with self._lock:  # its place in the queue is free at once
+                self._queued.discard(job_id)
             return "cancelled"
         status: str = self.store.job(job_id)["status"]
         if status == "running":
@@ -76,7 +100,27 @@ class JobRunner:
                 self._cancel.add(job_id)
         return status
 
+    def enqueue(self, create: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """Create a job row with ``create()`` and run it, unless :attr:`max_queued` jobs
+        already wait (then :class:`QueueFull`, and no row is created)."""
+        with self._lock:
+            waiting = len(self._queued) + self._creating
+            if waiting >= self.max_queued:
+                per_worker = waiting / max(1, self.workers)
+                raise QueueFull(waiting, max(1, min(300, round(per_worker * self._seconds))))
+            self._creating += 1
+        try:
+            job = create()
+        finally:
+            with self._lock:
+                self._creating -= 1
+        self.submit(job["id"])
+        return job
+
     def submit(self, job_id: int) -> None:
+        """Run an existing job row (not bounded: see :meth:`enqueue`)."""
+        with self._lock:
+            self._queued.add(job_id)
         fut = self._pool.submit(self._run, job_id)
         with self._lock:
             self._futures[job_id] = fut
@@ -94,6 +138,9 @@ class JobRunner:
     # ----------------------------------------------------------------------
     def _run(self, job_id: int) -> None:
         store = self.store
+        with self._lock:
+            self._queued.discard(job_id)
+        started = time.monotonic()
         try:
             if not store.start_job(job_id):  # cancelled while queued
                 return
@@ -142,8 +189,8 @@ class JobRunner:
             )
         except (ScenarioError, ModelError, compute.ModelTooBig, SpecError) as exc:
             store.update_job(job_id, status="failed", error=str(exc), finished_at=time.time())
-        except Exception as exc:  # a bug: keep the server alive, record what happened
-            traceback.print_exc()
+        except Exception as exc:  # a bug: logged with its traceback, the job says so
+            log.exception("job %d failed with an internal error", job_id)
             store.update_job(
                 job_id,
                 status="failed",
@@ -153,6 +200,7 @@ class JobRunner:
         finally:
             with self._lock:
                 self._cancel.discard(job_id)
+                self._seconds = 0.8 * self._seconds + 0.2 * (time.monotonic() - started)
 
     def _report(self, text: str, progress: compute.Progress) -> dict[str, Any]:
         conflict = compute.parse(text)

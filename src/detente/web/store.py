@@ -15,7 +15,7 @@ Schema changes are numbered migrations (:data:`MIGRATIONS`) recorded in
 ``PRAGMA user_version``.
 
 Optimistic concurrency: :meth:`Store.save_version` takes the version number the editor
-started from (``base``) and raises :class:`Conflict` when another save came first.
+started from (``base``) and raises :class:`VersionConflict` when another save came first.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-__all__ = ["MIGRATIONS", "Conflict", "NotFound", "Store"]
+__all__ = ["MIGRATIONS", "NotFound", "Store", "VersionConflict"]
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: scenarios, versions, jobs
@@ -85,7 +85,7 @@ class NotFound(LookupError):
     """No such scenario, version or job."""
 
 
-class Conflict(Exception):
+class VersionConflict(Exception):
     """A save based on an old version: someone else saved first."""
 
     def __init__(self, current: int, base: int) -> None:
@@ -207,7 +207,7 @@ class Store:
 
         Raises
         ------
-        Conflict
+        VersionConflict
             When the current version is not ``base`` (another tab or user saved first).
         """
         now = time.time()
@@ -219,7 +219,7 @@ class Store:
                 raise NotFound(f"scenario {sid} not found")
             current = int(row[0])
             if current != base:
-                raise Conflict(current, base)
+                raise VersionConflict(current, base)
             number = current + 1
             db.execute(
                 "INSERT INTO versions (scenario_id, number, text, message, created_at) "

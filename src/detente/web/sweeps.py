@@ -33,6 +33,7 @@ from typing import Any
 
 from detente.sweep.spec import ResolvedSweep, SpecError, SweepSpec, resolve_spec
 from detente.web import compute
+from detente.web.store import NotFound
 
 __all__ = [
     "SweepInputError",
@@ -107,11 +108,41 @@ def _located(exc: SpecError, data: Any) -> SweepInputError:
     return SweepInputError(message, _line_of(data, field.split(".")), field)
 
 
+MAX_SPEC_DEPTH = 32
+"""Deepest nesting (indentation levels or brackets) of a sweep spec; specs are flat."""
+MAX_SPEC_DIGITS = 30
+"""Longest run of digits in a sweep spec (a seed is at most 20 digits)."""
+_DIGITS = re.compile(r"\d{" + str(MAX_SPEC_DIGITS + 1) + ",}")
+
+
+def _check_bounds(text: str) -> None:
+    """Refuse, before parsing, what would exhaust the YAML reader: deep nesting and
+    integers too long to convert (one line, with its line number)."""
+    for n, line in enumerate(text.splitlines(), start=1):
+        body = line.lstrip(" -")
+        if (len(line) - len(body)) // 2 > MAX_SPEC_DEPTH:
+            raise SweepInputError(f"nested deeper than {MAX_SPEC_DEPTH} levels", n)
+        if _DIGITS.search(line):
+            raise SweepInputError(f"a number longer than {MAX_SPEC_DIGITS} digits", n)
+    depth = 0
+    row = 1
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            if depth > MAX_SPEC_DEPTH:
+                raise SweepInputError(f"nested deeper than {MAX_SPEC_DEPTH} levels", row)
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+        elif ch == "\n":
+            row += 1
+
+
 def parse_spec(text: str) -> tuple[SweepSpec, Any]:
     """Parse sweep YAML (data only); return the spec and the round-trip data (for lines)."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    _check_bounds(text)
     try:
         data = YAML(typ="rt", pure=True).load(text)
     except MarkedYAMLError as exc:
@@ -423,7 +454,7 @@ def figure_svg(sweep_db: str | Path, sweep_id: str, kind: str, concept: str) -> 
 
     r = load(sweep_db, sweep_id)
     if concept not in r.concepts or kind not in ("robust", "sensitivity"):
-        raise KeyError(f"no {kind} figure for concept {concept!r}")
+        raise NotFound(f"no {kind} figure for concept {concept!r}")
 
     def make() -> str | None:
         with _plot_lock:

@@ -16,6 +16,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
 
 __all__ = ["merge_text", "plain_data"]
 
@@ -181,7 +182,7 @@ def merge_text(text: str, data: dict[str, Any]) -> str:
     y = _yaml()
     try:
         tree = y.load(text)
-    except Exception:
+    except YAMLError:  # not YAML at all (stored texts always are): start from nothing
         tree = None
     if not isinstance(tree, CommentedMap):
         tree = CommentedMap()

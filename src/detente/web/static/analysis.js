@@ -4,65 +4,67 @@ const DM_COLOURS = ["#1f77b4", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17b
 let doc = null, job = null, cy = null, expanded = [], selected = null, pathIdx = -1;
 const TITLES = {nash: "Nash", gmr: "GMR", smr: "SMR", seq: "SEQ", sim: "SIM", seq_sim: "SEQ+SIM", cnash: "CNash", cgmr: "CGMR", cseq: "CSEQ"};
 const variant = () => doc.variants.find(v => v.name === $("#variant").value);
-const sid = s => `<span class="state" data-state="${s}">${s}</span>`;
+const sid = s => html`<span class="state" data-state="${s}">${s}</span>`;
+const title = c => TITLES[c] || c;
 
 async function poll() {
   job = await api("GET", `/api/jobs/${JID}`);
   $("#back").href = `/scenarios/${job.scenario_id}#analyses`;
   if (["queued", "running"].includes(job.status)) {
-    $("#status").innerHTML = `<p>${esc(job.status)} ${progressBar(job.progress)} <span class="note">${esc(job.stage)}</span> <button class="danger" id="cancel-job">Cancel</button></p>`;
+    setHTML($("#status"), html`<p>${job.status} ${progressBar(job.progress)} <span class="note">${job.stage}</span> <button class="danger" id="cancel-job">Cancel</button></p>`);
     setTimeout(poll, 600); return;
   }
-  if (job.status !== "done") { $("#status").innerHTML = `<div class="error">Job ${esc(job.status)}: ${esc(job.error || "")}</div>`; return; }
+  if (job.status !== "done") { setHTML($("#status"), html`<div class="error">Job ${job.status}: ${job.error || ""}</div>`); return; }
   doc = (await api("GET", `/api/jobs/${JID}/result`)).result;
-  $("#status").innerHTML = `<p class="note">Scenario version ${job.version}; finished ${esc(when(job.finished_at))}.</p>`;
+  setHTML($("#status"), html`<p class="note">Scenario version ${job.version}; finished ${when(job.finished_at)}.</p>`);
   $("#title").textContent = doc.name;
-  $("#variant").innerHTML = doc.variants.map(v => `<option ${v.name === doc.main_variant ? "selected" : ""}>${esc(v.name)}</option>`).join("");
-  $("#concept").innerHTML = doc.concepts.map(c => `<option value="${c}" ${c === doc.headline ? "selected" : ""}>${TITLES[c] || c}</option>`).join("");
+  setHTML($("#variant"), html`${doc.variants.map(v => html`<option ${v.name === doc.main_variant ? "selected" : ""}>${v.name}</option>`)}`);
+  setHTML($("#concept"), html`${doc.concepts.map(c => html`<option value="${c}" ${c === doc.headline ? "selected" : ""}>${title(c)}</option>`)}`);
   $("#results").hidden = false;
   renderSide(); renderVariant();
 }
 function renderSide() {
-  $("#side").innerHTML = `<table><tr><th>concept</th>${doc.variants.map(v => `<th>${esc(v.name)}</th>`).join("")}</tr>` +
-    doc.concepts.map(c => `<tr><td>${TITLES[c]}</td>${doc.variants.map(v => {
+  setHTML($("#side"), html`<table><tr><th>concept</th>${doc.variants.map(v => html`<th>${v.name}</th>`)}</tr>${
+    doc.concepts.map(c => html`<tr><td>${title(c)}</td>${doc.variants.map(v => {
       const ids = v.equilibria[c] || [], n = v.stable_counts[c];
-      return `<td>${n} equilibri${n === 1 ? "um" : "a"}${n ? ": " + ids.slice(0, 6).join(", ") + (n > 6 ? ", …" : "") : ""}</td>`; }).join("")}</tr>`).join("") +
-    `<tr><td>status quo</td>${doc.variants.map(v => `<td>${v.status_quo ?? "—"}</td>`).join("")}</tr></table>`;
+      return html`<td>${n} equilibri${n === 1 ? "um" : "a"}${n ? ": " + ids.slice(0, 6).join(", ") + (n > 6 ? ", …" : "") : ""}</td>`; })}</tr>`)}
+    <tr><td>status quo</td>${doc.variants.map(v => html`<td>${v.status_quo ?? "—"}</td>`)}</tr></table>`);
 }
 function renderVariant() {
   const v = variant(); expanded = []; pathIdx = -1; selected = null;
   const dms = v.decision_makers;
-  $("#eq").innerHTML = `<p class="note">${esc(v.description)} ${v.n_states} states. Rows: the status quo, path states and equilibria${v.table_truncated ? " (first 60)" : ""}. ✓ = equilibrium (stable for every DM).</p>
-    <table id="eq-table"><tr><th>state</th><th>pattern</th>${doc.concepts.map(c => `<th>${TITLES[c]}</th>`).join("")}</tr>` +
-    v.table.map(r => `<tr><td>${sid(r.id)}${r.status_quo ? " (status quo)" : ""}</td><td><code>${esc(r.pattern)}</code></td>${doc.concepts.map(c => {
+  // the DM names go into a title attribute: escaped like every other value (html``)
+  setHTML($("#eq"), html`<p class="note">${v.description} ${v.n_states} states. Rows: the status quo, path states and equilibria${v.table_truncated ? " (first 60)" : ""}. ✓ = equilibrium (stable for every DM).</p>
+    <table id="eq-table"><tr><th>state</th><th>pattern</th>${doc.concepts.map(c => html`<th>${title(c)}</th>`)}</tr>${
+    v.table.map(r => html`<tr><td>${sid(r.id)}${r.status_quo ? " (status quo)" : ""}</td><td><code>${r.pattern}</code></td>${doc.concepts.map(c => {
       const st = r.stable[c]; const all = st.every(Boolean);
-      return `<td class="${all ? "yes" : ""}" title="${dms.map((d, i) => `${d.name}: ${st[i] ? "stable" : "unstable"}`).join("; ")}">${all ? "✓" : st.filter(Boolean).length + "/" + st.length}</td>`; }).join("")}</tr>`).join("") + "</table>";
-  $("#paths").innerHTML = v.paths.length ? "<ol>" + v.paths.map(p => `<li>to ${p.kind} ${sid(p.to)}${p.coalitions ? " (with coalitions)" : ""}: ${p.steps.length ? p.steps.map(s => `${esc(s.movers.join("+"))}: ${s.from}→${s.to}`).join(", ") : "already there"}</li>`).join("") + "</ol>"
-    : `<p class="note">${v.status_quo ? "No equilibrium is reachable from the status quo." : "No status quo given."}</p>`;
-  $("#path").innerHTML = `<option value="-1">(none)</option>` + v.paths.map((p, i) => `<option value="${i}">to ${p.kind === "target" ? "target " : ""}${p.to}${p.coalitions ? " (coalitions)" : ""}</option>`).join("");
+      return html`<td class="${all ? "yes" : ""}" title="${dms.map((d, i) => `${d.name}: ${st[i] ? "stable" : "unstable"}`).join("; ")}">${all ? "✓" : st.filter(Boolean).length + "/" + st.length}</td>`; })}</tr>`)}</table>`);
+  setHTML($("#paths"), v.paths.length ? html`<ol>${v.paths.map(p => html`<li>to ${p.kind} ${sid(p.to)}${p.coalitions ? " (with coalitions)" : ""}: ${p.steps.length ? p.steps.map(s => `${s.movers.join("+")}: ${s.from}→${s.to}`).join(", ") : "already there"}</li>`)}</ol>`
+    : html`<p class="note">${v.status_quo ? "No equilibrium is reachable from the status quo." : "No status quo given."}</p>`);
+  setHTML($("#path"), html`<option value="-1">(none)</option>${v.paths.map((p, i) => html`<option value="${i}">to ${p.kind === "target" ? "target " : ""}${p.to}${p.coalitions ? " (coalitions)" : ""}</option>`)}`);
   const co = v.coalitions;
-  $("#coal").innerHTML = co ? `<p class="note">Coalitions: ${esc(co.names.join("; "))}</p><table><tr><th>concept</th><th>equilibria</th></tr>` +
-    Object.entries(co.equilibria).map(([c, ids]) => `<tr><td>${TITLES[c] || c}</td><td>${co.counts[c] ? `${co.counts[c]}: ${ids.slice(0, 20).map(sid).join(", ")}${co.counts[c] > 20 ? ", …" : ""}` : "none"}</td></tr>`).join("") + "</table>" : "";
+  setHTML($("#coal"), co ? html`<p class="note">Coalitions: ${co.names.join("; ")}</p><table><tr><th>concept</th><th>equilibria</th></tr>${
+    Object.entries(co.equilibria).map(([c, ids]) => html`<tr><td>${title(c)}</td><td>${co.counts[c] ? html`${co.counts[c]}: ${joinHtml(ids.slice(0, 20).map(sid), ", ")}${co.counts[c] > 20 ? ", …" : ""}` : "none"}</td></tr>`)}</table>` : html``);
   const cc = v.concessions;
   // criteria: a concept ("seq": the target is SEQ-stable), "reach" / "reach_coalition"
   // (reachable from the status quo without / with coalitions), or "seq+reach_coalition"
   const crit = c => c.split("+").map(p => p === "reach" ? "reachable" : p === "reach_coalition" ? "reachable with coalitions" : (TITLES[p] || p) + "-stable").join(" and ");
-  const setText = s => s.length ? "{" + s.map(esc).join(", ") + "}" : "no concession needed";
-  $("#conc").innerHTML = cc ? `<p>Levers of ${esc(cc.dm)} towards target ${sid(cc.target)}. A set of levers is <i>sufficient</i> for a criterion when making those concessions (and no others) meets it; minimal sufficient sets:</p>
-    <ul>${cc.criteria.map(c => `<li>${esc(crit(c))}: ${cc.minimal[c].length ? cc.minimal[c].map(setText).join(" or ") : "no set of levers suffices"}</li>`).join("")}</ul>
-    <div class="scroll-x"><table id="conc-table"><tr><th>levers used</th><th>state</th>${cc.criteria.map(c => `<th>${esc(crit(c))}</th>`).join("")}</tr>` +
-    cc.sets.map(s => `<tr><td>${esc(s.levers.join(", ") || "(none)")}</td><td>${s.state ? sid(s.state) : "infeasible"}</td>${cc.criteria.map(c => `<td class="${s.met[c] ? "yes" : ""}">${s.met[c] ? "✓" : ""}</td>`).join("")}</tr>`).join("") +
-    `</table></div>${cc.n_sets > cc.sets.length ? `<p class="note">First ${cc.sets.length} of ${cc.n_sets} sets.</p>` : ""}` : `<p class="note">No target and levers in the scenario's analysis block.</p>`;
+  const setText = s => s.length ? "{" + s.join(", ") + "}" : "no concession needed";
+  setHTML($("#conc"), cc ? html`<p>Levers of ${cc.dm} towards target ${sid(cc.target)}. A set of levers is <i>sufficient</i> for a criterion when making those concessions (and no others) meets it; minimal sufficient sets:</p>
+    <ul>${cc.criteria.map(c => html`<li>${crit(c)}: ${cc.minimal[c].length ? cc.minimal[c].map(setText).join(" or ") : "no set of levers suffices"}</li>`)}</ul>
+    <div class="scroll-x"><table id="conc-table"><tr><th>levers used</th><th>state</th>${cc.criteria.map(c => html`<th>${crit(c)}</th>`)}</tr>${
+    cc.sets.map(s => html`<tr><td>${s.levers.join(", ") || "(none)"}</td><td>${s.state ? sid(s.state) : "infeasible"}</td>${cc.criteria.map(c => html`<td class="${s.met[c] ? "yes" : ""}">${s.met[c] ? "✓" : ""}</td>`)}</tr>`)}
+    </table></div>${cc.n_sets > cc.sets.length ? html`<p class="note">First ${cc.sets.length} of ${cc.n_sets} sets.</p>` : ""}` : html`<p class="note">No target and levers in the scenario's analysis block.</p>`);
   drawGraph();
 }
 async function explain(state) {
   const v = variant(), c = $("#concept").value;
-  $("#explain").innerHTML = "…";
+  $("#explain").textContent = "…";
   try {
     const e = await api("GET", `/api/jobs/${JID}/explain?variant=${encodeURIComponent(v.name)}&state=${state}&concept=${c}`);
-    $("#explain").innerHTML = `<p><b>State ${e.state}</b> <code>${esc(e.pattern)}</code>: ${e.equilibrium ? `an equilibrium under ${TITLES[c]}` : `not an equilibrium under ${TITLES[c]}`}.</p><p>${esc(e.description)}</p>` +
-      e.dms.map(d => `<pre class="lines">${esc(d.lines.join("\n"))}</pre>`).join("");
-  } catch (err) { $("#explain").innerHTML = `<div class="error">${esc(errorText(err))}</div>`; }
+    setHTML($("#explain"), html`<p><b>State ${e.state}</b> <code>${e.pattern}</code>: ${e.equilibrium ? "an" : "not an"} equilibrium under ${title(c)}.</p><p>${e.description}</p>${
+      e.dms.map(d => html`<pre class="lines">${d.lines.join("\n")}</pre>`)}`);
+  } catch (err) { setHTML($("#explain"), errorBox(err)); }
   selected = state; $("#expand").disabled = !cy;
   if (cy) { cy.$("node").unselect(); cy.$id(String(state)).select(); }
 }
@@ -70,7 +72,7 @@ document.addEventListener("click", ev => { const s = ev.target.closest(".state")
 document.addEventListener("click", ev => {
   if (ev.target.id !== "cancel-job") return;
   ev.target.disabled = true;
-  api("POST", `/api/jobs/${JID}/cancel`).catch(e => $("#status").insertAdjacentHTML("beforeend", `<div class="error">${esc(errorText(e))}</div>`));
+  api("POST", `/api/jobs/${JID}/cancel`).catch(e => appendHTML($("#status"), errorBox(e)));
 });
 
 async function drawGraph() {
@@ -79,12 +81,13 @@ async function drawGraph() {
   const q = new URLSearchParams({variant: v.name, concept: $("#concept").value, moves: $("#moves").value, paths: paths.join(","), expand: expanded.join(",")});
   const g = await api("GET", `/api/jobs/${JID}/graph?${q}`);
   const colour = Object.fromEntries(g.decision_makers.map((d, i) => [d.id, DM_COLOURS[i % DM_COLOURS.length]]));
-  $("#graph-note").innerHTML = `Showing ${g.nodes.length} of ${g.n_states} states (${g.n_equilibria} ${TITLES[g.concept]} equilibria)${g.truncated ? "; filtered: select a state and press Expand to see more" : ""}. Edge colours: ` +
-    g.decision_makers.map(d => `<span style="color:${colour[d.id]}">■ ${esc(d.name)}</span>`).join(" ");
+  const swatch = Object.fromEntries(g.decision_makers.map((d, i) => [d.id, `dm-c${i % DM_COLOURS.length}`]));
+  setHTML($("#graph-note"), html`Showing ${g.nodes.length} of ${g.n_states} states (${g.n_equilibria} ${title(g.concept)} equilibria)${g.truncated ? "; filtered: select a state and press Expand to see more" : ""}. Edge colours: ${
+    joinHtml(g.decision_makers.map(d => html`<span class="${swatch[d.id]}">■ ${d.name}</span>`), " ")}`);
   if (!window.cytoscape) {
-    $("#cy").innerHTML = `<div class="panel note">The interactive graph needs the Cytoscape files (run <code>make setup</code> with npm available). States shown: ` +
-      g.nodes.map(n => sid(n.id)).join(", ") + "</div>";
-    $("#cy").style.height = "auto"; return;
+    setHTML($("#cy"), html`<div class="panel note">The interactive graph needs the Cytoscape files (run <code>make setup</code> with npm available). States shown: ${
+      joinHtml(g.nodes.map(n => sid(n.id)), ", ")}</div>`);
+    $("#cy").classList.add("no-graph"); return;
   }
   if (window.cytoscapeDagre && !window.__dagreRegistered) { cytoscape.use(window.cytoscapeDagre); window.__dagreRegistered = true; }
   const els = g.nodes.map(n => ({data: {id: String(n.id), label: `${n.id}`, sq: n.status_quo ? 1 : 0, eq: n.equilibrium ? 1 : 0, more: n.hidden_neighbours}, classes: [n.status_quo ? "sq" : "", n.equilibrium ? "eq" : ""].join(" ")}))
@@ -142,10 +145,10 @@ $("#report").addEventListener("click", async () => {
   const r = await api("POST", `/api/scenarios/${job.scenario_id}/reports`, {version: job.version});
   const tick = async () => {
     const j = await api("GET", `/api/jobs/${r.id}`);
-    if (j.status === "done") $("#report-status").innerHTML = `<a class="button" href="/api/jobs/${r.id}/report.html">Download the HTML report</a>`;
-    else if (["failed", "interrupted"].includes(j.status)) $("#report-status").innerHTML = `<span class="error">${esc(j.error)}</span>`;
-    else { $("#report-status").innerHTML = `${progressBar(j.progress)} <span class="note">${esc(j.stage)}</span>`; setTimeout(tick, 800); }
+    if (j.status === "done") setHTML($("#report-status"), html`<a class="button" href="/api/jobs/${r.id}/report.html">Download the HTML report</a>`);
+    else if (["failed", "interrupted", "cancelled"].includes(j.status)) setHTML($("#report-status"), html`<span class="error">${j.error}</span>`);
+    else { setHTML($("#report-status"), html`${progressBar(j.progress)} <span class="note">${j.stage}</span>`); setTimeout(tick, 800); }
   };
   tick();
 });
-poll().catch(e => { $("#status").innerHTML = `<div class="error">${esc(errorText(e))}</div>`; });
+poll().catch(e => setHTML($("#status"), errorBox(e)));

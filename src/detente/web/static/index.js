@@ -2,12 +2,12 @@
 async function loadList() {
   const rows = await api("GET", "/api/scenarios");
   const tbody = $("#scenarios tbody");
-  tbody.innerHTML = rows.map(s => `<tr data-id="${s.id}">
-    <td><a href="/scenarios/${s.id}">${esc(s.name)}</a></td><td>${s.version}</td><td>${esc(when(s.updated_at))}</td>
+  setHTML(tbody, html`${rows.map(s => html`<tr data-id="${s.id}">
+    <td><a href="/scenarios/${s.id}">${s.name}</a></td><td>${s.version}</td><td>${when(s.updated_at)}</td>
     <td><button class="secondary" data-act="dup">Duplicate</button>
       <a class="button secondary" href="/api/scenarios/${s.id}/export">YAML</a>
       <a class="button secondary" href="/api/scenarios/${s.id}/export?format=gmcr">.gmcr</a>
-      <button class="danger" data-act="del">Delete</button></td></tr>`).join("");
+      <button class="danger" data-act="del">Delete</button></td></tr>`)}`);
   $("#empty").hidden = rows.length > 0;
 }
 $("#scenarios").addEventListener("click", async ev => {
@@ -17,17 +17,17 @@ $("#scenarios").addEventListener("click", async ev => {
     if (b.dataset.act === "dup") await api("POST", `/api/scenarios/${id}/duplicate`);
     if (b.dataset.act === "del" && confirm("Delete this scenario?")) await api("DELETE", `/api/scenarios/${id}`);
     await loadList();
-  } catch (e) { $("#list-error").innerHTML = `<div class="error">${esc(errorText(e))}</div>`; }
+  } catch (e) { setHTML($("#list-error"), errorBox(e)); }
 });
 $("#import-button").addEventListener("click", async () => {
   const f = $("#import-file").files[0];
-  const out = $("#import-error"); out.innerHTML = "";
-  if (!f) { out.innerHTML = `<div class="error">Choose a file first.</div>`; return; }
+  const out = $("#import-error"); out.textContent = "";
+  if (!f) { setHTML(out, html`<div class="error">Choose a file first.</div>`); return; }
   const fd = new FormData(); fd.append("file", f);
   try {
     const s = await api("POST", "/api/scenarios/import", fd, true);
     location.href = `/scenarios/${s.id}`;
-  } catch (e) { out.innerHTML = `<div class="error">${esc(f.name)}: ${esc(errorText(e))}</div>`; }
+  } catch (e) { setHTML(out, html`<div class="error">${f.name}: ${errorText(e)}</div>`); }
 });
 // The smallest valid scenario, to be completed in the form. Every value written here is
 // either a constant or the name as a JSON string (a valid YAML double-quoted scalar).
@@ -48,17 +48,17 @@ function blankScenario(name) {
   ].join("\n");
 }
 $("#blank-button").addEventListener("click", async () => {
-  const out = $("#blank-error"); out.innerHTML = "";
+  const out = $("#blank-error"); out.textContent = "";
   try {
     const s = await api("POST", "/api/scenarios", {text: blankScenario($("#blank-name").value.trim())});
     location.href = `/scenarios/${s.id}`;
-  } catch (e) { out.innerHTML = `<div class="error">${esc(errorText(e))}</div>`; }
+  } catch (e) { setHTML(out, errorBox(e)); }
 });
 $("#create-button").addEventListener("click", async () => {
-  const out = $("#create-error"); out.innerHTML = "";
+  const out = $("#create-error"); out.textContent = "";
   try {
     const s = await api("POST", "/api/scenarios", {text: $("#new-text").value});
     location.href = `/scenarios/${s.id}`;
-  } catch (e) { out.innerHTML = `<div class="error">${esc(errorText(e))}</div>`; }
+  } catch (e) { setHTML(out, errorBox(e)); }
 });
-loadList().catch(e => { $("#list-error").innerHTML = `<div class="error">${esc(errorText(e))}</div>`; });
+loadList().catch(e => { setHTML($("#list-error"), errorBox(e)); });

@@ -14,27 +14,27 @@ function formValues() {
 }
 function fillForm(f) {
   $("#s-name").value = f.name;
-  $("#s-variant").innerHTML = `<option value="">(base model)</option>` + info.variants.map(v => `<option value="${esc(v)}">${esc(v)}</option>`).join("");
+  setHTML($("#s-variant"), html`<option value="">(base model)</option>${info.variants.map(v => html`<option value="${v}">${v}</option>`)}`);
   $("#s-variant").value = f.variant || "";
   const on = Object.fromEntries(f.statements.map(s => [s.dm, s]));
-  $("#s-dms tbody").innerHTML = info.dms.map(d => d.statements
-    ? `<tr data-dm="${esc(d.id)}"><td>${esc(d.name)} <span class="note">(${d.statements.length} statements)</span></td>
+  setHTML($("#s-dms tbody"), html`${info.dms.map(d => d.statements
+    ? html`<tr data-dm="${d.id}"><td>${d.name} <span class="note">(${d.statements.length} statements)</span></td>
        <td><input type="checkbox" class="swap" ${on[d.id] && on[d.id].swap ? "checked" : ""}></td><td><input type="checkbox" class="drop" ${on[d.id] && on[d.id].drop ? "checked" : ""}></td></tr>`
-    : `<tr><td>${esc(d.name)}</td><td colspan="2" class="note">ranked explicitly: no statements to change</td></tr>`).join("");
+    : html`<tr><td>${d.name}</td><td colspan="2" class="note">ranked explicitly: no statements to change</td></tr>`)}`);
   $("#s-mode").value = f.mode; $("#s-samples").value = f.samples; $("#s-seed").value = f.seed;
-  $("#s-concepts").innerHTML = info.concepts.map(c => `<label><input type="checkbox" value="${esc(c)}" ${f.concepts.includes(c) ? "checked" : ""}> ${esc(c)}</label> `).join("");
+  setHTML($("#s-concepts"), html`${info.concepts.map(c => html`<label><input type="checkbox" value="${c}" ${f.concepts.includes(c) ? "checked" : ""}> ${c}</label> `)}`);
 }
 function showError(el, e) {
-  el.innerHTML = `<div class="error" ${e.detail && e.detail.line ? `data-line="${e.detail.line}"` : ""}>${esc(errorText(e))}</div>`;
+  setHTML(el, html`<div class="error" data-line="${(e.detail && e.detail.line) || ""}">${errorText(e)}</div>`);
 }
 async function check() {
-  $("#spec-error").innerHTML = "";
+  $("#spec-error").textContent = "";
   try {
     const r = await api("POST", `/api/scenarios/${SID}/sweeps/check`, {spec: $("#spec").value});
     if (r.ok) {
-      $("#spec-check").innerHTML = `<span class="ok">${r.n_variants.toLocaleString()} variants (${r.exhaustive ? "every variant" : "random samples"}) over ${r.factors.length} factor${r.factors.length === 1 ? "" : "s"}</span>; this server runs at most ${info.max_variants.toLocaleString()} per job.`;
+      setHTML($("#spec-check"), html`<span class="ok">${r.n_variants.toLocaleString()} variants (${r.exhaustive ? "every variant" : "random samples"}) over ${r.factors.length} factor${r.factors.length === 1 ? "" : "s"}</span>; this server runs at most ${info.max_variants.toLocaleString()} per job.`);
     } else {
-      $("#spec-check").innerHTML = "";
+      $("#spec-check").textContent = "";
       showError($("#spec-error"), new ApiError(r.status, r.error));
     }
   } catch (e) { showError($("#spec-error"), e); }
@@ -58,14 +58,14 @@ async function load() {
 $("#sweep-form").addEventListener("change", fromForm);
 $("#spec").addEventListener("input", checkSoon);
 $("#start-sweep").addEventListener("click", async () => {
-  $("#spec-error").innerHTML = "";
+  $("#spec-error").textContent = "";
   $("#start-sweep").disabled = true;
   try {
     const job = await api("POST", `/api/scenarios/${SID}/sweeps`, {spec: $("#spec").value});
-    $("#spec-check").innerHTML = `Sweep job ${job.id} started. <a href="/jobs/${job.id}">Follow it</a>`;
+    setHTML($("#spec-check"), html`Sweep job ${job.id} started. <a href="/jobs/${job.id}">Follow it</a>`);
   } catch (e) { showError($("#spec-error"), e); }
   $("#start-sweep").disabled = false;
   renderJobs($("#sweep-jobs"), SID);
 });
-jobActions(() => renderJobs($("#sweep-jobs"), SID));
+jobActions(() => renderJobs($("#sweep-jobs"), SID), "#spec-error");
 load().catch(e => showError($("#spec-error"), e));

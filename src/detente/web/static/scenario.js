@@ -124,47 +124,47 @@ function uniqueId(prefix, taken) {
 function renderDm(d, i) {
   const f = `decision_makers[${i + 1}]`, sq = readSq(), isNew = fresh.has(d);
   const id = isNew
-    ? `<label>Id <input type="text" size="12" data-dm-id="${i}" data-field="${f}.id" value="${esc(d.id)}"></label>`
-    : `<code>${esc(d.id)}</code>`;
+    ? html`<label>Id <input type="text" size="12" data-dm-id="${i}" data-field="${f}.id" value="${d.id}"></label>`
+    : html`<code>${d.id}</code>`;
   const rows = (d.options || []).map((o, k) => {
     const g = `${f}.options[${k + 1}]`;
     const oid = fresh.has(o)
-      ? `<code>${esc(d.id)}.</code><input type="text" class="id" data-opt-id="${i}:${k}" data-field="${g}.id" value="${esc(o.id)}">`
-      : `<code>${esc(d.id)}.${esc(o.id)}</code>`;
+      ? html`<code>${d.id}.</code><input type="text" class="id" data-opt-id="${i}:${k}" data-field="${g}.id" value="${o.id}">`
+      : html`<code>${d.id}.${o.id}</code>`;
     const taken = sq ? sq.get(o) : false;
-    return `<tr data-option="${esc(d.id)}.${esc(o.id)}"><td>${oid}</td>
+    return html`<tr data-option="${d.id}.${o.id}"><td>${oid}</td>
       <td><label title="Taken (Y) in the status quo"><input type="checkbox" class="sq" data-sq="${i}:${k}" ${taken ? "checked" : ""} ${sq ? "" : "disabled"}> Y</label></td>
-      <td><input type="text" data-path="decision_makers.${i}.options.${k}.label" data-field="${g}.label" value="${esc(o.label || "")}"></td>
-      <td><input type="text" data-path="decision_makers.${i}.options.${k}.description" data-field="${g}.description" value="${esc(o.description || "")}" placeholder="(optional)"></td>
+      <td><input type="text" data-path="decision_makers.${i}.options.${k}.label" data-field="${g}.label" value="${o.label || ""}"></td>
+      <td><input type="text" data-path="decision_makers.${i}.options.${k}.description" data-field="${g}.description" value="${o.description || ""}" placeholder="(optional)"></td>
       <td><select data-path="decision_makers.${i}.options.${k}.reversibility" data-field="${g}.reversibility">
-        ${["both", "up", "down"].map(r => `<option ${(o.reversibility || "both") === r ? "selected" : ""}>${r}</option>`).join("")}</select></td>
+        ${["both", "up", "down"].map(r => html`<option ${(o.reversibility || "both") === r ? "selected" : ""}>${r}</option>`)}</select></td>
       <td><button class="secondary" data-opt-del="${i}:${k}" title="Remove this option">✕</button></td></tr>`;
-  }).join("");
-  return `<div class="dm" data-dm-index="${i}">
-    ${id} <label>Name <input type="text" data-path="decision_makers.${i}.name" data-field="${f}.name" value="${esc(d.name || "")}" size="30"></label>
+  });
+  return html`<div class="dm" data-dm-index="${i}">
+    ${id} <label>Name <input type="text" data-path="decision_makers.${i}.name" data-field="${f}.name" value="${d.name || ""}" size="30"></label>
     <button class="danger" data-dm-del="${i}" title="Remove this decision maker and its preferences">Remove</button>
     <div class="scroll"><table class="options" data-field="${f}.options"><tr><th>option</th><th title="Taken in the status quo">status quo</th><th>label</th><th>description</th><th>reversibility</th><th></th></tr>
-    ${rows || `<tr><td colspan="6" class="note">No option yet: a decision maker needs at least one.</td></tr>`}
+    ${rows.length ? rows : html`<tr><td colspan="6" class="note">No option yet: a decision maker needs at least one.</td></tr>`}
     </table></div><button class="secondary" data-opt-add="${i}">Add option</button></div>`;
 }
 function renderPrefs(d) {
   const p = (form.preferences || {})[d.id] || {prioritization: []};
   const kind = prefKind(p), f = `preferences.${d.id}`;
-  const choose = `<select data-pref-kind="${esc(d.id)}" title="Form of this DM's preferences">${KINDS.map(k =>
-    `<option value="${k}" ${k === kind ? "selected" : ""}>${k === "ranking" ? "explicit ranking" : k}</option>`).join("")}</select>`;
+  const choose = html`<select data-pref-kind="${d.id}" title="Form of this DM's preferences">${KINDS.map(k =>
+    html`<option value="${k}" ${k === kind ? "selected" : ""}>${k === "ranking" ? "explicit ranking" : k}</option>`)}</select>`;
   if (kind === "ranking") {
-    return `<div class="dm" data-field="${esc(f)}"><b>${esc(d.name || d.id)}</b> ${choose}
-      <input type="text" size="50" data-ranking="${esc(d.id)}" data-field="${esc(f)}.ranking" value="${esc(JSON.stringify(p.ranking ?? []))}">
+    return html`<div class="dm" data-field="${f}"><b>${d.name || d.id}</b> ${choose}
+      <input type="text" size="50" data-ranking="${d.id}" data-field="${f}.ranking" value="${JSON.stringify(p.ranking ?? [])}">
       <p class="note">States best first, as Y/N patterns or state numbers; a list groups states that tie, e.g. <code>["YN", ["NN", "YY"], "NY"]</code>.</p></div>`;
   }
   const items = p[kind] || [];
-  return `<div class="dm" data-dm="${esc(d.id)}" data-kind="${kind}" data-field="${esc(f)}"><b>${esc(d.name || d.id)}</b> ${choose}
-    ${items.map((it, j) => `<div class="stmt"><span class="note">${j + 1}.</span>
-      <input type="text" class="statement" data-dm="${esc(d.id)}" data-j="${j}" data-field="${esc(f)}.${kind}[${j + 1}]" value="${esc(stmtText(it))}">
-      ${kind === "weighted" ? `<input type="text" size="5" class="weight" data-dm="${esc(d.id)}" data-j="${j}" data-field="${esc(f)}.${kind}[${j + 1}].weight" value="${esc(it.weight ?? 1)}">` : ""}
-      <button class="secondary" data-up="${esc(d.id)}:${j}" title="Move up">↑</button>
-      <button class="secondary" data-del="${esc(d.id)}:${j}" title="Remove">✕</button></div>`).join("")}
-    <button class="secondary" data-add="${esc(d.id)}">Add statement</button></div>`;
+  return html`<div class="dm" data-dm="${d.id}" data-kind="${kind}" data-field="${f}"><b>${d.name || d.id}</b> ${choose}
+    ${items.map((it, j) => html`<div class="stmt"><span class="note">${j + 1}.</span>
+      <input type="text" class="statement" data-dm="${d.id}" data-j="${j}" data-field="${f}.${kind}[${j + 1}]" value="${stmtText(it)}">
+      ${kind === "weighted" ? html`<input type="text" size="5" class="weight" data-dm="${d.id}" data-j="${j}" data-field="${f}.${kind}[${j + 1}].weight" value="${it.weight ?? 1}">` : ""}
+      <button class="secondary" data-up="${d.id}:${j}" title="Move up">↑</button>
+      <button class="secondary" data-del="${d.id}:${j}" title="Remove">✕</button></div>`)}
+    <button class="secondary" data-add="${d.id}">Add statement</button></div>`;
 }
 // Re-rendering replaces the inputs: keep the focus (and caret) on the same field.
 function focusKey() {
@@ -191,17 +191,17 @@ function renderFormFields() {
   $("#f-name").value = form.name || "";
   $("#f-sq").value = sqText();
   $("#f-sq-note").textContent = readSq() ? "" : "The status quo is written in a form the checkboxes cannot show; edit it as text.";
-  $("#f-dms").innerHTML = dms().map(renderDm).join("");
+  setHTML($("#f-dms"), html`${dms().map(renderDm)}`);
   const rules = form.feasibility || [];
   const kinds = ["at_most_one", "exactly_one", "at_least_one", "infeasible", "require"];
-  $("#f-feas").innerHTML = rules.length ? rules.map((r, j) => {
+  setHTML($("#f-feas"), rules.length ? html`${rules.map((r, j) => {
     const kind = kinds.find(k => k in r) || "infeasible";
     const v = Array.isArray(r[kind]) ? r[kind].join(", ") : (r[kind] ?? "");
-    return `<div class="stmt" data-rule="${j}"><select data-rule-kind="${j}">${kinds.map(k => `<option ${k === kind ? "selected" : ""}>${k}</option>`).join("")}</select>
-      <input type="text" data-rule-value="${j}" data-field="feasibility[${j + 1}].${kind}" value="${esc(v)}">
+    return html`<div class="stmt" data-rule="${j}"><select data-rule-kind="${j}">${kinds.map(k => html`<option ${k === kind ? "selected" : ""}>${k}</option>`)}</select>
+      <input type="text" data-rule-value="${j}" data-field="feasibility[${j + 1}].${kind}" value="${v}">
       <button class="secondary" data-rule-del="${j}">✕</button></div>`;
-  }).join("") : `<p class="note">No rule: every combination of options is feasible.</p>`;
-  $("#f-prefs").innerHTML = dms().map(renderPrefs).join("");
+  })}` : html`<p class="note">No rule: every combination of options is feasible.</p>`);
+  setHTML($("#f-prefs"), html`${dms().map(renderPrefs)}`);
 }
 function setPath(obj, path, value) {
   const parts = path.split(".");
@@ -362,20 +362,20 @@ function markField(field) {
 const preview = debounce(async () => {
   try {
     const p = await api("POST", "/api/preview", {data: form});
-    if (!p.ok) { lastPreview = null; $("#preview").innerHTML = `<div class="error">${esc(errorText({detail: p.error}))}</div>`; markField(p.error.field); return; }
+    if (!p.ok) { lastPreview = null; setHTML($("#preview"), errorBox({detail: p.error})); markField(p.error.field); return; }
     lastPreview = p; markField(null);
-    $("#preview").innerHTML = `<p>${p.n_states} feasible states; option order ${esc(p.option_order.join(", "))}.</p>` +
-      p.rankings.map(r => `<div class="dm" data-preview-dm="${esc(r.dm)}"><b>${esc(r.name)}</b> <span class="note">(${r.levels} levels, best first)</span><ol>` +
-        r.top.map(level => `<li>${level.map(s => s.more ? `+${s.more} more` : `${s.id} <span class="note">${esc(s.pattern)}</span>`).join(" = ")}</li>`).join("") + "</ol></div>").join("");
-  } catch (e) { $("#preview").innerHTML = `<div class="error">${esc(errorText(e))}</div>`; }
+    setHTML($("#preview"), html`<p>${p.n_states} feasible states; option order ${p.option_order.join(", ")}.</p>${
+      p.rankings.map(r => html`<div class="dm" data-preview-dm="${r.dm}"><b>${r.name}</b> <span class="note">(${r.levels} levels, best first)</span><ol>${
+        r.top.map(level => html`<li>${joinHtml(level.map(s => s.more ? `+${s.more} more` : html`${s.id} <span class="note">${s.pattern}</span>`), " = ")}</li>`)}</ol></div>`)}`);
+  } catch (e) { setHTML($("#preview"), errorBox(e)); }
 }, 250);
 
 function showConflict(e, keep) {
   const box = $("#conflict");
   box.hidden = false;
-  box.innerHTML = `<b>Not saved: conflict.</b> ${esc(e.detail.message || e.message)} Your edits are still here. ` +
-    `<button id="load-latest" class="secondary">Load version ${e.detail.current_version} (discard my edits)</button> ` +
-    `<button id="copy-mine" class="secondary">Save my text as a new version on top</button>`;
+  setHTML(box, html`<b>Not saved: conflict.</b> ${e.detail.message || e.message} Your edits are still here.
+    <button id="load-latest" class="secondary">Load version ${e.detail.current_version} (discard my edits)</button>
+    <button id="copy-mine" class="secondary">Save my text as a new version on top</button>`);
   $("#load-latest").onclick = async () => { box.hidden = true; await load(); };
   $("#copy-mine").onclick = async () => { box.hidden = true; current.version = e.detail.current_version; await keep(); };
 }
@@ -386,27 +386,27 @@ async function saved(s) {
   current = {version: s.version, text: sc.text};
   $("#yaml").value = sc.text; dirtyYaml = false; dirty = false;
   $("#version").textContent = s.version; $("#title").textContent = s.name;
-  $("#save-status").innerHTML = `<p class="ok">Saved as version ${s.version}.</p>`;
+  setHTML($("#save-status"), html`<p class="ok">Saved as version ${s.version}.</p>`);
 }
 async function saveForm() {
-  $("#form-error").innerHTML = ""; $("#save-status").innerHTML = "";
+  $("#form-error").textContent = ""; $("#save-status").textContent = "";
   try {
     const s = await api("PUT", `/api/scenarios/${SID}/form`, {data: form, base_version: current.version});
     fresh = new WeakSet(); renderForm();  // saved ids are no longer edited here
     await saved(s);
   } catch (e) {
     if (e.status === 409) showConflict(e, saveForm);
-    else { $("#form-error").innerHTML = `<div class="error">${esc(errorText(e))}</div>`; markField(e.detail.field); }
+    else { setHTML($("#form-error"), errorBox(e)); markField(e.detail.field); }
   }
 }
 $("#form-save").addEventListener("click", saveForm);
 
 // ------------------------------------------------------------------ yaml
 function yamlError(err) {
-  if (!err) { $("#yaml-error").innerHTML = ""; return; }
+  if (!err) { $("#yaml-error").textContent = ""; return; }
   const lines = $("#yaml").value.split("\n");
-  const ctx = err.line ? `<pre class="lines">${err.line}: ${esc(lines[err.line - 1] ?? "")}\n${" ".repeat(String(err.line).length + 2 + Math.max(0, (err.column || 1) - 1))}^</pre>` : "";
-  $("#yaml-error").innerHTML = `<div class="error" data-line="${err.line ?? ""}">${esc(errorText({detail: err}))}${ctx}</div>`;
+  const ctx = err.line ? html`<pre class="lines">${err.line}: ${lines[err.line - 1] ?? ""}\n${" ".repeat(String(err.line).length + 2 + Math.max(0, (err.column || 1) - 1))}^</pre>` : "";
+  setHTML($("#yaml-error"), html`<div class="error" data-line="${err.line ?? ""}">${errorText({detail: err})}${ctx}</div>`);
 }
 const checkYaml = debounce(async () => {
   const r = await api("POST", "/api/validate", {text: $("#yaml").value});
@@ -415,7 +415,7 @@ const checkYaml = debounce(async () => {
 }, 300);
 $("#yaml").addEventListener("input", () => { dirtyYaml = true; checkYaml(); });
 async function saveYaml() {
-  $("#save-status").innerHTML = "";
+  $("#save-status").textContent = "";
   try {
     await saved(await api("PUT", `/api/scenarios/${SID}`, {text: $("#yaml").value, base_version: current.version}));
     yamlError(null); await reloadForm();
@@ -428,15 +428,15 @@ $("#yaml-save").addEventListener("click", saveYaml);
 // --------------------------------------------------------------- history
 async function loadHistory() {
   const vs = await api("GET", `/api/scenarios/${SID}/versions`);
-  $("#history tbody").innerHTML = vs.map(v => `<tr><td>${v.number}</td><td>${esc(when(v.created_at))}</td><td>${esc(v.message)}</td>
-    <td><button class="secondary" data-view="${v.number}">View</button> ${v.number !== current.version ? `<button data-revert="${v.number}">Revert to this</button>` : "(current)"}</td></tr>`).join("");
+  setHTML($("#history tbody"), html`${vs.map(v => html`<tr><td>${v.number}</td><td>${when(v.created_at)}</td><td>${v.message}</td>
+    <td><button class="secondary" data-view="${v.number}">View</button> ${v.number !== current.version ? html`<button data-revert="${v.number}">Revert to this</button>` : "(current)"}</td></tr>`)}`);
 }
 $("#history").addEventListener("click", async ev => {
   const b = ev.target.closest("button"); if (!b) return;
   if (b.dataset.view) $("#history-text").textContent = (await api("GET", `/api/scenarios/${SID}/versions/${b.dataset.view}`)).text;
   if (b.dataset.revert) {
     try { await saved(await api("POST", `/api/scenarios/${SID}/versions/${b.dataset.revert}/revert`, {base_version: current.version})); await reloadForm(); }
-    catch (e) { if (e.status === 409) showConflict(e, load); else alert(errorText(e)); }
+    catch (e) { if (e.status === 409) showConflict(e, load); else setHTML($("#save-status"), errorBox(e)); }
     loadHistory();
   }
 });
@@ -445,21 +445,19 @@ $("#history").addEventListener("click", async ev => {
 let polling = null;
 async function loadJobs() {
   const jobs = await api("GET", `/api/scenarios/${SID}/analyses`);
-  $("#jobs tbody").innerHTML = jobs.map(j => `<tr data-job="${j.id}" data-status="${j.status}"><td>${j.id}</td><td>${j.kind}</td><td>${j.version}</td>
-    <td>${esc(j.status)}${j.error ? `<div class="error">${esc(j.error)}</div>` : ""}</td><td>${progressBar(j.progress)} <span class="note">${esc(j.stage)}</span></td>
-    <td>${jobLink(j)} ${jobButtons(j)}</td></tr>`).join("");
+  setHTML($("#jobs tbody"), jobRows(jobs, "error"));
   const active = jobs.some(j => ["queued", "running"].includes(j.status));
   clearTimeout(polling);
   if (active) polling = setTimeout(loadJobs, 700);
 }
 async function start(kind) {
-  $("#job-error").innerHTML = "";
-  try { await api("POST", `/api/scenarios/${SID}/${kind}`, {}); } catch (e) { $("#job-error").innerHTML = `<div class="error">${esc(errorText(e))}</div>`; }
+  $("#job-error").textContent = "";
+  try { await api("POST", `/api/scenarios/${SID}/${kind}`, {}); } catch (e) { setHTML($("#job-error"), errorBox(e)); }
   loadJobs();
 }
 $("#run-analysis").addEventListener("click", () => start("analyses"));
 $("#run-report").addEventListener("click", () => start("reports"));
-jobActions(loadJobs);  // Cancel / Run again (jobs.js)
+jobActions(loadJobs, "#job-error");  // Cancel / Run again (jobs.js)
 window.addEventListener("beforeunload", ev => { if (dirty || dirtyYaml) { ev.preventDefault(); ev.returnValue = ""; } });
 load().then(() => { if (location.hash === "#analyses") showTab("analyses"); })
-  .catch(e => { $("#save-status").innerHTML = `<div class="error">${esc(errorText(e))}</div>`; });
+  .catch(e => setHTML($("#save-status"), errorBox(e)));
