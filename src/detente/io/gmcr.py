@@ -52,6 +52,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.io.errors import ScenarioError
+from detente.io.limits import load_json_located, locate
 from detente.model.conflict import (
     MAX_OPTIONS,
     Conflict,
@@ -129,12 +130,12 @@ def load_gmcr(path: str | Path) -> Conflict:
 def loads_gmcr(text: str, *, file: str = "<string>", name: str = "gmcr") -> Conflict:
     """Like :func:`load_gmcr`, from the JSON text; ``file`` is used in error messages."""
     try:
-        data = json.loads(text)
+        data, positions = load_json_located(text, file)
     except json.JSONDecodeError as exc:
         raise ScenarioError(
             f"invalid JSON: {exc.msg}", file=file, line=exc.lineno, column=exc.colno
         ) from None
-    return _Reader(file).read(data, name)
+    return _Reader(file, positions).read(data, name)
 
 
 def _path(parts: Iterable[str | int]) -> str:
@@ -162,19 +163,23 @@ def _slug(text: str, fallback: str, taken: set[str]) -> str:
 
 
 def _parse_version(value: str) -> tuple[int, ...] | None:
-    m = re.fullmatch(r"\s*v?(\d+(?:\.\d+)*)\s*", value)
+    m = re.fullmatch(r"\s*v?([0-9]{1,9}(?:\.[0-9]{1,9}){0,5})\s*", value)
     return tuple(int(x) for x in m.group(1).split(".")) if m else None
 
 
 class _Reader:
-    def __init__(self, file: str) -> None:
+    def __init__(
+        self, file: str, positions: dict[tuple[str | int, ...], tuple[int, int]] | None = None
+    ) -> None:
         self.file = file
+        self.positions = positions or {}
         self.h = 0
         self.position: dict[int, int] = {}  # file option index -> index in the Conflict
 
     def fail(self, message: str, where: Sequence[str | int] = ()) -> ScenarioError:
         field = _path(where) or None
-        return ScenarioError(message, file=self.file, field=field)
+        line, column = locate(self.positions, tuple(where))
+        return ScenarioError(message, file=self.file, line=line, column=column, field=field)
 
     # ------------------------------------------------------------------ top level
     def read(self, data: Any, name: str) -> Conflict:

@@ -36,6 +36,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from detente.io.errors import ScenarioError
+from detente.io.limits import field_name, load_yaml
 from detente.io.schema import (
     FORMAT,
     FORMAT_MAJOR,
@@ -75,8 +76,6 @@ __all__ = [
 
 MAX_RANKED_OPTIONS = 24
 """Explicit rankings enumerate all ``2**h`` codes; beyond this many options they are refused."""
-
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 Path_ = tuple[str | int, ...]
 """A path into the YAML document: mapping keys and 0-based list positions."""
@@ -156,18 +155,8 @@ def _plain(node: Any) -> Any:
     return node
 
 
-def field_name(path: Path_) -> str:
-    """``("decision_makers", 0, "options", 1, "id") -> "decision_makers[1].options[2].id"``."""
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part + 1}]"
-        elif not _IDENT.match(str(part)):
-            out += f"[{str(part)!r}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
-
+MAX_EXTENDS_DEPTH = 32
+"""Longest chain of variants that ``extends`` one another (a variant alone counts 1)."""
 
 VARIANT_COMPILE_OPTIONS = 16
 """Up to this many options, loading a scenario also builds each variant's model."""
@@ -260,15 +249,15 @@ class _Loader:
         self.parse_yaml()
         self.check_format()
         spec = self.shape()
+        self.check_extends()
         conflict = self.build(spec, default_name)
         if check:
             self.check(conflict)
         return conflict
 
     def parse_yaml(self) -> None:
-        yaml = YAML(typ="rt")
         try:
-            self.root = yaml.load(self.text)
+            self.root = load_yaml(self.text, self.file)
         except MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             problem = exc.problem or exc.context or "invalid YAML"
@@ -311,8 +300,9 @@ class _Loader:
             self.fail(path, f"expected {FORMAT!r}, got {kind_of(_plain(value))}")
         family, _, version = value.strip().partition("/")
         major_text = version.partition(".")[0]
-        if family != "detente" or not major_text.isdigit():
-            self.fail(path, f"unknown format {value!r}; this reader understands {FORMAT!r}")
+        if family != "detente" or not re.fullmatch(r"[0-9]{1,9}", major_text):
+            shown = value if len(value) <= 40 else value[:37] + "..."
+            self.fail(path, f"unknown format {shown!r}; this reader understands {FORMAT!r}")
         if int(major_text) > FORMAT_MAJOR:
             self.fail(
                 path,
@@ -321,6 +311,31 @@ class _Loader:
             )
         if int(major_text) < FORMAT_MAJOR:
             self.fail(path, f"unsupported format {value!r}; this reader understands {FORMAT!r}")
+
+    def check_extends(self) -> None:
+        """Refuse ``extends`` chains longer than :data:`MAX_EXTENDS_DEPTH` (cycles and
+        unknown parents are reported by :func:`~detente.model.variants.apply_variant`)."""
+        variants = self.root.get("variants")
+        if not isinstance(variants, Mapping):
+            return
+        depth: dict[str, int] = {}
+        for name in variants:
+            chain: list[str] = []
+            current: Any = name
+            while isinstance(current, str) and current in variants and current not in depth:
+                if current in chain:  # a cycle: apply_variant words it
+                    break
+                chain.append(current)
+                raw = variants[current]
+                current = raw.get("extends") if isinstance(raw, Mapping) else None
+            base = depth.get(current, 0) if isinstance(current, str) else 0
+            for k, v in enumerate(reversed(chain)):
+                depth[v] = base + k + 1
+                if depth[v] > MAX_EXTENDS_DEPTH:
+                    self.fail(
+                        ("variants", v, "extends"),
+                        f"variant {v!r} extends a chain of more than {MAX_EXTENDS_DEPTH} variants",
+                    )
 
     def shape(self) -> ScenarioSpec:
         data = _plain(self.root)

@@ -269,7 +269,11 @@ class Conflict:
     def resolve_option(self, ref: str) -> int:
         """Index of an option named ``dm.option``, by a unique id, or by 1-based number."""
         ref = ref.strip()
-        if ref.isdigit():
+        if ref.isascii() and ref.isdigit():
+            if len(ref) > 9:
+                raise KeyError(
+                    f"option number {ref[:12]}... is out of range 1..{len(self.options)}"
+                )
             k = int(ref)
             if 1 <= k <= len(self.options):
                 return k - 1
