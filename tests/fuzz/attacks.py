@@ -79,7 +79,9 @@ def attacks() -> list[Attack]:
     payoffs = _gmcr().replace('"options": [\n    0\n   ],', f'"options": [0], "payoffs": [{BIG}],')
     assert BIG in payoffs
     return [
-        Attack("billion laughs", "laughs.yaml", billion_laughs(), "source", "aliases expand this value"),
+        Attack(
+            "billion laughs", "laughs.yaml", billion_laughs(), "source", "aliases expand this value"
+        ),
         Attack(
             "recursive alias",
             "self.yaml",
@@ -190,9 +192,7 @@ def attacks() -> list[Attack]:
         Attack(
             "4,301-digit .gmcr option index",
             "index.gmcr",
-            _gmcr(decisionMakers=[{**dm0, "options": [int(BIG[:50])]}]).replace(
-                BIG[:50], BIG
-            ),
+            _gmcr(decisionMakers=[{**dm0, "options": [int(BIG[:50])]}]).replace(BIG[:50], BIG),
             "decisionMakers[1].options[1]",
             "number of 4,301 digits",
         ),
