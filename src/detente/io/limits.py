@@ -11,6 +11,7 @@ is turned into Python objects. The limits are documented in
                            recursive alias is refused ("billion laughs")
 ``MAX_INT_DIGITS``         digits of an integer (100)
 ``MAX_STRING_LENGTH``      characters of one text value (100,000)
+``MAX_FILE_LENGTH``        characters of one file (64,000,000)
 =========================  ===============================================================
 
 The statement language has its own depth limit (:data:`detente.model.expr.MAX_DEPTH`) and
@@ -38,6 +39,7 @@ from detente.io.errors import ScenarioError
 __all__ = [
     "MAX_ALIAS_EXPANSION",
     "MAX_DEPTH",
+    "MAX_FILE_LENGTH",
     "MAX_INT_DIGITS",
     "MAX_STRING_LENGTH",
     "check_text",
@@ -59,6 +61,9 @@ MAX_INT_DIGITS = 100
 
 MAX_STRING_LENGTH = 100_000
 """Most characters in one text value (a name, a description, a statement ...)."""
+
+MAX_FILE_LENGTH = 64_000_000
+"""Most characters in one YAML or JSON file."""
 
 _INT_TAG = "tag:yaml.org,2002:int"
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -206,10 +211,9 @@ def load_yaml(text: str, file: str = "<string>", *, typ: str = "rt") -> Any:
         For a limit exceeded (with line, column and field). YAML syntax errors are raised
         as ruamel's own ``YAMLError`` for the caller to word.
     """
-    if len(text) > 64 * MAX_STRING_LENGTH * 10:
+    if len(text) > MAX_FILE_LENGTH:
         raise ScenarioError(
-            f"the file has {len(text):,} characters, more than the limit of "
-            f"{64 * MAX_STRING_LENGTH * 10:,}",
+            f"the file has {len(text):,} characters, more than the limit of {MAX_FILE_LENGTH:,}",
             file=file,
         )
     yaml = YAML(typ=typ, pure=True)
@@ -247,6 +251,11 @@ def load_json_located(
     The second result maps a path (object keys and 0-based array positions) to the 1-based
     line and column of the value, so that later checks can name the line too.
     """
+    if len(text) > MAX_FILE_LENGTH:
+        raise ScenarioError(
+            f"the file has {len(text):,} characters, more than the limit of {MAX_FILE_LENGTH:,}",
+            file=file,
+        )
     positions = _scan_json(text, file)
     return json.loads(text), positions
 
