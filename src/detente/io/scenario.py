@@ -42,6 +42,7 @@ from detente.io.schema import (
     FORMAT_MAJOR,
     REVERSIBILITY_ALIASES,
     UNION_TAGS,
+    MisperceptionSpec,
     ScenarioSpec,
     StatementSpec,
     did_you_mean,
@@ -54,6 +55,7 @@ from detente.model.conflict import (
     Conflict,
     Constraint,
     DecisionMaker,
+    Misperception,
     ModelError,
     ModelTooLarge,
     Option,
@@ -396,6 +398,10 @@ class _Loader:
         status_quo = self.build_status_quo(spec, conflict)
         preferences = self.build_preferences(spec, conflict)
         conflict = dataclasses.replace(conflict, preferences=preferences, status_quo=status_quo)
+        if spec.misperceptions:
+            conflict = dataclasses.replace(
+                conflict, misperceptions=self.build_misperceptions(spec, conflict)
+            )
         if conflict.analysis:
             try:
                 analysis_spec(conflict)
@@ -634,6 +640,73 @@ class _Loader:
         for d in conflict.decision_makers:
             if d.id not in out:
                 self.fail(("preferences",), f"no preferences for decision maker {d.id!r}", key=True)
+        return out
+
+    def build_misperceptions(
+        self, spec: ScenarioSpec, conflict: Conflict
+    ) -> dict[str, Misperception]:
+        out: dict[str, Misperception] = {}
+        codes: np.ndarray | None = None
+        for dm_id, items in (spec.misperceptions or {}).items():
+            base: Path_ = ("misperceptions", dm_id)
+            if dm_id not in conflict.dm_ids:
+                self.fail(
+                    base,
+                    f"unknown decision maker {dm_id!r}{did_you_mean(dm_id, conflict.dm_ids)}",
+                    key=True,
+                )
+            statements: list[Statement] = []
+            listed: dict[int, Path_] = {}
+            notes: list[str] = []
+            for t, item in enumerate(items):
+                path: Path_ = (*base, t)
+                if not isinstance(item, MisperceptionSpec):
+                    statements.append(self.statement(conflict, item, path, None, "", ""))
+                    continue
+                if item.statement is not None:
+                    statements.append(
+                        self.statement(
+                            conflict, item.statement, (*path, "statement"), None, "", item.note
+                        )
+                    )
+                    continue
+                if item.note:
+                    notes.append(item.note)
+                for j, state in enumerate(item.states or ()):
+                    spath: Path_ = (*path, "states", j)
+                    if isinstance(state, int):
+                        if codes is None:
+                            if conflict.n_options > MAX_RANKED_OPTIONS:
+                                self.fail(
+                                    spath,
+                                    f"with {conflict.n_options} options (more than "
+                                    f"{MAX_RANKED_OPTIONS}) write states as Y/N patterns",
+                                )
+                            codes = conflict.feasible_codes()
+                        if not 1 <= state <= int(codes.size):
+                            self.fail(
+                                spath,
+                                f"state id {state} is out of range 1..{int(codes.size)} "
+                                "(the feasible states, numbered by code)",
+                            )
+                        code = int(codes[state - 1])
+                    else:
+                        code = self.pattern(conflict, state, spath, "state")
+                        probe = np.array([code], dtype=np.int64)
+                        if any(bool(c.violated(probe)[0]) for c in conflict.constraints):
+                            h = conflict.n_options
+                            self.fail(spath, f"state {code_to_pattern(code, h)} is infeasible")
+                    if code in listed:
+                        self.fail(
+                            spath,
+                            f"this state is listed twice (first at {field_name(listed[code])})",
+                        )
+                    listed[code] = spath
+            out[dm_id] = Misperception(
+                statements=tuple(statements),
+                codes=tuple(sorted(listed)),
+                note="\n".join(notes),
+            )
         return out
 
     def statement(
@@ -910,6 +983,31 @@ def dump_scenario(conflict: Conflict) -> str:
             body[pref.kind] = items
         prefs[d.id] = body
     doc["preferences"] = prefs
+
+    mis = CommentedMap()
+    for d in conflict.decision_makers:
+        m = conflict.misperceptions.get(d.id)
+        if m is None or m.empty:
+            continue
+        items = CommentedSeq()
+        for st in m.statements:
+            text = _statement_text(conflict, st.expr, st.text, names)
+            if st.note:
+                item = CommentedMap()
+                item["statement"] = text
+                item["note"] = _text(st.note)
+                items.append(item)
+            else:
+                items.append(text)
+        if m.codes:
+            item = CommentedMap()
+            item["states"] = _flow([code_to_pattern(code, h) for code in m.codes])
+            if m.note:
+                item["note"] = _text(m.note)
+            items.append(item)
+        mis[d.id] = items
+    if mis:
+        doc["misperceptions"] = mis
 
     if "published" in conflict.source:
         doc["published"] = _plain_out(conflict.source["published"])
