@@ -107,3 +107,21 @@ def test_yaml_misperception_mistakes_are_located(block: str, field: str, words: 
     assert info.value.field == field, str(info.value)
     assert words in str(info.value)
     assert info.value.line is not None
+
+
+def test_cli_says_misperceptions_are_present(tmp_path) -> None:
+    path = tmp_path / "m.gmcr"
+    path.write_text(gmcr_with([[[0, "Y"], [1, "Y"]]]))
+    code, out, err = run_cli("validate", path)
+    assert (code, err) == (0, "") and out.rstrip().endswith("with misperceptions")
+    code, out, err = run_cli("analyze", path, "--no-progress")
+    assert code == 0, err
+    assert "Misperceptions: one does not perceive 1 of 4 states (4)." in " ".join(out.split())
+    code, out, err = run_cli("analyze", path, "--json")
+    doc = json.loads(out)
+    assert doc["unperceived"] == {"one": [4], "two": []}
+    assert doc["equilibria"]["gmr"] == [3]
+    plain = tmp_path / "p.gmcr"
+    plain.write_text(gmcr_with([]))
+    code, out, err = run_cli("analyze", plain, "--json")
+    assert "unperceived" not in json.loads(out)

@@ -64,6 +64,7 @@ __all__ = [
     "UNPERCEIVED",
     "MisperceivedResult",
     "analyze_misperceived",
+    "misperception_summary",
     "perceived_model",
 ]
 
@@ -71,6 +72,34 @@ UNPERCEIVED: Literal["unstable"] = "unstable"
 """How a state a DM does not perceive is recorded for that DM: not stable (see above)."""
 
 Progress = Callable[[str, float], None]
+
+
+def misperception_summary(model: GraphModel) -> str | None:
+    """One sentence saying which DMs misperceive how many states, or ``None`` if none do.
+
+    E.g. ``"Misperceptions: one does not perceive 1 of 4 states (4); each DM's stability is
+    computed in the graph of the states it perceives, and a state it does not perceive is
+    not stable for it."``
+    """
+    if model.perceived is None:
+        return None
+    parts = []
+    for i, name in enumerate(model.dm_names):
+        missing = np.flatnonzero(~model.perceived[i])
+        if missing.size == 0:
+            continue
+        ids = ", ".join(str(int(s) + 1) for s in missing[:8])
+        more = f" and {missing.size - 8} more" if missing.size > 8 else ""
+        parts.append(
+            f"{name} does not perceive {missing.size:,} of {model.n_states:,} states "
+            f"({ids}{more})"
+        )
+    return (
+        "Misperceptions: "
+        + "; ".join(parts)
+        + ". Each DM's stability is computed in the graph of the states it perceives, "
+        "and a state it does not perceive is not stable for it."
+    )
 
 
 def perceived_model(model: GraphModel, i: int) -> tuple[GraphModel, NDArray[np.int64]]:
