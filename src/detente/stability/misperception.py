@@ -91,8 +91,7 @@ def misperception_summary(model: GraphModel) -> str | None:
         ids = ", ".join(str(int(s) + 1) for s in missing[:8])
         more = f" and {missing.size - 8} more" if missing.size > 8 else ""
         parts.append(
-            f"{name} does not perceive {missing.size:,} of {model.n_states:,} states "
-            f"({ids}{more})"
+            f"{name} does not perceive {missing.size:,} of {model.n_states:,} states ({ids}{more})"
         )
     return (
         "Misperceptions: "
