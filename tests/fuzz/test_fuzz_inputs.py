@@ -40,7 +40,11 @@ FUZZ = settings(
     derandomize=True,
 )
 
-YAML_SEEDS = [BASE, (DATA / "prisoners.yaml").read_text(encoding="utf-8")]
+YAML_SEEDS = [
+    BASE,
+    (DATA / "prisoners.yaml").read_text(encoding="utf-8"),
+    BASE + "misperceptions:\n  one:\n    - two.defect and one.defect\n    - {states: [NY]}\n",
+]
 GMCR_SEEDS = [json.dumps(BASE_GMCR, indent=1)] + [
     (DATA / name).read_text(encoding="utf-8-sig")
     for name in ("prisoners.gmcr", "syria_iraq.gmcr", "cuban.gmcr")

@@ -21,6 +21,7 @@ from detente.model.expr import And, Not, Or, Var
 from detente.stability.misperception import MisperceivedResult
 from detente.stability.reference import analyze_reference
 from detente.stability.result import CONCEPTS, AnalysisOptions
+from detente.stability.witness import verdict
 from detente.testing import random_conflict
 from tests.fuzz.attacks import BASE
 
@@ -66,6 +67,8 @@ def test_hand_derived_prisoners_dilemma() -> None:
         for s in range(4):
             for i in range(2):
                 assert result.explain(s, i, concept).stable == result.stable[concept][i, s]
+                # the witness search agrees when called on the model directly
+                assert verdict(result.model, s, i, concept).stable == result.stable[concept][i, s]
 
 
 def perceived_conflict(conflict: Conflict, dm: str) -> Conflict:

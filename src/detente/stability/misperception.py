@@ -66,6 +66,7 @@ __all__ = [
     "analyze_misperceived",
     "misperception_summary",
     "perceived_model",
+    "verdict_misperceived",
 ]
 
 UNPERCEIVED: Literal["unstable"] = "unstable"
@@ -168,26 +169,40 @@ class MisperceivedResult(AnalysisResult):
     """An :class:`AnalysisResult` whose witnesses live in each DM's perceived graph."""
 
     def explain(self, state: int, dm: int, concept: str) -> Verdict:
-        from detente.stability.witness import verdict
+        return verdict_misperceived(self.model, state, dm, concept, self.options)
 
-        model = self.model
-        if not 0 <= state < model.n_states:
-            raise ValueError(f"state {state + 1} does not exist (1..{model.n_states})")
-        assert model.perceived is not None
-        if not model.perceived[dm, state]:
-            return Verdict(
-                concept,
-                dm,
-                state,
-                False,
-                (),
-                f"{model.dm_names[dm]} does not perceive this state (misperception): it is "
-                "not a state of its game, so it is not stable for it",
-            )
-        sub, keep = perceived_model(model, dm)
-        local = int(np.searchsorted(keep, state))
-        v = verdict(sub, local, dm, concept, self.options)
-        return _lift(v, keep, state)
+
+def verdict_misperceived(
+    model: GraphModel,
+    state: int,
+    dm: int,
+    concept: str,
+    options: AnalysisOptions | None = None,
+) -> Verdict:
+    """The witness for ``state`` and DM ``dm``, found in DM ``dm``'s perceived graph.
+
+    State indices in the verdict are those of the full ``model``. For a state the DM does
+    not perceive the verdict is "not stable", with no improvements and a note saying why.
+    """
+    from detente.stability.witness import verdict
+
+    if not 0 <= state < model.n_states:
+        raise ValueError(f"state {state + 1} does not exist (1..{model.n_states})")
+    if model.perceived is None:
+        return verdict(model, state, dm, concept, options)
+    if not model.perceived[dm, state]:
+        return Verdict(
+            concept,
+            dm,
+            state,
+            False,
+            (),
+            f"{model.dm_names[dm]} does not perceive this state (misperception): it is "
+            "not a state of its game, so it is not stable for it",
+        )
+    sub, keep = perceived_model(model, dm)
+    local = int(np.searchsorted(keep, state))
+    return _lift(verdict(sub, local, dm, concept, options), keep, state)
 
 
 def _lift(v: Verdict, keep: NDArray[np.int64], state: int) -> Verdict:
