@@ -102,3 +102,12 @@ def test_statement_depth_limit_is_exact() -> None:
     with pytest.raises(StatementError, match="nested more than") as info:
         parse_statement("not " * (STATEMENT_DEPTH + 1) + "a", names.__getitem__)
     assert info.value.column == 4 * STATEMENT_DEPTH + 1  # at the first 'not' too many
+
+
+def test_duplicate_anchors_are_read_silently(tmp_path: Path) -> None:
+    # legal YAML (the later anchor wins); ruamel's warning would be a second stderr line
+    path = tmp_path / "dup.yaml"
+    path.write_text(BASE + "source: {a: &x 1, b: &x 2, c: *x}\n")
+    code, out, err = run_cli("validate", path)
+    assert (code, err) == (0, ""), err
+    assert load(path).source["c"] == 2

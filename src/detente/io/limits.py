@@ -114,6 +114,7 @@ class _GuardedComposer(Composer):
 
     def __init__(self, loader: Any = None) -> None:
         super().__init__(loader)
+        self.warn_double_anchors = False  # legal YAML (the later anchor wins); no stderr noise
         self._path: list[str | int] = []
         self._size: dict[int, int] = {}
         self._open: list[str | None] = []
