@@ -111,3 +111,19 @@ def test_duplicate_anchors_are_read_silently(tmp_path: Path) -> None:
     code, out, err = run_cli("validate", path)
     assert (code, err) == (0, ""), err
     assert load(path).source["c"] == 2
+
+
+def test_a_huge_quoted_value_does_not_flood_the_message() -> None:
+    import json
+
+    from detente.io.errors import MAX_MESSAGE
+    from detente.io.gmcr import loads_gmcr
+
+    data = {
+        "options": [{"name": "a"}],
+        "decisionMakers": [{"name": "x", "options": [list(range(100_000))], "preferences": []}],
+    }
+    with pytest.raises(ScenarioError) as info:
+        loads_gmcr(json.dumps(data), file="big.gmcr")
+    assert len(info.value.message) <= MAX_MESSAGE and info.value.message.endswith(" ...")
+    assert str(info.value).startswith("big.gmcr:1:")
