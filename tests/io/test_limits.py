@@ -108,7 +108,7 @@ def test_duplicate_anchors_are_read_silently(tmp_path: Path) -> None:
     # legal YAML (the later anchor wins); ruamel's warning would be a second stderr line
     path = tmp_path / "dup.yaml"
     path.write_text(BASE + "source: {a: &x 1, b: &x 2, c: *x}\n")
-    code, out, err = run_cli("validate", path)
+    code, _out, err = run_cli("validate", path)
     assert (code, err) == (0, ""), err
     assert load(path).source["c"] == 2
 
