@@ -114,6 +114,13 @@ def attacks() -> list[Attack]:
             "extends chain of 1,000",
             "extends.yaml",
             BASE + ext,
+            "variants",
+            "1,000 variants is more than the limit of 200",
+        ),
+        Attack(
+            "extends chain of 40",
+            "extends40.yaml",
+            BASE + "".join(ext.splitlines(keepends=True)[:41]),
             "variants.v32.extends",
             "chain of more than 32",
         ),

@@ -160,6 +160,9 @@ def _plain(node: Any) -> Any:
 MAX_EXTENDS_DEPTH = 32
 """Longest chain of variants that ``extends`` one another (a variant alone counts 1)."""
 
+MAX_VARIANTS = 200
+"""Most variants in one scenario (each is applied, and small ones compiled, on loading)."""
+
 VARIANT_COMPILE_OPTIONS = 16
 """Up to this many options, loading a scenario also builds each variant's model."""
 
@@ -320,6 +323,12 @@ class _Loader:
         variants = self.root.get("variants")
         if not isinstance(variants, Mapping):
             return
+        if len(variants) > MAX_VARIANTS:
+            self.fail(
+                ("variants",),
+                f"{len(variants):,} variants is more than the limit of {MAX_VARIANTS}",
+                key=True,
+            )
         depth: dict[str, int] = {}
         for name in variants:
             chain: list[str] = []
