@@ -125,3 +125,44 @@ def test_cli_says_misperceptions_are_present(tmp_path) -> None:
     plain.write_text(gmcr_with([]))
     code, out, err = run_cli("analyze", plain, "--json")
     assert "unperceived" not in json.loads(out)
+
+
+def test_gmcr_export_translates_misperceptions_to_its_option_order() -> None:
+    # the scenario's bit order a.x, b.z, a.y differs from GMCR+'s DM-grouped a.x, a.y, b.z
+    text = """\
+decision_makers:
+  - id: a
+    options: [{id: x}, {id: y}]
+  - id: b
+    options: [{id: z}]
+option_order: [a.x, b.z, a.y]
+preferences:
+  a: {prioritization: [b.z, a.x]}
+  b: {prioritization: [a.y, not b.z]}
+misperceptions:
+  a: [b.z and a.y]
+  b: [{states: [YNY, NYN]}]
+"""
+    c = load_scenario_text(text)
+    back = loads_gmcr(dump_gmcr(c))
+    assert [back.option_ref(k) for k in range(3)] == ["a.x", "a.y", "b.z"]
+
+    def unperceived_sets(conflict: detente.Conflict) -> dict[str, set[frozenset[str]]]:
+        gm = conflict.compile()
+        assert gm.perceived is not None
+        names = [conflict.option_ref(k) for k in range(conflict.n_options)]
+        return {
+            dm: {
+                frozenset(n for k, n in enumerate(names) if int(code) >> k & 1)
+                for code in gm.codes[~gm.perceived[i]]
+            }
+            for i, dm in enumerate(gm.dm_names)
+        }
+
+    # a: b.z and a.y taken (with or without a.x); b: {a.x, a.y} and {b.z}
+    expected = {
+        "a": {frozenset({"b.z", "a.y"}), frozenset({"a.x", "b.z", "a.y"})},
+        "b": {frozenset({"a.x", "a.y"}), frozenset({"b.z"})},
+    }
+    assert unperceived_sets(c) == expected
+    assert unperceived_sets(back) == expected
