@@ -127,3 +127,15 @@ def test_a_huge_quoted_value_does_not_flood_the_message() -> None:
         loads_gmcr(json.dumps(data), file="big.gmcr")
     assert len(info.value.message) <= MAX_MESSAGE and info.value.message.endswith(" ...")
     assert str(info.value).startswith("big.gmcr:1:")
+
+
+@pytest.mark.parametrize("name", ["huge.yaml", "huge.gmcr"])
+def test_a_huge_file_is_refused_before_it_is_read(name: str, tmp_path: Path) -> None:
+    from detente.io.limits import MAX_FILE_LENGTH
+
+    path = tmp_path / name
+    with path.open("wb") as f:  # sparse: takes no disk space, and must not be read
+        f.truncate(4 * MAX_FILE_LENGTH + 1)
+    code, _out, err = run_cli("validate", path)
+    assert code == 2 and err.count("\n") == 1
+    assert "more than the limit of 64,000,000 characters" in err

@@ -60,7 +60,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.io.errors import ScenarioError
-from detente.io.limits import load_json_located, locate
+from detente.io.limits import load_json_located, locate, read_text
 from detente.model.conflict import (
     MAX_OPTIONS,
     Conflict,
@@ -128,7 +128,7 @@ def load_gmcr(path: str | Path) -> Conflict:
     """
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8-sig")
+        text = read_text(p, str(p), encoding="utf-8-sig")
     except OSError as exc:
         raise ScenarioError(f"cannot read file: {exc.strerror or exc}", file=str(p)) from None
     except UnicodeDecodeError as exc:

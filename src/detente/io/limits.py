@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -48,6 +49,7 @@ __all__ = [
     "load_json_located",
     "load_yaml",
     "locate",
+    "read_text",
 ]
 
 MAX_DEPTH = 64
@@ -85,6 +87,20 @@ def field_name(path: Path_) -> str:
     if len(out) > 120:  # a deep path: its start and end say enough
         out = out[:60] + "..." + out[-50:]
     return out
+
+
+def read_text(path: Path, file: str, encoding: str = "utf-8") -> str:
+    """The text of ``path``, refusing a file over :data:`MAX_FILE_LENGTH` before reading it.
+
+    ``OSError`` and ``UnicodeDecodeError`` are left to the caller (they word them).
+    """
+    size = path.stat().st_size
+    if size > 4 * MAX_FILE_LENGTH:  # at most 4 bytes a character in UTF-8
+        raise ScenarioError(
+            f"the file has {size:,} bytes, more than the limit of {MAX_FILE_LENGTH:,} characters",
+            file=file,
+        )
+    return path.read_text(encoding=encoding)
 
 
 def check_text(value: str) -> str | None:

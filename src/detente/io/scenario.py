@@ -36,7 +36,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from detente.io.errors import ScenarioError
-from detente.io.limits import field_name, load_yaml
+from detente.io.limits import field_name, load_yaml, read_text
 from detente.io.schema import (
     FORMAT,
     FORMAT_MAJOR,
@@ -103,7 +103,7 @@ def load_scenario(path: str | Path, *, check: bool = True) -> Conflict:
     """
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        text = read_text(p, str(path))
     except FileNotFoundError:
         raise ScenarioError("file not found", file=str(path)) from None
     except IsADirectoryError:
