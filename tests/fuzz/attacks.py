@@ -148,6 +148,16 @@ def attacks() -> list[Attack]:
             "option number of 4,301 digits",
         ),
         Attack(
+            "4,301-digit weight fraction",
+            "weight.yaml",
+            BASE.replace(
+                "prioritization: [not one.defect, two.defect]",
+                f'weighted: [{{statement: one.defect, weight: "1/{BIG}"}}]',
+            ),
+            "preferences.two.weighted[1].weight",
+            "weight of 4,302 digits",
+        ),
+        Attack(
             "4,301-digit format",
             "fmt.yaml",
             BASE.replace("format: detente/1", f'format: "detente/{BIG}"'),

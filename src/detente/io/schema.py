@@ -73,6 +73,9 @@ _IDENTIFIER_RE = re.compile(IDENTIFIER)
 KEYWORDS = frozenset({"and", "or", "not", "if", "then", "iff", "implies", "true", "false"})
 """Words of the statement language; they cannot be used as identifiers."""
 
+MAX_WEIGHT_DIGITS = 100
+"""Most digits in a weight written as text (``"1/3"``, ``"0.25"``)."""
+
 FRACTION = r"^\s*[+-]?(\d+(\s*/\s*\d+)?|\d*\.\d+)\s*$"
 _FRACTION_RE = re.compile(FRACTION)
 
@@ -180,6 +183,11 @@ def _check_weight(value: object) -> object:
     if _is_int(value):
         return value
     if isinstance(value, str) and _FRACTION_RE.match(value):
+        digits = sum(ch.isdigit() for ch in value)
+        if digits > MAX_WEIGHT_DIGITS:
+            raise _fail(
+                f"weight of {digits:,} digits is longer than the limit of {MAX_WEIGHT_DIGITS}"
+            )
         if parse_weight_safe(value) is None:
             raise _fail(f"weight {value!r} divides by zero")
         return value
