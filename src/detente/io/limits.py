@@ -14,8 +14,12 @@ is turned into Python objects. The limits are documented in
 ``MAX_FILE_LENGTH``        characters of one file (64,000,000)
 =========================  ===============================================================
 
-The statement language has its own depth limit (:data:`detente.model.expr.MAX_DEPTH`) and
-variants their own ``extends`` limit (:data:`detente.io.scenario.MAX_EXTENDS_DEPTH`).
+The statement language has its own depth limit (:data:`detente.model.expr.MAX_DEPTH`),
+variants their own limits (:data:`detente.io.scenario.MAX_EXTENDS_DEPTH`,
+:data:`detente.io.scenario.MAX_VARIANTS`) and text weights theirs
+(:data:`detente.io.schema.MAX_WEIGHT_DIGITS`). Sweep files are read with :func:`load_yaml`
+too (:func:`detente.sweep.spec.parse_spec_yaml`); any other reader of user YAML should use
+it rather than ``YAML().load``.
 
 Every refusal is a :class:`~detente.io.errors.ScenarioError` with file, line, column and
 the field path, raised *while* the YAML is composed (before aliases are expanded into
