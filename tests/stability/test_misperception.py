@@ -18,7 +18,6 @@ import detente
 from detente.io import load_scenario_text
 from detente.model import Conflict, Constraint, Misperception, Ranking, Statement
 from detente.model.expr import And, Not, Or, Var
-from detente.stability.misperception import MisperceivedResult
 from detente.stability.reference import analyze_reference
 from detente.stability.result import CONCEPTS, AnalysisOptions
 from detente.stability.witness import verdict
@@ -47,7 +46,7 @@ def test_hand_derived_prisoners_dilemma() -> None:
     """
     c = load_scenario_text(PD_MIS)
     result = detente.analyze(c)
-    assert isinstance(result, MisperceivedResult)
+    assert result.model.perceived is not None
     for concept in CONCEPTS:
         assert result.equilibria(concept).tolist() == [2], concept  # state 3 (0-based 2)
         assert result.stable[concept][0].tolist() == [False, True, True, False], concept
@@ -144,7 +143,7 @@ def test_no_misperceptions_is_the_ordinary_analysis() -> None:
     c = load_scenario_text(BASE + "misperceptions:\n  one: []\n")
     assert c.compile().perceived is None
     r = detente.analyze(c)
-    assert not isinstance(r, MisperceivedResult)
+    assert r.model.perceived is None
 
 
 def test_a_dm_that_perceives_nothing_is_refused() -> None:

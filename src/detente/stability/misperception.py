@@ -44,7 +44,7 @@ built independently, as conflicts with the unperceived states made infeasible.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Literal
 
 import numpy as np
@@ -62,7 +62,6 @@ from detente.stability.result import (
 
 __all__ = [
     "UNPERCEIVED",
-    "MisperceivedResult",
     "analyze_misperceived",
     "misperception_summary",
     "perceived_model",
@@ -133,8 +132,9 @@ def analyze_misperceived(
     """Stability of every state for every DM, each DM in its perceived graph model.
 
     For a model without misperceptions this is the ordinary analysis. The result's
-    :meth:`~MisperceivedResult.explain` gives witnesses in the DM's perceived graph, with
-    state indices of the full model.
+    ``explain`` gives witnesses found in the DM's perceived graph, with state indices of
+    the full model (:func:`detente.stability.witness.verdict` delegates to
+    :func:`verdict_misperceived` for a model with misperceptions).
     """
     from detente.stability.engine import analyze_model
 
@@ -161,15 +161,7 @@ def analyze_misperceived(
                 full[i, keep] = arr[i]
         for c, t in res.timings.items():
             timings[c] = timings.get(c, 0.0) + t
-    return MisperceivedResult(model=model, options=options, stable=stable, timings=timings)
-
-
-@dataclass(frozen=True, eq=False)
-class MisperceivedResult(AnalysisResult):
-    """An :class:`AnalysisResult` whose witnesses live in each DM's perceived graph."""
-
-    def explain(self, state: int, dm: int, concept: str) -> Verdict:
-        return verdict_misperceived(self.model, state, dm, concept, self.options)
+    return AnalysisResult(model=model, options=options, stable=stable, timings=timings)
 
 
 def verdict_misperceived(
