@@ -253,9 +253,11 @@ def validate(
         model = conflict.compile(memory_limit=_memory_limit())
     n_dm, h, n = model.n_dms, model.n_options, model.n_states
     sq = "" if model.status_quo is None else f", status quo state {model.status_quo + 1}"
+    mis = "" if model.perceived is None else ", with misperceptions"
     typer.echo(
         f"{file}: ok: {conflict.name}: {n_dm} decision maker{'s' if n_dm != 1 else ''}, "
         f"{h} option{'s' if h != 1 else ''}, {n:,} feasible state{'s' if n != 1 else ''}{sq}"
+        f"{mis}"
     )
 
 

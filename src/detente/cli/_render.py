@@ -273,6 +273,11 @@ def print_analysis(
         console.print(
             f"Status quo: state {sq + 1} ({model.pattern(sq)}), marked SQ", highlight=False
         )
+    from detente.stability.misperception import misperception_summary
+
+    note = misperception_summary(model)
+    if note is not None:
+        console.print(note, highlight=False)
     target = _target_state(base or conflict, conflict, model)
     states, total = tableau_states(result, always=() if target is None else (target,))
     console.print()

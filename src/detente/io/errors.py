@@ -11,7 +11,10 @@ the message; parts that are unknown are left out.
 
 from __future__ import annotations
 
-__all__ = ["ScenarioError"]
+__all__ = ["MAX_MESSAGE", "ScenarioError"]
+
+MAX_MESSAGE = 500
+"""Longest message kept; longer ones (quoting a huge value) are cut with " ..."."""
 
 
 class ScenarioError(ValueError):
@@ -44,6 +47,8 @@ class ScenarioError(ValueError):
         column: int | None = None,
         field: str | None = None,
     ) -> None:
+        if len(message) > MAX_MESSAGE:  # a hostile value quoted in full would flood the line
+            message = message[: MAX_MESSAGE - 4] + " ..."
         super().__init__(message)
         self.message = message
         self.file = file

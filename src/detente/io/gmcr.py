@@ -12,7 +12,15 @@ Top level
         List of ``{"name": str, "options": [option index, ...], "preferences": [condition,
         ...]}``; option indices are 0-based positions in ``options``. Optional keys:
         ``preferenceRanking`` (manual ranking; ``preferenceVector`` in older files),
-        ``payoffs`` and ``misperceptions`` (both ignored here).
+        ``payoffs`` (ignored here: they follow from the preferences) and
+        ``misperceptions``.
+    ``misperceptions`` (per DM)
+        The states that DM does not perceive, as a list of conditions in the form of
+        ``infeasibles`` (below): a state matching any of them is not perceived. They become
+        the DM's :class:`~detente.model.Misperception` and are written back the same way;
+        an entry in any other form is refused with its field and line, never dropped. Each
+        DM's stability is then computed in the graph of the states it perceives
+        (:mod:`detente.stability.misperception`).
     ``infeasibles``
         List of conditions; a state is infeasible when it matches any of them.
     ``useManualPreferenceRanking`` (``useManualPreferenceVectors`` in older files)
@@ -52,11 +60,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.io.errors import ScenarioError
+from detente.io.limits import load_json_located, locate, read_text
 from detente.model.conflict import (
     MAX_OPTIONS,
     Conflict,
     Constraint,
     DecisionMaker,
+    Misperception,
     ModelError,
     Option,
     Prioritization,
@@ -118,7 +128,7 @@ def load_gmcr(path: str | Path) -> Conflict:
     """
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8-sig")
+        text = read_text(p, str(p), encoding="utf-8-sig")
     except OSError as exc:
         raise ScenarioError(f"cannot read file: {exc.strerror or exc}", file=str(p)) from None
     except UnicodeDecodeError as exc:
@@ -129,12 +139,12 @@ def load_gmcr(path: str | Path) -> Conflict:
 def loads_gmcr(text: str, *, file: str = "<string>", name: str = "gmcr") -> Conflict:
     """Like :func:`load_gmcr`, from the JSON text; ``file`` is used in error messages."""
     try:
-        data = json.loads(text)
+        data, positions = load_json_located(text, file)
     except json.JSONDecodeError as exc:
         raise ScenarioError(
             f"invalid JSON: {exc.msg}", file=file, line=exc.lineno, column=exc.colno
         ) from None
-    return _Reader(file).read(data, name)
+    return _Reader(file, positions).read(data, name)
 
 
 def _path(parts: Iterable[str | int]) -> str:
@@ -162,19 +172,23 @@ def _slug(text: str, fallback: str, taken: set[str]) -> str:
 
 
 def _parse_version(value: str) -> tuple[int, ...] | None:
-    m = re.fullmatch(r"\s*v?(\d+(?:\.\d+)*)\s*", value)
+    m = re.fullmatch(r"\s*v?([0-9]{1,9}(?:\.[0-9]{1,9}){0,5})\s*", value)
     return tuple(int(x) for x in m.group(1).split(".")) if m else None
 
 
 class _Reader:
-    def __init__(self, file: str) -> None:
+    def __init__(
+        self, file: str, positions: dict[tuple[str | int, ...], tuple[int, int]] | None = None
+    ) -> None:
         self.file = file
+        self.positions = positions or {}
         self.h = 0
         self.position: dict[int, int] = {}  # file option index -> index in the Conflict
 
     def fail(self, message: str, where: Sequence[str | int] = ()) -> ScenarioError:
         field = _path(where) or None
-        return ScenarioError(message, file=self.file, field=field)
+        line, column = locate(self.positions, tuple(where))
+        return ScenarioError(message, file=self.file, line=line, column=column, field=field)
 
     # ------------------------------------------------------------------ top level
     def read(self, data: Any, name: str) -> Conflict:
@@ -283,12 +297,32 @@ class _Reader:
                 assert codes is not None
                 preferences[dm_objs[i].id] = self.ranking(d, where, manual, codes)
 
+        misperceptions: dict[str, Misperception] = {}
+        feasible = base.feasible_codes() if self.h <= 24 else None
+        for i, d in enumerate(dms):
+            where = ["decisionMakers", i]
+            if "misperceptions" not in d:
+                continue
+            stmts = []
+            for t, cond in enumerate(self.list_of(d, "misperceptions", where=where)):
+                patterns = self.condition(cond, [*where, "misperceptions", t])
+                stmts.append(Statement(expr=_dnf_expr(patterns), text=_dnf_text(patterns)))
+            if stmts:
+                mis = Misperception(statements=tuple(stmts))
+                misperceptions[dm_objs[i].id] = mis
+                if feasible is not None and mis.unperceived(feasible).all():
+                    raise self.fail(
+                        f"decision maker {dm_objs[i].name!r} would perceive no feasible state",
+                        [*where, "misperceptions"],
+                    )
+
         conflict = Conflict(
             name=name,
             decision_makers=base.decision_makers,
             options=base.options,
             constraints=base.constraints,
             preferences=preferences,
+            misperceptions=misperceptions,
         )
         try:
             conflict.validate()
@@ -588,7 +622,7 @@ def dump_gmcr(conflict: Conflict) -> str:
         entry["payoffs"] = by_ordinal.tolist()
         if manual:
             entry["preferenceRanking"] = _ranking_entries(payoffs, ordinal)
-        entry["misperceptions"] = []
+        entry["misperceptions"] = _misperception_entries(conflict, gm, i, out_pattern)
         dms.append(entry)
 
     data: dict[str, Any] = {
@@ -609,6 +643,35 @@ def dump_gmcr(conflict: Conflict) -> str:
         "coalitionsFull": [{"name": e["name"], "options": e["options"]} for e in dms],
     }
     return _format(data) + "\n"
+
+
+def _misperception_entries(conflict: Conflict, gm: Any, i: int, out_pattern: Any) -> list[Any]:
+    """DM ``i``'s unperceived states as GMCR+ conditions (a pattern or a compound each).
+
+    Statements become small DNFs; listed states become full patterns. A statement over more
+    than :data:`MAX_DNF_VARIABLES` options is written as the full patterns of the states it
+    covers.
+    """
+    mis = conflict.misperceptions.get(conflict.decision_makers[i].id)
+    if mis is None or mis.empty:
+        return []
+    h = conflict.n_options
+    out: list[Any] = []
+    full_codes: list[int] = list(mis.codes)
+    for s in mis.statements:
+        try:
+            patterns = _expr_patterns(s.expr, ())
+        except ModelError:
+            hit = evaluate(s.expr, gm.codes)
+            full_codes += [int(c) for c in gm.codes[hit]]
+            continue
+        if patterns is None:
+            continue  # never true (always true would leave the DM no state: refused)
+        items = [out_pattern(p) for p in patterns]
+        out.append(items[0] if len(items) == 1 else {"compound": True, "members": items})
+    for code in sorted(set(full_codes)):
+        out.append(out_pattern(tuple((k, bool((code >> k) & 1)) for k in range(h))))
+    return out
 
 
 def _ranking_entries(payoffs: np.ndarray, ordinal: np.ndarray) -> list[Any]:

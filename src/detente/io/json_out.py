@@ -150,6 +150,11 @@ def result_document(
             "sim_movers": result.options.sim_movers,
         },
     }
+    if model.perceived is not None:
+        # per DM, the 1-based ids of the states it does not perceive (misperceptions)
+        doc["unperceived"] = {
+            dm: (np.flatnonzero(~model.perceived[i]) + 1).tolist() for i, dm in enumerate(dm_ids)
+        }
     if model.n_states <= large:
         doc["payoffs"] = {dm: model.payoffs[i].astype(int).tolist() for i, dm in enumerate(dm_ids)}
     return doc

@@ -36,11 +36,13 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from detente.io.errors import ScenarioError
+from detente.io.limits import field_name, load_yaml, read_text
 from detente.io.schema import (
     FORMAT,
     FORMAT_MAJOR,
     REVERSIBILITY_ALIASES,
     UNION_TAGS,
+    MisperceptionSpec,
     ScenarioSpec,
     StatementSpec,
     did_you_mean,
@@ -53,6 +55,7 @@ from detente.model.conflict import (
     Conflict,
     Constraint,
     DecisionMaker,
+    Misperception,
     ModelError,
     ModelTooLarge,
     Option,
@@ -75,8 +78,6 @@ __all__ = [
 
 MAX_RANKED_OPTIONS = 24
 """Explicit rankings enumerate all ``2**h`` codes; beyond this many options they are refused."""
-
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 Path_ = tuple[str | int, ...]
 """A path into the YAML document: mapping keys and 0-based list positions."""
@@ -102,7 +103,7 @@ def load_scenario(path: str | Path, *, check: bool = True) -> Conflict:
     """
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        text = read_text(p, str(path))
     except FileNotFoundError:
         raise ScenarioError("file not found", file=str(path)) from None
     except IsADirectoryError:
@@ -156,18 +157,11 @@ def _plain(node: Any) -> Any:
     return node
 
 
-def field_name(path: Path_) -> str:
-    """``("decision_makers", 0, "options", 1, "id") -> "decision_makers[1].options[2].id"``."""
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part + 1}]"
-        elif not _IDENT.match(str(part)):
-            out += f"[{str(part)!r}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
+MAX_EXTENDS_DEPTH = 32
+"""Longest chain of variants that ``extends`` one another (a variant alone counts 1)."""
 
+MAX_VARIANTS = 200
+"""Most variants in one scenario (each is applied, and small ones compiled, on loading)."""
 
 VARIANT_COMPILE_OPTIONS = 16
 """Up to this many options, loading a scenario also builds each variant's model."""
@@ -260,15 +254,15 @@ class _Loader:
         self.parse_yaml()
         self.check_format()
         spec = self.shape()
+        self.check_extends()
         conflict = self.build(spec, default_name)
         if check:
             self.check(conflict)
         return conflict
 
     def parse_yaml(self) -> None:
-        yaml = YAML(typ="rt")
         try:
-            self.root = yaml.load(self.text)
+            self.root = load_yaml(self.text, self.file)
         except MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             problem = exc.problem or exc.context or "invalid YAML"
@@ -311,8 +305,9 @@ class _Loader:
             self.fail(path, f"expected {FORMAT!r}, got {kind_of(_plain(value))}")
         family, _, version = value.strip().partition("/")
         major_text = version.partition(".")[0]
-        if family != "detente" or not major_text.isdigit():
-            self.fail(path, f"unknown format {value!r}; this reader understands {FORMAT!r}")
+        if family != "detente" or not re.fullmatch(r"[0-9]{1,9}", major_text):
+            shown = value if len(value) <= 40 else value[:37] + "..."
+            self.fail(path, f"unknown format {shown!r}; this reader understands {FORMAT!r}")
         if int(major_text) > FORMAT_MAJOR:
             self.fail(
                 path,
@@ -321,6 +316,37 @@ class _Loader:
             )
         if int(major_text) < FORMAT_MAJOR:
             self.fail(path, f"unsupported format {value!r}; this reader understands {FORMAT!r}")
+
+    def check_extends(self) -> None:
+        """Refuse ``extends`` chains longer than :data:`MAX_EXTENDS_DEPTH` (cycles and
+        unknown parents are reported by :func:`~detente.model.variants.apply_variant`)."""
+        variants = self.root.get("variants")
+        if not isinstance(variants, Mapping):
+            return
+        if len(variants) > MAX_VARIANTS:
+            self.fail(
+                ("variants",),
+                f"{len(variants):,} variants is more than the limit of {MAX_VARIANTS}",
+                key=True,
+            )
+        depth: dict[str, int] = {}
+        for name in variants:
+            chain: list[str] = []
+            current: Any = name
+            while isinstance(current, str) and current in variants and current not in depth:
+                if current in chain:  # a cycle: apply_variant words it
+                    break
+                chain.append(current)
+                raw = variants[current]
+                current = raw.get("extends") if isinstance(raw, Mapping) else None
+            base = depth.get(current, 0) if isinstance(current, str) else 0
+            for k, v in enumerate(reversed(chain)):
+                depth[v] = base + k + 1
+                if depth[v] > MAX_EXTENDS_DEPTH:
+                    self.fail(
+                        ("variants", v, "extends"),
+                        f"variant {v!r} extends a chain of more than {MAX_EXTENDS_DEPTH} variants",
+                    )
 
     def shape(self) -> ScenarioSpec:
         data = _plain(self.root)
@@ -381,6 +407,10 @@ class _Loader:
         status_quo = self.build_status_quo(spec, conflict)
         preferences = self.build_preferences(spec, conflict)
         conflict = dataclasses.replace(conflict, preferences=preferences, status_quo=status_quo)
+        if spec.misperceptions:
+            conflict = dataclasses.replace(
+                conflict, misperceptions=self.build_misperceptions(spec, conflict)
+            )
         if conflict.analysis:
             try:
                 analysis_spec(conflict)
@@ -619,6 +649,73 @@ class _Loader:
         for d in conflict.decision_makers:
             if d.id not in out:
                 self.fail(("preferences",), f"no preferences for decision maker {d.id!r}", key=True)
+        return out
+
+    def build_misperceptions(
+        self, spec: ScenarioSpec, conflict: Conflict
+    ) -> dict[str, Misperception]:
+        out: dict[str, Misperception] = {}
+        codes: np.ndarray | None = None
+        for dm_id, items in (spec.misperceptions or {}).items():
+            base: Path_ = ("misperceptions", dm_id)
+            if dm_id not in conflict.dm_ids:
+                self.fail(
+                    base,
+                    f"unknown decision maker {dm_id!r}{did_you_mean(dm_id, conflict.dm_ids)}",
+                    key=True,
+                )
+            statements: list[Statement] = []
+            listed: dict[int, Path_] = {}
+            notes: list[str] = []
+            for t, item in enumerate(items):
+                path: Path_ = (*base, t)
+                if not isinstance(item, MisperceptionSpec):
+                    statements.append(self.statement(conflict, item, path, None, "", ""))
+                    continue
+                if item.statement is not None:
+                    statements.append(
+                        self.statement(
+                            conflict, item.statement, (*path, "statement"), None, "", item.note
+                        )
+                    )
+                    continue
+                if item.note:
+                    notes.append(item.note)
+                for j, state in enumerate(item.states or ()):
+                    spath: Path_ = (*path, "states", j)
+                    if isinstance(state, int):
+                        if codes is None:
+                            if conflict.n_options > MAX_RANKED_OPTIONS:
+                                self.fail(
+                                    spath,
+                                    f"with {conflict.n_options} options (more than "
+                                    f"{MAX_RANKED_OPTIONS}) write states as Y/N patterns",
+                                )
+                            codes = conflict.feasible_codes()
+                        if not 1 <= state <= int(codes.size):
+                            self.fail(
+                                spath,
+                                f"state id {state} is out of range 1..{int(codes.size)} "
+                                "(the feasible states, numbered by code)",
+                            )
+                        code = int(codes[state - 1])
+                    else:
+                        code = self.pattern(conflict, state, spath, "state")
+                        probe = np.array([code], dtype=np.int64)
+                        if any(bool(c.violated(probe)[0]) for c in conflict.constraints):
+                            h = conflict.n_options
+                            self.fail(spath, f"state {code_to_pattern(code, h)} is infeasible")
+                    if code in listed:
+                        self.fail(
+                            spath,
+                            f"this state is listed twice (first at {field_name(listed[code])})",
+                        )
+                    listed[code] = spath
+            out[dm_id] = Misperception(
+                statements=tuple(statements),
+                codes=tuple(sorted(listed)),
+                note="\n".join(notes),
+            )
         return out
 
     def statement(
@@ -895,6 +992,31 @@ def dump_scenario(conflict: Conflict) -> str:
             body[pref.kind] = items
         prefs[d.id] = body
     doc["preferences"] = prefs
+
+    mis = CommentedMap()
+    for d in conflict.decision_makers:
+        m = conflict.misperceptions.get(d.id)
+        if m is None or m.empty:
+            continue
+        items = CommentedSeq()
+        for st in m.statements:
+            text = _statement_text(conflict, st.expr, st.text, names)
+            if st.note:
+                item = CommentedMap()
+                item["statement"] = text
+                item["note"] = _text(st.note)
+                items.append(item)
+            else:
+                items.append(text)
+        if m.codes:
+            item = CommentedMap()
+            item["states"] = _flow([code_to_pattern(code, h) for code in m.codes])
+            if m.note:
+                item["note"] = _text(m.note)
+            items.append(item)
+        mis[d.id] = items
+    if mis:
+        doc["misperceptions"] = mis
 
     if "published" in conflict.source:
         doc["published"] = _plain_out(conflict.source["published"])

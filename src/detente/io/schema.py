@@ -48,6 +48,7 @@ __all__ = [
     "AnalysisBlockSpec",
     "DecisionMakerSpec",
     "FeasibilitySpec",
+    "MisperceptionSpec",
     "OptionSpec",
     "PreferenceSpec",
     "ScenarioSpec",
@@ -71,6 +72,9 @@ _IDENTIFIER_RE = re.compile(IDENTIFIER)
 
 KEYWORDS = frozenset({"and", "or", "not", "if", "then", "iff", "implies", "true", "false"})
 """Words of the statement language; they cannot be used as identifiers."""
+
+MAX_WEIGHT_DIGITS = 100
+"""Most digits in a weight written as text (``"1/3"``, ``"0.25"``)."""
 
 FRACTION = r"^\s*[+-]?(\d+(\s*/\s*\d+)?|\d*\.\d+)\s*$"
 _FRACTION_RE = re.compile(FRACTION)
@@ -179,6 +183,11 @@ def _check_weight(value: object) -> object:
     if _is_int(value):
         return value
     if isinstance(value, str) and _FRACTION_RE.match(value):
+        digits = sum(ch.isdigit() for ch in value)
+        if digits > MAX_WEIGHT_DIGITS:
+            raise _fail(
+                f"weight of {digits:,} digits is longer than the limit of {MAX_WEIGHT_DIGITS}"
+            )
         if parse_weight_safe(value) is None:
             raise _fail(f"weight {value!r} divides by zero")
         return value
@@ -404,6 +413,39 @@ PrioritizationItem = Annotated[
     ),
 ]
 
+
+class MisperceptionSpec(_Strict):
+    """States one DM does not perceive: where a statement holds, or listed states."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": ["statement"]}, {"required": ["states"]}]}
+    )
+
+    statement: StatementText | None = Field(
+        None, description="The DM does not perceive the states where this holds."
+    )
+    states: list[StateRef] | None = Field(
+        None, description="States the DM does not perceive (state ids or Y/N patterns)."
+    )
+    note: Text = ""
+
+    @model_validator(mode="after")
+    def _one_form(self) -> MisperceptionSpec:
+        if (self.statement is None) == (self.states is None):
+            found = "both" if self.statement is not None else "neither"
+            raise _fail(f"give exactly one of statement or states; found {found}")
+        return self
+
+
+MisperceptionItem = Annotated[
+    Annotated[StatementText, Tag("text")] | Annotated[MisperceptionSpec, Tag("mapping")],
+    Discriminator(
+        _statement_form,
+        custom_error_type="statement_item",
+        custom_error_message="expected a statement or a mapping {statement or states, note}",
+    ),
+]
+
 _ONE_OF_PREFERENCE = ("prioritization", "weighted", "ranking")
 
 
@@ -509,6 +551,13 @@ class ScenarioSpec(_Strict):
         None,
         description="What a study of the conflict looks at: target state, levers, "
         "coalitions and variants to compare (see docs/reference/scenario-format.md).",
+    )
+    misperceptions: dict[str, list[MisperceptionItem]] | None = Field(
+        None,
+        description=(
+            "Decision maker id -> the states it does not perceive (statements or state "
+            "lists); its stability is computed in the graph of the states it perceives."
+        ),
     )
 
 

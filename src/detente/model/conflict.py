@@ -37,6 +37,7 @@ __all__ = [
     "Constraint",
     "DecisionMaker",
     "GraphModel",
+    "Misperception",
     "ModelError",
     "ModelTooLarge",
     "Option",
@@ -217,6 +218,31 @@ class Ranking:
 Preference = Prioritization | Weighted | Ranking
 
 
+@dataclass(frozen=True)
+class Misperception:
+    """The feasible states one decision maker does not perceive (GMCR+ misperceptions).
+
+    A state is *unperceived* when any of ``statements`` holds there or its code is one of
+    ``codes``. The DM's stability is then computed in the graph of the states it perceives
+    (see :mod:`detente.stability.misperception` for the definition and its sources).
+    """
+
+    statements: tuple[Statement, ...] = ()
+    codes: tuple[int, ...] = ()
+    note: str = ""
+
+    def unperceived(self, codes: NDArray[np.int64]) -> NDArray[np.bool_]:
+        """Which of ``codes`` the DM does not perceive."""
+        out = np.isin(codes, np.asarray(self.codes, dtype=np.int64))
+        for s in self.statements:
+            out |= evaluate(s.expr, codes)
+        return out
+
+    @property
+    def empty(self) -> bool:
+        return not self.statements and not self.codes
+
+
 def code_to_pattern(code: int, n_options: int) -> str:
     """``5, 3 -> "YNY"`` (option 1 first)."""
     return "".join("Y" if (code >> k) & 1 else "N" for k in range(n_options))
@@ -252,6 +278,8 @@ class Conflict:
     analysis: Mapping[str, object] = field(default_factory=dict)
     """Raw ``analysis:`` block of a scenario (target, levers, coalitions, variants to
     compare); interpreted by :mod:`detente.analysis.study`."""
+    misperceptions: Mapping[str, Misperception] = field(default_factory=dict)
+    """Per DM id, the states that DM does not perceive (absent or empty: it perceives all)."""
 
     # ---------------------------------------------------------------- lookups
     @property
@@ -283,7 +311,11 @@ class Conflict:
     def resolve_option(self, ref: str) -> int:
         """Index of an option named ``dm.option``, by a unique id, or by 1-based number."""
         ref = ref.strip()
-        if ref.isdigit():
+        if ref.isascii() and ref.isdigit():
+            if len(ref) > 9:
+                raise KeyError(
+                    f"option number {ref[:12]}... is out of range 1..{len(self.options)}"
+                )
             k = int(ref)
             if 1 <= k <= len(self.options):
                 return k - 1
@@ -350,6 +382,11 @@ class Conflict:
         for d in self.decision_makers:
             if d.id not in self.preferences:
                 raise ModelError(f"no preferences for {d.id!r}", ("preferences", d.id))
+        for dm_id in self.misperceptions:
+            if dm_id not in seen:
+                raise ModelError(
+                    f"misperceptions given for unknown DM {dm_id!r}", ("misperceptions", dm_id)
+                )
 
     # ---------------------------------------------------------- compilation
     def feasible_codes(self) -> NDArray[np.int64]:
@@ -427,6 +464,19 @@ class Conflict:
                     ("status_quo",),
                 )
             sq = pos
+        perceived: NDArray[np.bool_] | None = None
+        if any(not m.empty for m in self.misperceptions.values()):
+            perceived = np.ones((n, codes.size), dtype=bool)
+            for i, d in enumerate(self.decision_makers):
+                mis = self.misperceptions.get(d.id)
+                if mis is None or mis.empty:
+                    continue
+                perceived[i] = ~mis.unperceived(codes)
+                if not perceived[i].any():
+                    raise ModelError(
+                        f"decision maker {d.id!r} perceives no feasible state",
+                        ("misperceptions", d.id),
+                    )
         return GraphModel(
             dm_names=self.dm_ids,
             option_names=tuple(self.option_ref(k) for k in range(h)),
@@ -437,6 +487,7 @@ class Conflict:
             down_mask=down,
             payoffs=payoffs,
             status_quo=sq,
+            perceived=perceived,
         )
 
 
@@ -538,6 +589,11 @@ class GraphModel:
         ``payoffs[i, s]``: DM ``i``'s ordinal payoff for state ``s`` (higher is better).
     status_quo:
         Index of the status quo state, if given.
+    perceived:
+        ``perceived[i, s]``: whether DM ``i`` perceives state ``s``; ``None`` when every DM
+        perceives every state (no misperceptions). The solvers then compute each DM's
+        stability in the graph of its perceived states
+        (:mod:`detente.stability.misperception`).
 
     Moves (Fang, Hipel & Kilgour 1993): DM ``i`` moves from ``s`` to any feasible ``t != s``
     that differs from ``s`` only in ``i``'s options, respecting irreversibility.
@@ -552,6 +608,7 @@ class GraphModel:
     down_mask: int
     payoffs: NDArray[np.int64]
     status_quo: int | None = None
+    perceived: NDArray[np.bool_] | None = None
 
     @property
     def n_states(self) -> int:

@@ -21,6 +21,10 @@ Grammar (lowest precedence first)::
 
 Keywords are case-insensitive. Option names are resolved by a caller-supplied function,
 so the parser knows nothing about any particular conflict.
+
+Limits: a statement nests at most :data:`MAX_DEPTH` levels (each ``(``, ``if ... then`` and
+``not`` is one level), and an option number has at most :data:`MAX_NUMBER_DIGITS` digits;
+beyond that the parser raises :class:`StatementError` instead of exhausting the stack.
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 __all__ = [
+    "MAX_DEPTH",
+    "MAX_NUMBER_DIGITS",
     "And",
     "Const",
     "Expr",
@@ -47,6 +53,13 @@ __all__ = [
     "parse_statement",
     "variables",
 ]
+
+
+MAX_DEPTH = 64
+"""Deepest nesting of a statement: parentheses, ``if ... then`` and ``not`` each count one."""
+
+MAX_NUMBER_DIGITS = 9
+"""Most digits in an option number (no conflict has a billion options)."""
 
 
 class StatementError(ValueError):
@@ -149,6 +162,13 @@ def _tokenize(text: str) -> list[_Tok]:
             tok_text = m.group()
             if kind == "name" and tok_text.lower() in _KEYWORDS:
                 kind = tok_text.lower()
+            if kind == "num" and len(tok_text) > MAX_NUMBER_DIGITS:
+                raise StatementError(
+                    f"option number of {len(tok_text):,} digits is too long "
+                    f"(at most {MAX_NUMBER_DIGITS})",
+                    pos + 1,
+                    text,
+                )
             toks.append(_Tok(kind, tok_text, pos + 1))
         pos = m.end()
     toks.append(_Tok("end", "", len(text) + 1))
@@ -160,7 +180,18 @@ class _Parser:
         self.text = text
         self.toks = _tokenize(text)
         self.i = 0
+        self.depth = 0
         self.resolve = resolve
+
+    def enter(self, tok: _Tok) -> None:
+        """One more level of nesting, opened by ``tok``; refuse beyond :data:`MAX_DEPTH`."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(
+                f"the statement is nested more than {MAX_DEPTH} levels deep "
+                "(parentheses, 'if ... then' and 'not' each count one)",
+                tok,
+            )
 
     def peek(self) -> _Tok:
         return self.toks[self.i]
@@ -199,10 +230,11 @@ class _Parser:
 
     def cond(self) -> Expr:
         if self.peek().kind == "if":
-            self.take()
+            self.enter(self.take())
             antecedent = self.iff()
             self.expect("then", "'then'")
             consequent = self.iff()
+            self.depth -= 1
             return Implies(antecedent, consequent)
         node = self.disj()
         kind = self.peek().kind
@@ -230,16 +262,19 @@ class _Parser:
 
     def neg(self) -> Expr:
         if self.peek().kind in ("not", "neg"):
-            self.take()
-            return Not(self.neg())
+            self.enter(self.take())
+            node = Not(self.neg())
+            self.depth -= 1
+            return node
         return self.atom()
 
     def atom(self) -> Expr:
         tok = self.peek()
         if tok.kind == "lpar":
-            self.take()
+            self.enter(self.take())
             node = self.iff()
             self.expect("rpar", "')'")
+            self.depth -= 1
             return node
         if tok.kind in ("true", "false"):
             self.take()
@@ -280,7 +315,7 @@ def parse_statement(text: str, resolve: Resolver) -> Expr:
     Implies(antecedent=Var(index=0), consequent=Var(index=1))
     """
     if not isinstance(text, str):
-        raise StatementError("a statement must be text", 1, str(text))
+        raise StatementError("a statement must be text", 1, str(text)[:40])
     return _Parser(text, resolve).parse()
 
 

@@ -180,6 +180,12 @@ def _apply(base: Conflict, name: str, chain: tuple[str, ...]) -> Conflict:
     if raw.get("remove_options"):
         conflict = _remove_options(conflict, raw["remove_options"], where)
         option_set_changed = True
+    if option_set_changed and any(not m.empty for m in base.misperceptions.values()):
+        raise ModelError(
+            "a variant that adds decision makers or removes options cannot be applied to a "
+            "conflict with misperceptions (not supported)",
+            where,
+        )
     if option_set_changed:
         for dm_id, pref in conflict.preferences.items():
             if isinstance(pref, Ranking) and dm_id not in new_prefs:

@@ -693,6 +693,11 @@ def _model_section(study: Study) -> str:
             prefs.append(f"<h4>{e(d.title)} ({kind})</h4><ol>{''.join(items)}</ol>")
         else:
             prefs.append(f"<h4>{e(d.title)}</h4><p>An explicit ranking of the states.</p>")
+    from detente.stability.misperception import misperception_summary
+
+    mis = misperception_summary(base.model)
+    if mis is not None:
+        info += f" {e(mis)}"
     return (
         '<h2 id="model">The model</h2>'
         f"<p>{info} Options grouped by decision maker, with the status quo"

@@ -33,8 +33,16 @@ def analyze_model(
     *,
     progress: Progress | None = None,
 ) -> AnalysisResult:
-    """Stability arrays for the requested concepts (see :func:`detente.analyze`)."""
+    """Stability arrays for the requested concepts (see :func:`detente.analyze`).
+
+    A model with misperceptions (``model.perceived``) is analysed DM by DM in each DM's
+    perceived graph (:mod:`detente.stability.misperception`).
+    """
     options = options or AnalysisOptions()
+    if model.perceived is not None:
+        from detente.stability.misperception import analyze_misperceived
+
+        return analyze_misperceived(model, options, progress=progress)
     unknown = [c for c in options.concepts if c not in CONCEPTS]
     if unknown:
         raise ValueError(

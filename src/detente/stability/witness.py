@@ -120,6 +120,10 @@ def verdict(
 ) -> Verdict:
     """The witness for ``state`` (0-based) and DM index ``dm`` under ``concept``."""
     options = options or AnalysisOptions()
+    if model.perceived is not None:  # misperceptions: found in the DM's perceived graph
+        from detente.stability.misperception import verdict_misperceived
+
+        return verdict_misperceived(model, state, dm, concept, options)
     if not 0 <= state < model.n_states:
         raise ValueError(f"state {state + 1} does not exist (1..{model.n_states})")
     uis = model.improvements(dm, state)

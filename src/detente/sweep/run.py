@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from detente.sweep.evaluate import BatchTask, run_batch
-from detente.sweep.spec import ResolvedSweep, SpecError, SweepSpec, resolve_spec
+from detente.sweep.spec import ResolvedSweep, SpecError, SweepSpec, parse_spec_yaml, resolve_spec
 from detente.sweep.store import SweepStore
 
 __all__ = ["RunStats", "load_sweep", "parse_spec_text", "preflight", "run_sweep"]
@@ -40,17 +40,8 @@ class RunStats:
 
 
 def parse_spec_text(text: str, filename: str = "<sweep>") -> SweepSpec:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
-    try:
-        data = YAML(typ="safe", pure=True).load(text)
-    except YAMLError as exc:
-        raise SpecError(f"{filename}: not valid YAML: {' '.join(str(exc).split())}") from None
-    try:
-        return SweepSpec.from_mapping(data)
-    except SpecError as exc:
-        raise SpecError(f"{filename}: {exc}") from None
+    """Sweep YAML within the input limits; one located :class:`SpecError` line per mistake."""
+    return parse_spec_yaml(text, filename)
 
 
 def load_sweep(path: str | Path, *, spec_text: str | None = None) -> tuple[ResolvedSweep, str]:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -53,6 +54,7 @@ __all__ = [
     "SweepSpec",
     "UncertainSpec",
     "WeightRange",
+    "parse_spec_yaml",
     "resolve_spec",
 ]
 
@@ -72,6 +74,13 @@ class WeightRange(_Strict):
     low: float
     high: float
     steps: int | None = Field(default=None, ge=2, le=1000)
+
+    @field_validator("low", "high", mode="before")
+    @classmethod
+    def _finite(cls, v: Any) -> Any:
+        if isinstance(v, float) and not math.isfinite(v):
+            raise ValueError(f"must be a finite number, not {v!r}")
+        return v
 
 
 class StatementSpec(_Strict):
@@ -113,7 +122,7 @@ class SweepSpec(_Strict):
     name: str = "sweep"
     scenario: str
     variant: str | None = None
-    seed: int = 0
+    seed: int = Field(default=0, ge=0)
     samples: int = Field(default=1000, ge=1)
     mode: Literal["auto", "exhaustive", "random"] = "auto"
     concepts: list[str] = Field(default_factory=lambda: ["nash", "gmr", "smr", "seq"])
@@ -153,6 +162,71 @@ class SweepSpec(_Strict):
             err = exc.errors()[0]
             loc = ".".join(str(p) for p in err["loc"])
             raise SpecError(f"{loc}: {err['msg']}" if loc else err["msg"]) from None
+
+
+def parse_spec_yaml(text: str, filename: str = "<sweep>") -> SweepSpec:
+    """Parse and validate sweep YAML; every mistake is one :class:`SpecError` line
+    ``file:line:column: field: message``.
+
+    The YAML is read within the limits of :mod:`detente.io.limits` (alias expansion,
+    nesting depth, integer digits, text length), so a hostile file is refused before it is
+    expanded.
+    """
+    from pydantic import ValidationError
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    from detente.io.errors import ScenarioError
+    from detente.io.limits import load_yaml
+    from detente.io.scenario import _plain
+
+    try:
+        data = load_yaml(text, filename)
+    except ScenarioError as exc:
+        raise SpecError(str(exc)) from None
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{filename}:{mark.line + 1}:{mark.column + 1}" if mark else filename
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise SpecError(f"{where}: not valid YAML: {' '.join(str(problem).split())}") from None
+    except YAMLError as exc:
+        raise SpecError(f"{filename}: not valid YAML: {' '.join(str(exc).split())}") from None
+    if not isinstance(data, dict):
+        raise SpecError(
+            f"{filename}: a sweep file must be a mapping (scenario, seed, samples, ...)"
+        )
+    try:
+        return SweepSpec.model_validate(_plain(data))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        field = ".".join(str(p) for p in loc)
+        line, column = _position(data, loc)
+        where = f"{filename}:{line}:{column}" if line else filename
+        message = str(err["msg"]).removeprefix("Value error, ")
+        raise SpecError(
+            f"{where}: {field}: {message}" if field else f"{where}: {message}"
+        ) from None
+
+
+def _position(data: Any, loc: Sequence[Any]) -> tuple[int | None, int | None]:
+    """1-based line and column of ``loc`` (or of its deepest existing part) in round-trip data."""
+    node = data
+    line = column = None
+    for part in loc:
+        lc: Any = getattr(node, "lc", None)
+        try:
+            if isinstance(node, dict) and part in node:
+                pos = lc.value(part) if not isinstance(node[part], dict | list) else lc.key(part)
+                node = node[part]
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                pos = lc.item(part)
+                node = node[part]
+            else:
+                break
+        except (AttributeError, KeyError, TypeError):
+            break
+        line, column = pos[0] + 1, pos[1] + 1
+    return line, column
 
 
 # ------------------------------------------------------------------ factors
