@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -379,3 +380,26 @@ def _scan_json(text: str, file: str) -> dict[Path_, tuple[int, int]]:
                         m.start(),
                     )
     return positions
+
+
+def to_plain(node: Any) -> Any:
+    """ruamel's round-trip objects as plain Python data (dict, list, str, int, float ...)."""
+    if isinstance(node, Mapping):
+        out = {}
+        for k, v in node.items():
+            key = to_plain(k)
+            out[key if isinstance(key, str | int | float | bool) or key is None else str(key)] = (
+                to_plain(v)
+            )
+        return out
+    if isinstance(node, list | tuple):
+        return [to_plain(v) for v in node]
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, str):
+        return str(node)
+    if isinstance(node, int):
+        return bool(node) if type(node).__name__ == "ScalarBoolean" else int(node)
+    if isinstance(node, float):
+        return float(node)
+    return node

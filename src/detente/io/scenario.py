@@ -37,6 +37,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from detente.io.errors import ScenarioError
 from detente.io.limits import field_name, load_yaml, read_text
+from detente.io.limits import to_plain as _plain
 from detente.io.schema import (
     FORMAT,
     FORMAT_MAJOR,
@@ -134,29 +135,6 @@ def save_scenario(conflict: Conflict, path: str | Path) -> None:
 
 
 # ====================================================================== loading
-def _plain(node: Any) -> Any:
-    """ruamel's round-trip objects as plain Python data (dict, list, str, int, float ...)."""
-    if isinstance(node, Mapping):
-        out = {}
-        for k, v in node.items():
-            key = _plain(k)
-            out[key if isinstance(key, str | int | float | bool) or key is None else str(key)] = (
-                _plain(v)
-            )
-        return out
-    if isinstance(node, list | tuple):
-        return [_plain(v) for v in node]
-    if isinstance(node, bool) or node is None:
-        return node
-    if isinstance(node, str):
-        return str(node)
-    if isinstance(node, int):
-        return bool(node) if type(node).__name__ == "ScalarBoolean" else int(node)
-    if isinstance(node, float):
-        return float(node)
-    return node
-
-
 MAX_EXTENDS_DEPTH = 32
 """Longest chain of variants that ``extends`` one another (a variant alone counts 1)."""
 

@@ -42,7 +42,7 @@ def analyze_model(
     if model.perceived is not None:
         from detente.stability.misperception import analyze_misperceived
 
-        return analyze_misperceived(model, options, progress=progress)
+        return analyze_misperceived(model, options, analyze_model, progress=progress)
     unknown = [c for c in options.concepts if c not in CONCEPTS]
     if unknown:
         raise ValueError(

@@ -45,20 +45,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
 from detente.model.conflict import GraphModel
-from detente.stability.result import (
+from detente.stability.concepts import (
     AnalysisOptions,
-    AnalysisResult,
     ImprovementCheck,
     Sanction,
     Step,
     Verdict,
 )
+
+if TYPE_CHECKING:
+    from detente.stability.result import AnalysisResult
 
 __all__ = [
     "UNPERCEIVED",
@@ -123,9 +125,18 @@ def perceived_model(model: GraphModel, i: int) -> tuple[GraphModel, NDArray[np.i
     return sub, keep
 
 
+Analyzer = Callable[..., "AnalysisResult"]
+"""The perfect-perception analysis (:func:`detente.stability.engine.analyze_model`), passed in
+by the engine so that this module and the engine do not import each other."""
+
+Explainer = Callable[[GraphModel, int, int, str, "AnalysisOptions | None"], Verdict]
+"""The perfect-perception witness search (:func:`detente.stability.witness.verdict`)."""
+
+
 def analyze_misperceived(
     model: GraphModel,
-    options: AnalysisOptions | None = None,
+    options: AnalysisOptions | None,
+    analyze: Analyzer,
     *,
     progress: Progress | None = None,
 ) -> AnalysisResult:
@@ -134,10 +145,10 @@ def analyze_misperceived(
     For a model without misperceptions this is the ordinary analysis. The result's
     ``explain`` gives witnesses found in the DM's perceived graph, with state indices of
     the full model (:func:`detente.stability.witness.verdict` delegates to
-    :func:`verdict_misperceived` for a model with misperceptions).
+    :func:`verdict_misperceived` for a model with misperceptions). ``analyze`` is the
+    ordinary analysis, applied to each perceived graph.
     """
-    from detente.stability.engine import analyze_model
-
+    analyze_model = analyze
     options = options or AnalysisOptions()
     if model.perceived is None:
         return analyze_model(model, options, progress=progress)
@@ -161,7 +172,9 @@ def analyze_misperceived(
                 full[i, keep] = arr[i]
         for c, t in res.timings.items():
             timings[c] = timings.get(c, 0.0) + t
-    return AnalysisResult(model=model, options=options, stable=stable, timings=timings)
+    # ``res`` is the last perceived graph's result (one per group, at least one group): the
+    # merged result has its type, built without this module importing the result module.
+    return replace(res, model=model, options=options, stable=stable, timings=timings)
 
 
 def verdict_misperceived(
@@ -169,15 +182,15 @@ def verdict_misperceived(
     state: int,
     dm: int,
     concept: str,
-    options: AnalysisOptions | None = None,
+    options: AnalysisOptions | None,
+    verdict: Explainer,
 ) -> Verdict:
-    """The witness for ``state`` and DM ``dm``, found in DM ``dm``'s perceived graph.
+    """The witness for ``state`` and DM ``dm``, found in DM ``dm``'s perceived graph
+    (``verdict`` is the ordinary witness search, applied to that graph).
 
     State indices in the verdict are those of the full ``model``. For a state the DM does
     not perceive the verdict is "not stable", with no improvements and a note saying why.
     """
-    from detente.stability.witness import verdict
-
     if not 0 <= state < model.n_states:
         raise ValueError(f"state {state + 1} does not exist (1..{model.n_states})")
     if model.perceived is None:

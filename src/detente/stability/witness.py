@@ -123,7 +123,7 @@ def verdict(
     if model.perceived is not None:  # misperceptions: found in the DM's perceived graph
         from detente.stability.misperception import verdict_misperceived
 
-        return verdict_misperceived(model, state, dm, concept, options)
+        return verdict_misperceived(model, state, dm, concept, options, verdict)
     if not 0 <= state < model.n_states:
         raise ValueError(f"state {state + 1} does not exist (1..{model.n_states})")
     uis = model.improvements(dm, state)

@@ -177,7 +177,7 @@ def parse_spec_yaml(text: str, filename: str = "<sweep>") -> SweepSpec:
 
     from detente.io.errors import ScenarioError
     from detente.io.limits import load_yaml
-    from detente.io.scenario import _plain
+    from detente.io.limits import to_plain as _plain
 
     try:
         data = load_yaml(text, filename)
