@@ -361,3 +361,18 @@ def test_export_of_a_non_ascii_name(client: TestClient) -> None:
         r = client.get(f"/api/scenarios/{sid}/export", params={"format": fmt})
         assert r.status_code == 200, r.text
         assert r.headers["content-disposition"].startswith('attachment; filename="d-tente')
+
+
+def test_alias_bombs_are_refused_by_every_web_yaml_reader(client: TestClient) -> None:
+    """The web's own YAML readers (sweep specs, the form's round-trip editor) are held to the
+    same document limits as the scenario loader: a billion-laughs document is 422, fast."""
+    from tests.fuzz.attacks import billion_laughs
+
+    sid = client.post("/api/scenarios", json={"text": PD}).json()["id"]
+    bomb = billion_laughs()
+    r = client.post(f"/api/scenarios/{sid}/sweeps/check", json={"version": 1, "spec": bomb})
+    assert r.status_code == 200 and r.json()["ok"] is False
+    assert r.json()["status"] == 422 and "alias" in json.dumps(r.json()["error"]).lower()
+    r = client.post("/api/validate", json={"text": bomb})
+    assert r.status_code in (200, 422)
+    assert "alias" in r.text.lower()

@@ -238,6 +238,13 @@ def load_yaml(text: str, file: str = "<string>", *, typ: str = "rt") -> Any:
             f"the file has {len(text):,} characters, more than the limit of {MAX_FILE_LENGTH:,}",
             file=file,
         )
+    return guarded_yaml(file, typ=typ).load(text)
+
+
+def guarded_yaml(file: str = "<string>", *, typ: str = "rt") -> YAML:
+    """A ruamel ``YAML`` object whose loads are held to the limits (for callers that also
+    dump with it, e.g. round-trip editing); :func:`load_yaml` is the usual way in. Its
+    loads raise :class:`ScenarioError` naming ``file`` for a limit exceeded."""
     yaml = YAML(typ=typ, pure=True)
 
     class Guarded(_GuardedComposer):
@@ -245,7 +252,7 @@ def load_yaml(text: str, file: str = "<string>", *, typ: str = "rt") -> Any:
 
     Guarded.file = file
     yaml.Composer = Guarded
-    return yaml.load(text)
+    return yaml
 
 
 # ============================================================================= JSON

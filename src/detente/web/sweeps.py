@@ -139,12 +139,16 @@ def _check_bounds(text: str) -> None:
 
 def parse_spec(text: str) -> tuple[SweepSpec, Any]:
     """Parse sweep YAML (data only); return the spec and the round-trip data (for lines)."""
-    from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    from detente.io.errors import ScenarioError
+    from detente.io.limits import load_yaml
 
     _check_bounds(text)
     try:
-        data = YAML(typ="rt", pure=True).load(text)
+        data = load_yaml(text, "sweep spec")
+    except ScenarioError as exc:  # a document limit (aliases, depth, digits, length)
+        raise SweepInputError(exc.message, exc.line, exc.field) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None

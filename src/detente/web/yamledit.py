@@ -18,11 +18,15 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
+from detente.io.limits import guarded_yaml
+
 __all__ = ["merge_text", "plain_data"]
 
 
 def _yaml() -> YAML:
-    y = YAML()  # round-trip; the loader builds data only and runs no code
+    # round-trip; the loader builds data only, runs no code, and is held to the document
+    # limits of detente.io.limits (aliases, depth, digits, length)
+    y = guarded_yaml("scenario")
     y.preserve_quotes = True
     y.width = 4096
     y.indent(mapping=2, sequence=4, offset=2)
