@@ -567,7 +567,7 @@ def summary_lines(study: Study) -> list[tuple[str, list[str]]]:
                         + _join([e(r) for r in v.target.adjusted])
                         + " held fixed)"
                     )
-                unstable = _unstable_for(v)
+                unstable = _unstable_for(v, hc)
                 if unstable:
                     reasons.append(
                         f"it is {title(hc)}-unstable for " + _join([e(x) for x in unstable])
@@ -607,12 +607,11 @@ def summary_lines(study: Study) -> list[tuple[str, list[str]]]:
     return out
 
 
-def _unstable_for(v: VariantStudy) -> list[str]:
-    """DMs for whom the target is unstable under the headline concept (SEQ, else first)."""
+def _unstable_for(v: VariantStudy, concept: str) -> list[str]:
+    """DMs for whom the target is unstable under ``concept`` (the study's headline)."""
     s = v.target_state
     if s is None:
         return []
-    concept = "seq" if "seq" in v.result.stable else v.result.concepts[0]
     col = v.result.stable[concept][:, s]
     return [v.conflict.decision_makers[i].title for i in range(v.model.n_dms) if not col[i]]
 
