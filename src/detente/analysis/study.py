@@ -145,9 +145,19 @@ class VariantStudy:
     paths: tuple[NamedPath, ...]
     sensitivity: SensitivityResult | None
     timings: Mapping[str, float] = field(default_factory=dict)
-    reach_partial: NDArray[np.bool_] | None = None
-    """Reachable from the status quo with the joint improvements of the coalitions of
-    interest other than the grand coalition (``None`` without a status quo)."""
+    status_quo_partial: StatusQuoResult | None = None
+    """Reachability from the status quo when the coalitions of interest other than the
+    grand coalition may make joint improvements (``None`` without a status quo or when
+    there is no such coalition: then it equals unilateral reachability)."""
+
+    @property
+    def reach_partial(self) -> NDArray[np.bool_] | None:
+        """Reachable with the coalitions of interest, without a move of all DMs at once."""
+        if self.status_quo is None:
+            return None
+        if self.status_quo_partial is None:
+            return self.status_quo.reachable
+        return self.status_quo_partial.reachable_coalition
 
     # ----------------------------------------------------------- answers
     @property
@@ -429,16 +439,14 @@ def _study_variant(
     grand = tuple(range(n))
 
     sq_result: StatusQuoResult | None = None
-    reach_partial: NDArray[np.bool_] | None = None
+    sq_partial: StatusQuoResult | None = None
     if model.status_quo is not None:
         at("status quo")
         sq_coals = list(dict.fromkeys([*multi, grand])) if n >= 2 else []
         sq_result = status_quo_analysis(model, coalitions=sq_coals)
         partial = [c for c in multi if len(c) < n]
         if partial:
-            reach_partial = status_quo_analysis(model, coalitions=partial).reachable_coalition
-        else:
-            reach_partial = sq_result.reachable
+            sq_partial = status_quo_analysis(model, coalitions=partial)
         tick("status quo")
 
     at("coalitions")
@@ -458,7 +466,7 @@ def _study_variant(
         left_out = spec.levers
     tick("concessions")
 
-    paths = _paths(model, result, sq_result, target)
+    paths = _paths(model, result, sq_result, target, sq_partial)
     tick("paths")
 
     sensitivity: SensitivityResult | None = None
@@ -493,7 +501,7 @@ def _study_variant(
         paths=paths,
         sensitivity=sensitivity,
         timings=timings,
-        reach_partial=reach_partial,
+        status_quo_partial=sq_partial,
     )
 
 
@@ -502,6 +510,7 @@ def _paths(
     result: AnalysisResult,
     sq: StatusQuoResult | None,
     target: ResolvedTarget | None,
+    sq_partial: StatusQuoResult | None = None,
 ) -> tuple[NamedPath, ...]:
     if sq is None:
         return ()
@@ -518,6 +527,13 @@ def _paths(
             p = sq.path(t, coalitions=True)
             assert p is not None
             out.append(NamedPath("target", t, True, p))
+            # the shortest path needs every DM at once: also the shortest one without
+            # such a move, when the coalitions of interest can get there on their own
+            everyone = any(len(m.movers) == model.n_dms for m in p.steps)
+            if everyone and sq.distance[t] < 0 and sq_partial is not None:
+                q = sq_partial.path(t, coalitions=True)
+                if q is not None:
+                    out.append(NamedPath("target", t, True, q))
     counts = np.zeros(model.n_states, dtype=np.int64)
     for c in result.concepts:
         counts += result.stable[c].all(axis=0)

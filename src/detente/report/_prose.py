@@ -125,7 +125,7 @@ def _route_phrase(vs: VariantStudy, s: int) -> str:
     if route == "separate moves":
         return f"reached by separate moves ({_plural(int(sq.distance[s]), 'step')})"
     if route == "coalition moves":
-        return "reached only with joint moves of the coalitions of interest"
+        return "not by separate moves; reached with joint moves of the coalitions of interest"
     if route == "joint deal":
         return "not reached by separate moves: only a joint deal of all the parties gets there"
     return "not reachable from the status quo"
@@ -149,9 +149,11 @@ def _reach_sentence(study: Study, vs: VariantStudy) -> str:
         )
     partial = [c for c in sq.coalitions if len(c) < vs.model.n_dms]
     coal = _join([e(n) for n in _coalition_names(vs, partial)], "or")
+    sqp = vs.status_quo_partial
+    steps_p = int(sqp.distance_coalition[s]) if sqp is not None else -1
     with_coal = (
-        f"With the joint improvements of the coalitions of interest ({coal}): "
-        + ("yes." if route == "coalition moves" else "no.")
+        f"With joint improvements of the coalitions of interest ({coal}): "
+        + (f"yes, in {_plural(steps_p, 'step')}." if route == "coalition moves" else "no.")
         if partial
         else ""
     )

@@ -27,15 +27,20 @@ from detente.report._prose import (
     _path_words,
     _plural,
     _reach_sentence,
+    _refs,
+    _route_phrase,
     _sid,
+    _statement_words,
     e,
     title,
 )
-from detente.report.summary import summary_lines
+from detente.report.summary import FAILURES, summary_lines
 
 if TYPE_CHECKING:
+    from detente.analysis.concessions import ConcessionResult
     from detente.analysis.status_quo import EvolutionPath
     from detente.analysis.study import Study, VariantStudy
+    from detente.model.conflict import Conflict
 
 __all__ = ["render_html", "summary_lines"]
 
@@ -56,6 +61,7 @@ tr.dm td{background:#eef2f8;font-weight:600}
 td.y{color:#1e7d4f;font-weight:600;text-align:center}td.n{color:#8a93a3;text-align:center}
 td.chg{background:#fff3c4;outline:1px solid #e0b400}
 td.ok{color:#1e7d4f;text-align:center;font-weight:700}td.no{color:#b03a2e;text-align:center}
+td.warn{color:#8a5a00;background:#fff3c4;text-align:center;font-weight:600}
 td.q{font-style:italic;color:#434b59;max-width:34rem}
 th.sq,td.sq{background:#eceff4}th.tg,td.tg{background:#fdf3d6}
 th.arrow{background:#fff;color:#8e2c22;font-weight:600;text-align:center;white-space:nowrap}
@@ -129,22 +135,7 @@ def _model_section(study: Study) -> str:
         + (f", {n_states:,} feasible states" if n_states is not None else "")
         + "."
     )
-    prefs = []
-    for d in conflict.decision_makers:
-        pref = conflict.preferences.get(d.id)
-        if pref is None:
-            continue
-        items = []
-        if hasattr(pref, "statements"):
-            for st in pref.statements:  # type: ignore[union-attr]
-                w = f" (weight {st.weight})" if st.weight is not None else ""
-                qq = f' <span class="q">“{e(st.quote)}”</span>' if st.quote else ""
-                nn = f' <span class="note">{e(st.note)}</span>' if st.note else ""
-                items.append(f"<li><code>{e(st.text)}</code>{w}{qq}{nn}</li>")
-            kind = "most important first" if pref.kind == "prioritization" else "weighted"
-            prefs.append(f"<h4>{e(d.title)} ({kind})</h4><ol>{''.join(items)}</ol>")
-        else:
-            prefs.append(f"<h4>{e(d.title)}</h4><p>An explicit ranking of the states.</p>")
+    prefs = [_preference_list(conflict, d.id) for d in conflict.decision_makers]
     return (
         '<h2 id="model">The model</h2>'
         f"<p>{info} Options grouped by decision maker, with the status quo"
@@ -157,13 +148,116 @@ def _model_section(study: Study) -> str:
     )
 
 
+def _preference_list(
+    conflict: Conflict, dm_id: str, base: Conflict | None = None
+) -> str:
+    """A DM's preference statements in words (labels, the raw statement as a tooltip);
+    with ``base``, statements the base model does not have are marked new, and the base
+    model's statements this one lacks are listed as dropped."""
+    d = conflict.dm(dm_id)
+    pref = conflict.preferences.get(dm_id)
+    if pref is None:
+        return ""
+    if not hasattr(pref, "statements"):
+        return f"<h4>{e(d.title)}</h4><p>An explicit ranking of the states.</p>"
+    old = getattr(base.preferences.get(dm_id), "statements", ()) if base is not None else ()
+    old_texts = [st.text for st in old]
+    items = []
+    for st in pref.statements:  # type: ignore[union-attr]
+        w = f" (weight {st.weight})" if st.weight is not None else ""
+        qq = f' <span class="q">“{e(st.quote)}”</span>' if st.quote else ""
+        nn = f' <span class="note">{e(st.note)}</span>' if st.note else ""
+        new = " <strong>(new)</strong>" if base is not None and st.text not in old_texts else ""
+        words = _statement_words(conflict, st.text)
+        items.append(f"<li><span title='{e(st.text)}'>{words}</span>{w}{new}{qq}{nn}</li>")
+    kind = "most important first" if pref.kind == "prioritization" else "weighted"
+    texts = [st.text for st in pref.statements]  # type: ignore[union-attr]
+    dropped = [t for t in old_texts if t not in texts]
+    gone = (
+        "<p class='note'>Dropped from the base model: "
+        + "; ".join(_statement_words(base, t) for t in dropped)
+        + ".</p>"
+        if dropped and base is not None
+        else ""
+    )
+    return f"<h4>{e(d.title)} ({kind})</h4><ol>{''.join(items)}</ol>{gone}"
+
+
+def _variant_changes(study: Study, vs: VariantStudy) -> str:
+    """What the variant changes in the base model: overrides in words, and each DM's
+    preference statements as the variant has them (new ones marked)."""
+    raw = study.conflict.variants.get(vs.name)
+    if not isinstance(raw, dict):
+        return ""
+    base = study.conflict
+    lines = []
+    chain = [vs.name]
+    while isinstance(raw.get("extends"), str) and raw["extends"] not in chain:
+        chain.append(raw["extends"])
+        lines.append(f"Starts from variant {e(raw['extends'])}.")
+        nxt = base.variants.get(raw["extends"])
+        if not isinstance(nxt, dict):
+            break
+        raw = {**nxt, **{k: v for k, v in raw.items() if k != "extends"}}
+    fixed = raw.get("fix")
+    if isinstance(fixed, dict) and fixed:
+        vals = [
+            f"‘{e(_ref_words(base, str(r)))}’ at {'Y' if v in (True, 'Y', 'y') else 'N'}"
+            for r, v in fixed.items()
+        ]
+        lines.append("Holds " + _join(vals) + ".")
+    removed = raw.get("remove_options")
+    if isinstance(removed, list) and removed:
+        lines.append("Removes " + _refs(base, [str(r) for r in removed]) + ".")
+    added = raw.get("add_decision_makers")
+    if isinstance(added, list) and added:
+        names = [str(a.get("name") or a.get("id")) for a in added if isinstance(a, dict)]
+        lines.append("Adds " + _join([e(n) for n in names]) + ".")
+    if raw.get("status_quo") is not None:
+        lines.append("Sets its own status quo.")
+    changed = raw.get("preferences")
+    prefs = ""
+    if isinstance(changed, dict) and changed:
+        who = [
+            vs.conflict.dm(str(d)).title if str(d) in vs.conflict.dm_ids else str(d)
+            for d in changed
+        ]
+        lines.append("Replaces the preferences of " + _join([e(w) for w in who]) + ".")
+        prefs = "".join(
+            _preference_list(vs.conflict, str(d), base)
+            for d in changed
+            if str(d) in vs.conflict.dm_ids
+        )
+    if not lines:
+        return ""
+    body = "<p>" + " ".join(lines) + "</p>"
+    if prefs:
+        body += (
+            "<details><summary>Preference statements changed by this variant</summary>"
+            + prefs
+            + "</details>"
+        )
+    return "<h4>What this variant changes</h4>" + body
+
+
+def _ref_words(conflict: Conflict, ref: str) -> str:
+    try:
+        return conflict.options[conflict.resolve_option(ref)].title
+    except (KeyError, ValueError):
+        return ref
+
+
 def _variants_section(study: Study) -> str:
     concepts = study.variants[0].result.concepts
     head = "<tr><th>variant</th><th>description</th><th class='c'>states</th>"
     head += "".join(f"<th class='c'>{title(c)}</th>" for c in concepts)
     if study.has_target:
         head += f"<th class='c'>{e(study.spec.target_name)}: stable under</th>"
-        head += "<th class='c'>reachable</th><th class='c'>with coalitions</th>"
+        head += (
+            "<th class='c'>stable if reached</th><th class='c'>by separate moves</th>"
+            "<th class='c'>with coalitions of interest</th>"
+            "<th class='c'>only by a joint deal of all</th>"
+        )
     head += "</tr>"
     rows = []
     for v in study.variants:
@@ -184,8 +278,9 @@ def _variants_section(study: Study) -> str:
                 ok = [title(c) for c in concepts if v.target_stable(c)]
                 cls = "ok" if v.target_stable(study.headline) else "no"
                 cells.append(f"<td class='{cls}'>{', '.join(ok) if ok else 'none'}</td>")
-            cells.append(_verdict_cell(v.target_reachable()))
-            cells.append(_verdict_cell(v.target_reachable(coalitions=True)))
+            route = v.target_route()
+            cells.append(_verdict_cell(v.target_stable(study.headline)))
+            cells += _route_cells(route)
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return (
         '<h2 id="variants">Variants compared</h2>'
@@ -194,6 +289,24 @@ def _variants_section(study: Study) -> str:
         + ".</p>"
         f'<div class="scroll"><table>{head}{"".join(rows)}</table></div>'
     )
+
+
+def _route_cells(route: str | None) -> list[str]:
+    """Three cells that keep apart *reached by separate moves*, *with the coalitions of
+    interest* and *only by a joint deal of all*: a ✓ under coalitions never stands for a
+    route that needs everyone to move at once."""
+    if route is None:
+        return ['<td class="c">–</td>'] * 3
+    if route == "status quo":
+        return ['<td class="ok" colspan="3">the status quo</td>']
+    uni = route == "separate moves"
+    coal = route in ("separate moves", "coalition moves")
+    deal = route == "joint deal"
+    return [
+        _verdict_cell(uni),
+        _verdict_cell(coal),
+        '<td class="warn">needs all</td>' if deal else '<td class="c">–</td>',
+    ]
 
 
 def _tableau(vs: VariantStudy, states: Sequence[int]) -> str:
@@ -265,7 +378,8 @@ def _coalition_table(study: Study, vs: VariantStudy) -> str:
         "<h4>Coalitions</h4>"
         "<p>Stability for each coalition (a coalition is stable at a state when it has no "
         "joint improvement, or every joint improvement can be sanctioned by the others; "
-        "DEFINITIONS §3.3). Coalition equilibria (stable for every coalition listed): "
+        "Kilgour, Hipel, Fang and Peng 2001; Inohara and Hipel 2008). Coalition equilibria "
+        "(stable for every coalition listed): "
         f"{counts}.</p>"
         f'<div class="scroll"><table>{head}{"".join(rows)}</table></div>'
     )
@@ -368,7 +482,7 @@ def _variant_section(study: Study, vs: VariantStudy) -> str:
         if vs.target is not None and vs.target.adjusted:
             parts.append(
                 "<p class='note'>The target is infeasible as written in this variant; "
-                + _join([e(r) for r in vs.target.adjusted])
+                + _refs(vs.conflict, vs.target.adjusted)
                 + " take the value the variant holds them at.</p>"
             )
     shown_eq = len([s for s in states if vs.equilibrium_concepts(s)])
@@ -379,6 +493,7 @@ def _variant_section(study: Study, vs: VariantStudy) -> str:
         "concept (most robust first, then nearest to the status quo). ✓ marks an "
         "equilibrium.</p>"
     )
+    parts.append(_variant_changes(study, vs))
     parts.append(_tableau(vs, states))
     parts.append(_coalition_table(study, vs))
     parts.append(_paths_block(study, vs))
@@ -406,7 +521,7 @@ def _concession_section(study: Study) -> str:
             f"when it is in every sufficient set. Rows of minimal {title(study.headline)} "
             "sets are shaded.</p>"
         )
-        crit_cols = [c for c in ca.criteria if "+" not in c]
+        crit_cols = [c for c in ca.criteria if c in main.result.concepts]
         head = "<tr>" + "".join(
             f"<th class='c' title='{e(conflict.options[k].title)}'>L{j + 1}</th>"
             for j, k in enumerate(ca.levers)
@@ -414,7 +529,7 @@ def _concession_section(study: Study) -> str:
         head += (
             "<th class='c'>state</th>"
             + "".join(f"<th class='c'>{title(c)}</th>" for c in crit_cols)
-            + "</tr>"
+            + "<th>how the state could come about</th></tr>"
         )
         legend = "; ".join(f"L{j + 1} = {e(_lever_text(main, k))}" for j, k in enumerate(ca.levers))
         minimal = {tuple(m) for m in ca.minimal_sufficient(study.headline)}
@@ -424,14 +539,16 @@ def _concession_section(study: Study) -> str:
             cells = [f"<td class='c'>{'●' if k in ls.levers else ''}</td>" for k in ca.levers]
             cells.append(f"<td class='c'>{ls.state + 1 if ls.state >= 0 else 'infeasible'}</td>")
             cells += [_verdict_cell(ls.met[c]) for c in crit_cols]
+            cells.append(f"<td>{e(_route_phrase(main, ls.state)) if ls.state >= 0 else '–'}</td>")
             rows.append(f"<tr{cls}>" + "".join(cells) + "</tr>")
         summary_rows = []
-        for c in ca.criteria:
+        for c in [*crit_cols, *(["reach"] if "reach" in ca.criteria else [])]:
             mins = ca.minimal_sufficient(c)
             nec = ca.necessary(c)
+            label = "reached by separate moves" if c == "reach" else f"{title(c)}-stable"
             summary_rows.append(
-                f"<tr><td>{e(title(c))}</td><td>{len(ca.sufficient(c)):,}</td><td>"
-                + ("; ".join(_lever_names(main, m) for m in mins[:MAX_LISTED]) or "none")
+                f"<tr><td>{e(label)}</td><td>{len(ca.sufficient(c)):,}</td><td>"
+                + (_sets_with_states(main, ca, mins[:MAX_LISTED]) or "none")
                 + (f" … ({len(mins)} in all)" if len(mins) > MAX_LISTED else "")
                 + "</td><td>"
                 + (_join([e(_lever_text(main, k)) for k in nec]) if nec else "none")
@@ -444,10 +561,15 @@ def _concession_section(study: Study) -> str:
             + "".join(summary_rows)
             + "</table></div>"
         )
+        parts.append(
+            "<p class='note'>Reachability is not a criterion of its own with coalitions: the "
+            "last column of the full table says, for each state, whether separate moves reach "
+            "it, or only the coalitions of interest, or only a joint deal of all.</p>"
+        )
         if main.levers_left_out:
             parts.append(
                 "<p class='note'>Left out in this variant: "
-                + _join([e(r) for r in main.levers_left_out])
+                + _refs(main.conflict, main.levers_left_out)
                 + ".</p>"
             )
         parts.append(
@@ -464,12 +586,12 @@ def _concession_section(study: Study) -> str:
                 continue
             mins = v.concessions.minimal_sufficient(study.headline)
             text = (
-                "; ".join(_lever_names(v, m) for m in mins[:MAX_LISTED])
+                _sets_with_states(v, v.concessions, mins[:MAX_LISTED])
                 if mins
                 else f"no set makes the {tname} {title(study.headline)}-stable"
             )
             left = (
-                f" (left out: {_join([e(r) for r in v.levers_left_out])})"
+                f" (left out: {_refs(v.conflict, v.levers_left_out)})"
                 if v.levers_left_out
                 else ""
             )
@@ -479,6 +601,18 @@ def _concession_section(study: Study) -> str:
             f"<ul>{''.join(items)}</ul>"
         )
     return "".join(parts)
+
+
+def _sets_with_states(
+    vs: VariantStudy, ca: ConcessionResult, sets: Sequence[tuple[int, ...]]
+) -> str:
+    """``{take ‘A’} → state 12; {…} → state 40``: each lever set with the state it makes."""
+    state_of = {ls.levers: ls.state for ls in ca.sets}
+    out = []
+    for m in sets:
+        st = state_of.get(tuple(m), -1)
+        out.append(_lever_names(vs, m) + (f" → {_sid(st)}" if st >= 0 else " → infeasible"))
+    return "; ".join(out)
 
 
 def _sensitivity_section(study: Study) -> str:
@@ -518,7 +652,8 @@ def _sensitivity_section(study: Study) -> str:
                     change.append(f"{title(c)} → {'stable' if p.stable[c] else 'unstable'}")
             rows.append(
                 f"<tr><td>{e(dm)}</td><td>{e(p.kind)}</td><td class='c'>{p.statement + 1}</td>"
-                f"<td><code>{e(p.text)}</code></td><td>{e('; '.join(change))}</td></tr>"
+                f"<td title='{e(p.text)}'>{_statement_words(main.conflict, p.text)}</td>"
+                f"<td>{e('; '.join(change))}</td></tr>"
             )
         parts.append(
             "<table><tr><th>decision maker</th><th>change</th><th>statement</th><th>text</th>"
@@ -532,22 +667,34 @@ def _method_section(study: Study) -> str:
     for v in study.variants:
         t = "; ".join(f"{k} {x:.2f} s" for k, x in v.timings.items())
         rows.append(f"<li>{e(v.name)}: {e(t)}</li>")
-    coal = "; ".join(" + ".join(c) for c in study.spec.coalitions) or "none"
+    names = {d.id: d.title for d in study.conflict.decision_makers}
+    coal = "; ".join(" + ".join(names.get(m, m) for m in c) for c in study.spec.coalitions)
+    coal = coal or "none"
     return (
         '<h2 id="method">Method</h2>'
         "<ul>"
         f"<li>Solution concepts: {_join([title(c) for c in study.spec.concepts])}. "
         f"Headline concept: {title(study.headline)}.</li>"
-        "<li>Reachability: legal sequences of unilateral improvements from the status quo "
-        "(no DM moves twice in a row); “with coalitions” also allows joint improvements "
-        f"(every member better off) of the coalitions of interest ({e(coal)}) and of the grand "
-        "coalition.</li>"
+        "<li>Reachability, three answers kept apart: <em>by separate moves</em> (legal "
+        "sequences of unilateral improvements from the status quo, no DM moving twice in a "
+        "row); <em>with coalitions of interest</em> (also joint improvements, every member "
+        f"better off, of {e(coal)}); <em>only by a joint deal of all</em> (reached only when "
+        "every decision maker may move at once: an agreement, not an evolution).</li>"
         "<li>Coalition stability: CNash, CGMR and CSEQ for each single decision maker and each "
         "coalition of interest; outsiders sanction by unilateral moves.</li>"
         "<li>Paths: shortest evolution paths; at most a few equilibria per variant are shown, "
         "most robust first.</li>"
-        f"<li>Run time: {study.seconds:.1f} s in all.<ul>{''.join(rows)}</ul></li>"
-        "</ul>"
+        + (
+            f"<li>Run time of the analyses, per variant: <ul>{''.join(rows)}</ul>"
+            + (
+                f"One-time start-up (loading the compiled kernels, once per process; not "
+                f"part of any variant's cost): {study.startup_seconds:.1f} s. "
+                if study.startup_seconds >= 0.05
+                else ""
+            )
+            + f"Wall time in all: {study.seconds:.1f} s.</li>"
+        )
+        + "</ul>"
     )
 
 
@@ -563,11 +710,11 @@ def render_html(study: Study, *, extra_sections: Sequence[tuple[str, str, str]] 
     summary = summary_lines(study)
     sum_html = []
     for q, paras in summary:
-        cls = "summary fail" if q == "Where the strategy fails" else "summary"
+        cls = "summary fail" if q == FAILURES else "summary"
         block = (
             "<ul>" + "".join(f"<li>{p}</li>" for p in paras) + "</ul>"
-            if q == "Where the strategy fails"
-            else "".join(f"<p>{p}</p>" for p in paras)
+            if q == FAILURES
+            else "".join(p if p.startswith("<") else f"<p>{p}</p>" for p in paras)
         )
         sum_html.append(f'<div class="{cls}"><h3>{q}</h3>{block}</div>')
     nav = [

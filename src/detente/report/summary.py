@@ -48,7 +48,7 @@ from detente.report._prose import (
 
 if TYPE_CHECKING:
     from detente.analysis.concessions import ConcessionResult
-    from detente.analysis.study import Study, VariantStudy
+    from detente.analysis.study import NamedPath, Study, VariantStudy
 
 __all__ = [
     "FAILURES",
@@ -411,8 +411,12 @@ def moves_question(study: Study) -> Question:
                 f"Under {e(main.name)} no evolution path leads from the status quo to the {tname}."
             )
     n = main.model.n_dms
-    for tp in tpaths:
-        everyone = any(len(mv.movers) == n for mv in tp.path.steps) and n > 1
+
+    def needs_all(tp: NamedPath) -> bool:
+        return n > 1 and any(len(mv.movers) == n for mv in tp.path.steps)
+
+    for tp in sorted(tpaths, key=lambda p: (p.coalitions, needs_all(p), len(p.path.steps))):
+        everyone = needs_all(tp)
         if not tp.coalitions:
             kind = "By separate moves (unilateral improvements)"
         elif everyone:
@@ -424,6 +428,11 @@ def moves_question(study: Study) -> Question:
             paras.append(
                 "This path needs every decision maker to move together in one joint step: "
                 "a negotiated agreement of all the parties, not an evolution by separate moves."
+                + (
+                    " The longer path above gets there without such a step."
+                    if len(tpaths) > 1 and not all(needs_all(p) for p in tpaths)
+                    else ""
+                )
             )
     return q5, paras
 
