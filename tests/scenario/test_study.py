@@ -168,9 +168,7 @@ analysis: {target: YY, target_name: cooperation}
         ),
     ],
 )
-def test_analysis_block_errors_are_located(
-    old: str, new: str, message: str
-) -> None:
+def test_analysis_block_errors_are_located(old: str, new: str, message: str) -> None:
     assert old in TOY
     with pytest.raises(ScenarioError) as info:
         load_scenario_text(TOY.replace(old, new), filename="toy.yaml")

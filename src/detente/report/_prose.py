@@ -307,22 +307,6 @@ def _statement_words(conflict: Conflict, text: str) -> str:
     return "".join(out)
 
 
-def _state_vs_target(study: Study, vs: VariantStudy, s: int) -> str:
-    """``state N`` and the options in which it differs from the target, by label."""
-    t = vs.target
-    if s < 0:
-        return "an infeasible state"
-    if t is None or s == vs.target_state:
-        return _sid(s) + (f" (the {e(study.spec.target_name)})" if t is not None else "")
-    code = int(vs.model.codes[s])
-    diff = [
-        f"‘{e(_option_label(vs.conflict, k))}’ {'Y' if code >> k & 1 else 'N'}"
-        for k in range(vs.model.n_options)
-        if (code ^ t.code) >> k & 1
-    ]
-    return f"{_sid(s)} (the {e(study.spec.target_name)} but {_join(diff)})"
-
-
 def _factor_sets(sets: Sequence[Sequence[int]]) -> list[list[int]] | None:
     """Groups G1..Gm with ``sets`` == every choice of one lever from each group, or
     ``None`` when the sets are not such a product (or there are fewer than 3).

@@ -148,9 +148,7 @@ def _model_section(study: Study) -> str:
     )
 
 
-def _preference_list(
-    conflict: Conflict, dm_id: str, base: Conflict | None = None
-) -> str:
+def _preference_list(conflict: Conflict, dm_id: str, base: Conflict | None = None) -> str:
     """A DM's preference statements in words (labels, the raw statement as a tooltip);
     with ``base``, statements the base model does not have are marked new, and the base
     model's statements this one lacks are listed as dropped."""
@@ -337,7 +335,7 @@ def _tableau(vs: VariantStudy, states: Sequence[int]) -> str:
     if vs.status_quo is not None:
         for label, dist in (
             ("steps from status quo", vs.status_quo.distance),
-            ("… with coalitions", vs.status_quo.distance_coalition),
+            ("… with coalitions (or all at once)", vs.status_quo.distance_coalition),
         ):
             cells = [f"<th>{label}</th>"]
             for s in states:
@@ -485,6 +483,7 @@ def _variant_section(study: Study, vs: VariantStudy) -> str:
                 + _refs(vs.conflict, vs.target.adjusted)
                 + " take the value the variant holds them at.</p>"
             )
+    parts.append(_variant_changes(study, vs))
     shown_eq = len([s for s in states if vs.equilibrium_concepts(s)])
     parts.append(
         "<h4>Tableau</h4><p class='note'>Columns: the status quo"
@@ -493,7 +492,6 @@ def _variant_section(study: Study, vs: VariantStudy) -> str:
         "concept (most robust first, then nearest to the status quo). ✓ marks an "
         "equilibrium.</p>"
     )
-    parts.append(_variant_changes(study, vs))
     parts.append(_tableau(vs, states))
     parts.append(_coalition_table(study, vs))
     parts.append(_paths_block(study, vs))
@@ -591,9 +589,7 @@ def _concession_section(study: Study) -> str:
                 else f"no set makes the {tname} {title(study.headline)}-stable"
             )
             left = (
-                f" (left out: {_refs(v.conflict, v.levers_left_out)})"
-                if v.levers_left_out
-                else ""
+                f" (left out: {_refs(v.conflict, v.levers_left_out)})" if v.levers_left_out else ""
             )
             items.append(f"<li><strong>{e(v.name)}</strong>: {text}{left}.</li>")
         parts.append(

@@ -40,7 +40,6 @@ from detente.report._prose import (
     _route_phrase,
     _selectivity_sentence,
     _sid,
-    _state_vs_target,
     _unstable_for,
     e,
     title,
@@ -285,24 +284,36 @@ def _sufficient_sets_text(
 def _sets_table(
     study: Study, vs: VariantStudy, ca: ConcessionResult, mins: list[tuple[int, ...]]
 ) -> str:
-    """Each minimal set, the state it produces (id and options that differ from the
-    target) and how that state could come about."""
+    """Each minimal set, the state it produces and how that state could come about. A
+    concession not made leaves its option as today, so the state differs from the target
+    exactly in the shaded lever columns (named in the legend)."""
+    tname = e(study.spec.target_name)
     state_of = {ls.levers: ls.state for ls in ca.sets}
+    head = (
+        "<tr>"
+        + "".join(f"<th class='c'>L{j + 1}</th>" for j in range(len(ca.levers)))
+        + "<th>state it produces</th><th>how it could come about</th></tr>"
+    )
     rows = []
     for m in mins[:MAX_LISTED]:
         s = state_of.get(tuple(m), -1)
-        rows.append(
-            f"<tr><td>{_lever_names(vs, m)}</td><td>{_state_vs_target(study, vs, s)}</td>"
-            f"<td>{e(_route_phrase(vs, s)) if s >= 0 else '–'}</td></tr>"
+        cells = [
+            "<td class='ok'>made</td>" if k in m else "<td class='chg c'>today</td>"
+            for k in ca.levers
+        ]
+        n_diff = len(ca.levers) - len(m)
+        what = f"{_sid(s)}" + (
+            f" <span class='note'>({_plural(n_diff, 'option')} as today)</span>" if n_diff else ""
         )
-    more = (
-        f"<p class='note'>First {MAX_LISTED} of {len(mins)} sets.</p>"
-        if len(mins) > MAX_LISTED
-        else ""
-    )
+        cells.append(f"<td>{what if s >= 0 else 'infeasible'}</td>")
+        cells.append(f"<td>{e(_route_phrase(vs, s)) if s >= 0 else '–'}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    legend = "; ".join(f"L{j + 1} = {e(_lever_text(vs, k))}" for j, k in enumerate(ca.levers))
+    more = f" First {MAX_LISTED} of {len(mins)} sets." if len(mins) > MAX_LISTED else ""
     return (
-        "<div class='scroll'><table><tr><th>concessions made</th><th>state it produces</th>"
-        "<th>how it could come about</th></tr>" + "".join(rows) + "</table></div>" + more
+        f"<div class='scroll'><table>{head}{''.join(rows)}</table></div>"
+        f"<p class='note'>Each state is the {tname} except the shaded options, which stay as "
+        f"they are today; every other option is as in the {tname}. {legend}.{more}</p>"
     )
 
 
@@ -333,7 +344,7 @@ def _words(route: str) -> str:
     return {
         "status quo": "is the status quo",
         "separate moves": "reached by separate moves",
-        "coalition moves": "reached only with the coalitions of interest",
+        "coalition moves": "not reached by separate moves, only with the coalitions of interest",
         "joint deal": "reached only by a joint deal of all the parties",
         "unreachable": "not reachable at all",
     }[route]
