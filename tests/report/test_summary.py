@@ -167,3 +167,16 @@ def test_start_up_is_kept_out_of_the_run_times(monkeypatch) -> None:  # type: ig
     if first.startup_seconds >= 0.05:
         assert "One-time start-up" in method
     assert "Run time of the analyses, per variant" in method
+
+
+def test_seed_scenario_text_names_no_unshipped_file() -> None:
+    """Notes and quotes of the seed scenario reach the report verbatim (its YAML comments
+    do not: only the loaded data is checked)."""
+    from pathlib import Path
+
+    import yaml
+
+    path = Path(__file__).resolve().parents[2] / "scenarios" / "korea-2015.yaml"
+    text = repr(yaml.safe_load(path.read_text(encoding="utf-8")))
+    for word in ("DEFINITIONS", "shared/design", "SEED-MODEL"):
+        assert word not in text
