@@ -317,7 +317,7 @@ def _tableau(vs: VariantStudy, states: Sequence[int]) -> str:
         head += f"<th class='{cls}'>{s + 1}{extra}</th>"
     head += "</tr>"
     rows = []
-    for i, d in enumerate(conflict.decision_makers):
+    for d in conflict.decision_makers:
         rows.append(f'<tr class="dm"><td colspan="{len(states) + 1}">{e(d.title)}</td></tr>')
         for k in conflict.options_of(d.id):
             cells = [f"<td>{e(conflict.options[k].title)}</td>"]
@@ -325,7 +325,6 @@ def _tableau(vs: VariantStudy, states: Sequence[int]) -> str:
                 on = int(model.codes[s]) >> k & 1
                 cells.append(f'<td class="{"y" if on else "n"}">{"Y" if on else "N"}</td>')
             rows.append("<tr>" + "".join(cells) + "</tr>")
-        _ = i
     for c in vs.result.concepts:
         cells = [f"<th>{title(c)}</th>"]
         for s in states:
@@ -350,9 +349,7 @@ def _coalition_table(study: Study, vs: VariantStudy) -> str:
     if co is None:
         return ""
     concepts = list(co.stable)
-    names = co.coalition_names()
     labels = [_movers(vs.conflict, c) for c in co.coalitions]
-    _ = names
     t = vs.target_state
     head = "<tr><th>coalition</th>"
     if t is not None:
