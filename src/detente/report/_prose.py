@@ -266,14 +266,26 @@ def _flip_sentence(study: Study, vs: VariantStudy, p: Perturbation) -> str:
         else f"swapping {e(dm)}'s statements {p.statement + 1} and {p.statement + 2} "
         f"({said} moves down)"
     )
-    changes = []
+    tname = e(study.spec.target_name)
+    return f"{what[0].upper()}{what[1:]} makes the {tname} {_join(_flip_changes(p))}."
+
+
+def _flip_changes(p: Perturbation) -> list[str]:
+    """The answers a perturbation flips: ``["SEQ-unstable", "no longer reachable"]``."""
+    out = []
     for c in p.changed:
         if c == "reach":
-            changes.append("reachable" if p.reachable else "no longer reachable")
+            out.append("reachable" if p.reachable else "no longer reachable")
         else:
-            changes.append(f"{title(c)}-{'stable' if p.stable[c] else 'unstable'}")
-    tname = e(study.spec.target_name)
-    return f"{what[0].upper()}{what[1:]} makes the {tname} {_join(changes)}."
+            out.append(f"{title(c)}-{'stable' if p.stable[c] else 'unstable'}")
+    return out
+
+
+def _adjusted(vs: VariantStudy) -> str:
+    """The target options a variant holds at one value, by label ("" when none)."""
+    if vs.target is None or not vs.target.adjusted:
+        return ""
+    return _refs(vs.conflict, vs.target.adjusted)
 
 
 # ---------------------------------------------------------------- labels

@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING
 
 from detente.report._prose import (
     MAX_LISTED,
+    _adjusted,
     _describe_target_answers,
     _equilibria_phrase,
+    _flip_changes,
     _join,
     _lever_names,
     _lever_text,
@@ -474,11 +476,10 @@ def _variant_section(study: Study, vs: VariantStudy) -> str:
     )
     if study.has_target:
         parts.append(f"<p>{_describe_target_answers(study, vs)} {_reach_sentence(study, vs)}</p>")
-        if vs.target is not None and vs.target.adjusted:
+        if _adjusted(vs):
             parts.append(
                 "<p class='note'>The target is infeasible as written in this variant; "
-                + _refs(vs.conflict, vs.target.adjusted)
-                + " take the value the variant holds them at.</p>"
+                f"{_adjusted(vs)} take the value the variant holds them at.</p>"
             )
     parts.append(_variant_changes(study, vs))
     shown_eq = len([s for s in states if vs.equilibrium_concepts(s)])
@@ -637,12 +638,7 @@ def _sensitivity_section(study: Study) -> str:
         rows = []
         for p in flips:
             dm = main.conflict.dm(p.dm).title if p.dm in main.conflict.dm_ids else p.dm
-            change = []
-            for c in p.changed:
-                if c == "reach":
-                    change.append("reachable" if p.reachable else "not reachable")
-                else:
-                    change.append(f"{title(c)} → {'stable' if p.stable[c] else 'unstable'}")
+            change = _flip_changes(p)
             rows.append(
                 f"<tr><td>{e(dm)}</td><td>{e(p.kind)}</td><td class='c'>{p.statement + 1}</td>"
                 f"<td title='{e(p.text)}'>{_statement_words(main.conflict, p.text)}</td>"

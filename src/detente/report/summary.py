@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from detente.report._prose import (
     MAX_LISTED,
+    _adjusted,
     _changes,
     _describe_target_answers,
     _equilibria_phrase,
@@ -162,11 +163,10 @@ def target_question(study: Study) -> Question:
             f"Stable if reached: {'yes' if ok else 'no'} under {title(hc)}. "
             + _describe_target_answers(study, main)
         )
-    if main.target is not None and main.target.adjusted:
+    if _adjusted(main):
         paras.append(
-            "In this variant the target had to be adjusted: "
-            + _refs(main.conflict, main.target.adjusted)
-            + " are held at one value."
+            f"In this variant the target had to be adjusted: {_adjusted(main)} are held at "
+            "one value."
         )
     r = _reach_sentence(study, main)
     if r:
@@ -515,12 +515,8 @@ def _variant_failures(study: Study, v: VariantStudy) -> list[str]:
         reasons.append("it is not reached by separate moves, only with the coalitions of interest")
     elif route == "unreachable":
         reasons.append("it cannot be reached from the status quo, not even by a joint deal of all")
-    if v.target is not None and v.target.adjusted:
-        reasons.append(
-            "the target had to be adjusted ("
-            + _refs(v.conflict, v.target.adjusted)
-            + " held fixed)"
-        )
+    if _adjusted(v):
+        reasons.append(f"the target had to be adjusted ({_adjusted(v)} held fixed)")
     unstable = _unstable_for(v, hc)
     if unstable:
         reasons.append(f"it is {title(hc)}-unstable for " + _join([e(x) for x in unstable]))
