@@ -25,6 +25,20 @@ def study():  # type: ignore[no-untyped-def]
     return run_study(load_scenario_text(TOY))
 
 
+def test_in_brief(study) -> None:  # type: ignore[no-untyped-def]
+    heading, (text,) = S.in_brief(study)
+    assert heading == "In brief"
+    # Q1 below: only state 1 under stubborn; toy.py: the deal is not SEQ-stable under base,
+    # unreachable; {a2} alone suffices (1 of 2 levers, necessary); SEQ-stable nowhere
+    assert text == (
+        "Under stubborn the status quo is SEQ-stable (1 SEQ equilibrium in all). "
+        "Under base the deal is not SEQ-stable; not reachable from the status quo. "
+        "It needs 1 of the 2 concessions (1 minimal set; see question 3), always take "
+        "‘Second concession’. It is SEQ-stable in 0 of 2 variants; it fails in base and "
+        "stubborn."
+    )
+
+
 def test_q1_answers_for_the_baseline(study) -> None:  # type: ignore[no-untyped-def]
     q, paras = S.stable_today(study)
     assert q.startswith("1. Under stubborn (The partner never cooperates.), taken as the baseline")
@@ -89,7 +103,8 @@ def test_failures_per_variant(study) -> None:  # type: ignore[no-untyped-def]
 
 def test_summary_lines_is_the_questions_in_order(study) -> None:  # type: ignore[no-untyped-def]
     heads = [q for q, _ in S.summary_lines(study)]
-    assert [h[:2] for h in heads[:5]] == ["1.", "2.", "3.", "4.", "5."]
+    assert heads[0] == S.IN_BRIEF
+    assert [h[:2] for h in heads[1:6]] == ["1.", "2.", "3.", "4.", "5."]
     assert heads[-1] == S.FAILURES
 
 

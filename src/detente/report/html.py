@@ -36,7 +36,7 @@ from detente.report._prose import (
     e,
     title,
 )
-from detente.report.summary import FAILURES, summary_lines
+from detente.report.summary import FAILURES, IN_BRIEF, summary_lines
 
 if TYPE_CHECKING:
     from detente.analysis.concessions import ConcessionResult
@@ -71,7 +71,7 @@ tr.min td{background:#eaf7ef}
 .summary{background:#fff;border:1px solid #dfe3ea;border-left:5px solid #3b6fb6;
 padding:.6rem 1.2rem;border-radius:4px}
 .summary h3{margin-top:1rem;font-size:1.05rem}
-.fail{border-left-color:#b03a2e}
+.fail{border-left-color:#b03a2e}.brief{border-left-color:#1e7d4f;font-size:1.05rem}
 .figure{background:#fff;border:1px solid #dfe3ea;padding:.4rem;display:inline-block;
 max-width:100%;overflow-x:auto}
 .figure svg{max-width:100%;height:auto}
@@ -699,7 +699,7 @@ def render_html(study: Study, *, extra_sections: Sequence[tuple[str, str, str]] 
     summary = summary_lines(study)
     sum_html = []
     for q, paras in summary:
-        cls = "summary fail" if q == FAILURES else "summary"
+        cls = "summary fail" if q == FAILURES else "summary brief" if q == IN_BRIEF else "summary"
         block = (
             "<ul>" + "".join(f"<li>{p}</li>" for p in paras) + "</ul>"
             if q == FAILURES

@@ -52,8 +52,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FAILURES",
+    "IN_BRIEF",
     "concessions_question",
     "failures",
+    "in_brief",
     "moves_question",
     "robustness_question",
     "stable_today",
@@ -65,14 +67,85 @@ FAILURES = "Where the strategy fails"
 Question = tuple[str, list[str]]
 
 
+IN_BRIEF = "In brief"
+
+
 def summary_lines(study: Study) -> list[Question]:
-    """The summary as ``(question, [paragraph html, ...])`` pairs; the last is the failures."""
-    out = [stable_today(study), target_question(study)]
+    """The summary as ``(question, [paragraph html, ...])`` pairs: :func:`in_brief`, the five
+    questions, and last the failures."""
+    out = [in_brief(study), stable_today(study), target_question(study)]
     q3 = concessions_question(study)
     if q3 is not None:
         out.append(q3)
     out += [robustness_question(study), moves_question(study), failures(study)]
     return out
+
+
+# ------------------------------------------------------------------ in brief
+def in_brief(study: Study) -> Question:
+    """The answers in a few sentences: today's standing, the target under the strategy
+    (stable if reached, and how it could come about), the concessions it needs, and in how
+    many variants it holds. Every verdict uses the headline concept."""
+    hc = study.headline
+    base, main = study.baseline_study, study.main_study
+    out: list[str] = []
+    sq = base.model.status_quo
+    if sq is not None:
+        held = base.equilibrium_concepts(sq)
+        n_eq = len(base.result.equilibria(hc))
+        out.append(
+            f"Under {e(base.name)} the status quo is "
+            + (f"{title(hc)}-stable" if hc in held else f"not {title(hc)}-stable")
+            + f" ({_plural(n_eq, f'{title(hc)} equilibrium', f'{title(hc)} equilibria')} in all)."
+        )
+    if not study.has_target:
+        return IN_BRIEF, [" ".join(out)]
+    tname = e(study.spec.target_name)
+    t = main.target_state
+    if t is None:
+        out.append(f"Under {e(main.name)} the {tname} is not a feasible state.")
+    else:
+        ok = bool(main.target_stable(hc))
+        out.append(
+            f"Under {e(main.name)} the {tname} is "
+            + (f"{title(hc)}-stable once reached" if ok else f"not {title(hc)}-stable")
+            + (f"; {_route_phrase(main, t)}." if main.status_quo is not None else ".")
+        )
+    ca = main.concessions
+    if ca is not None:
+        mins = ca.minimal_sufficient(hc)
+        nec = ca.necessary(hc)
+        if not mins:
+            out.append(f"No set of the concessions makes it {title(hc)}-stable.")
+        elif mins == [()]:
+            out.append("No concession is needed for that.")
+        else:
+            groups = _factor_sets(mins)
+            size = len(mins[0]) if all(len(m) == len(mins[0]) for m in mins) else None
+            how = (
+                " × ".join(
+                    f"one of {len(g)}" if len(g) > 1 else e(_lever_text(main, g[0])) for g in groups
+                )
+                if groups is not None
+                else f"{_plural(len(mins), 'minimal set')}"
+            )
+            out.append(
+                f"It needs {size if size is not None else 'a few'} of the {len(ca.levers)} "
+                f"concessions ({how}; see question 3)"
+                + (f", always {_join([e(_lever_text(main, k)) for k in nec])}" if nec else "")
+                + "."
+            )
+    ok_in = [v.name for v in study.variants if v.target_stable(hc)]
+    out.append(
+        f"It is {title(hc)}-stable in {len(ok_in)} of {_plural(len(study.variants), 'variant')}"
+        + (
+            f"; it fails in {_join([e(v.name) for v in study.variants if v.name not in ok_in])}"
+            if len(ok_in) < len(study.variants)
+            else ""
+        )
+        + "."
+    )
+    return IN_BRIEF, [" ".join(out)]
 
 
 def _variant_heading(vs: VariantStudy) -> str:
