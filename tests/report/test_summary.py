@@ -32,7 +32,7 @@ def test_in_brief(study) -> None:  # type: ignore[no-untyped-def]
     # unreachable; {a2} alone suffices (1 of 2 levers, necessary); SEQ-stable nowhere
     assert text == (
         "Under stubborn the status quo is SEQ-stable (1 SEQ equilibrium in all). "
-        "Under base the deal is not SEQ-stable; not reachable from the status quo. "
+        "Under base the deal is not SEQ-stable, and not reachable from the status quo. "
         "It needs 1 of the 2 concessions (1 minimal set; see question 3), always take "
         "‘Second concession’. It is SEQ-stable in 0 of 2 variants; it fails in base and "
         "stubborn."

@@ -125,7 +125,7 @@ def _route_phrase(vs: VariantStudy, s: int) -> str:
     if route == "separate moves":
         return f"reached by separate moves ({_plural(int(sq.distance[s]), 'step')})"
     if route == "coalition moves":
-        return "not by separate moves; reached with joint moves of the coalitions of interest"
+        return "not reached by separate moves, only with joint moves of the coalitions of interest"
     if route == "joint deal":
         return "not reached by separate moves: only a joint deal of all the parties gets there"
     return "not reachable from the status quo"

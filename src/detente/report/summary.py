@@ -109,7 +109,17 @@ def in_brief(study: Study) -> Question:
         out.append(
             f"Under {e(main.name)} the {tname} is "
             + (f"{title(hc)}-stable once reached" if ok else f"not {title(hc)}-stable")
-            + (f"; {_route_phrase(main, t)}." if main.status_quo is not None else ".")
+            + (
+                (
+                    ", and "
+                    if ok == (main.route(t) in ("separate moves", "status quo"))
+                    else ", but "
+                )
+                + _route_phrase(main, t)
+                + "."
+                if main.status_quo is not None
+                else "."
+            )
         )
     ca = main.concessions
     if ca is not None:
