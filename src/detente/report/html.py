@@ -21,9 +21,9 @@ from detente.report._prose import (
     _adjusted,
     _describe_target_answers,
     _equilibria_phrase,
+    _factor_sets,
     _flip_changes,
     _join,
-    _lever_names,
     _lever_text,
     _movers,
     _path_words,
@@ -538,20 +538,23 @@ def _concession_section(study: Study) -> str:
             cells.append(f"<td>{e(_route_phrase(main, ls.state)) if ls.state >= 0 else '–'}</td>")
             rows.append(f"<tr{cls}>" + "".join(cells) + "</tr>")
         summary_rows = []
+        groups: dict[tuple[object, ...], list[str]] = {}
         for c in [*crit_cols, *(["reach"] if "reach" in ca.criteria else [])]:
-            mins = ca.minimal_sufficient(c)
-            nec = ca.necessary(c)
+            key = (tuple(ca.minimal_sufficient(c)), ca.necessary(c), len(ca.sufficient(c)))
             label = "reached by separate moves" if c == "reach" else f"{title(c)}-stable"
+            groups.setdefault(key, []).append(label)
+        for (mins, nec, n_suff), labels in groups.items():
+            assert isinstance(mins, tuple) and isinstance(nec, tuple)
             summary_rows.append(
-                f"<tr><td>{e(label)}</td><td>{len(ca.sufficient(c)):,}</td><td>"
-                + (_sets_with_states(main, ca, mins[:MAX_LISTED]) or "none")
-                + (f" … ({len(mins)} in all)" if len(mins) > MAX_LISTED else "")
+                f"<tr><td>{'; '.join(e(x) for x in labels)}</td><td>{n_suff:,}</td><td>"
+                + (_sets_with_states(main, ca, list(mins), short=True) or "none")
                 + "</td><td>"
-                + (_join([e(_lever_text(main, k)) for k in nec]) if nec else "none")
+                + (_join([f"L{ca.levers.index(k) + 1}" for k in nec]) if nec else "none")
                 + "</td></tr>"
             )
         parts.append(
             "<h3>Minimal sufficient sets and necessary levers</h3>"
+            f"<p class='note'>{legend}.</p>"
             "<div class='scroll'><table><tr><th>criterion</th><th>sufficient sets</th>"
             "<th>minimal sufficient sets</th><th>necessary levers</th></tr>"
             + "".join(summary_rows)
@@ -598,15 +601,38 @@ def _concession_section(study: Study) -> str:
 
 
 def _sets_with_states(
-    vs: VariantStudy, ca: ConcessionResult, sets: Sequence[tuple[int, ...]]
+    vs: VariantStudy, ca: ConcessionResult, sets: Sequence[tuple[int, ...]], *, short: bool = False
 ) -> str:
-    """``{take ‘A’} → state 12; {…} → state 40``: each lever set with the state it makes."""
+    """The lever sets and the state each makes: factored as ``one of {…} × one of {…}``
+    when they are every such choice, else ``{take ‘A’} → state 12; …``. ``short`` names
+    the levers ``L1``, ``L2``… (the section's legend) instead of by their labels."""
     state_of = {ls.levers: ls.state for ls in ca.sets}
+
+    def lever(k: int) -> str:
+        return f"L{ca.levers.index(k) + 1}" if short else e(_lever_text(vs, k))
+
+    def states(ms: Sequence[tuple[int, ...]]) -> list[str]:
+        return [
+            _sid(state_of[tuple(m)]) if state_of.get(tuple(m), -1) >= 0 else "infeasible"
+            for m in ms
+        ]
+
+    groups = _factor_sets(sets)
+    if groups is not None:
+        shown = " × ".join(
+            "one of {" + ", ".join(lever(k) for k in g) + "}" if len(g) > 1 else lever(g[0])
+            for g in groups
+        )
+        listed = states(sets[:MAX_LISTED])
+        more = f", … ({len(sets)} in all)" if len(sets) > MAX_LISTED else ""
+        ids = ", ".join(x.removeprefix("state ") for x in listed)
+        return f"{shown} ({len(sets)} sets; their states: {ids}{more})"
     out = []
-    for m in sets:
-        st = state_of.get(tuple(m), -1)
-        out.append(_lever_names(vs, m) + (f" → {_sid(st)}" if st >= 0 else " → infeasible"))
-    return "; ".join(out)
+    for m, st in zip(sets[:MAX_LISTED], states(sets[:MAX_LISTED]), strict=True):
+        names = "{" + "; ".join(lever(k) for k in m) + "}" if m else "no concession at all"
+        out.append(f"{names} → {st}")
+    more = f" … ({len(sets)} in all)" if len(sets) > MAX_LISTED else ""
+    return "; ".join(out) + more
 
 
 def _sensitivity_section(study: Study) -> str:
