@@ -251,3 +251,9 @@ def test_variant_named_base_is_an_error(name: str, tmp_path: Path) -> None:
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "may not be named" in lines[0], lines
+
+
+def test_empty_variant_list_studies_the_base_model() -> None:
+    text = TOY.replace("main_variant: base", "variants: []")
+    study = run_study(load_scenario_text(text))
+    assert [v.name for v in study.variants] == ["base"]

@@ -231,6 +231,8 @@ def analysis_spec(conflict: Conflict) -> AnalysisSpec:
                 variants.append(str(v))
     else:
         variants = [BASE, *known]
+    if not variants:
+        variants = [BASE]
 
     main = raw.get("main_variant")
     if main is not None:
