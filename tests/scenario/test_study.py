@@ -215,9 +215,9 @@ def test_explicit_baseline_is_used_for_question_one() -> None:
     study = run_study(load_scenario_text(text))
     assert [v.name for v in study.variants] == ["base", "keen", "stubborn"]
     assert study.baseline == "stubborn"
-    from detente.report.html import summary_lines
+    from detente.report.summary import stable_today
 
-    q1 = summary_lines(study)[0][0]
+    q1 = stable_today(study)[0]
     assert q1.startswith("1. Under stubborn")
     # a baseline not in the compared list is added to it
     only = text.replace("main_variant: base", "variants: [base, keen]\n  main_variant: base")
