@@ -195,3 +195,18 @@ def test_seed_scenario_text_names_no_unshipped_file() -> None:
     text = repr(yaml.safe_load(path.read_text(encoding="utf-8")))
     for word in ("DEFINITIONS", "shared/design", "SEED-MODEL"):
         assert word not in text
+
+
+def test_variant_changes_follow_extends() -> None:
+    """A variant that extends ``stubborn`` and replaces A's statements changes, against the
+    base model, the preferences of both DMs (B's inherited from ``stubborn``)."""
+    text = TOY.replace(
+        "analysis:",
+        "  greedy:\n    extends: stubborn\n    preferences:\n"
+        "      a: {prioritization: [not a.a1, not a.a2, b.coop]}\nanalysis:",
+    )
+    page = render_html(run_study(load_scenario_text(text)))
+    i = page.index('id="v-greedy"')
+    section = page[i : page.index("<h4>Tableau", i)]
+    assert "Starts from variant stubborn." in section
+    assert "Replaces the preferences of Conceder and Partner &lt;b&gt;&amp;." in section

@@ -198,7 +198,11 @@ def _variant_changes(study: Study, vs: VariantStudy) -> str:
         nxt = base.variants.get(raw["extends"])
         if not isinstance(nxt, dict):
             break
-        raw = {**nxt, **{k: v for k, v in raw.items() if k != "extends"}}
+        merged = {**nxt, **{k: v for k, v in raw.items() if k != "extends"}}
+        for key in ("preferences", "fix"):  # mappings add up along the chain
+            if isinstance(nxt.get(key), dict) and isinstance(raw.get(key), dict):
+                merged[key] = {**nxt[key], **raw[key]}
+        raw = merged
     fixed = raw.get("fix")
     if isinstance(fixed, dict) and fixed:
         vals = [
