@@ -209,4 +209,6 @@ def test_variant_changes_follow_extends() -> None:
     i = page.index('id="v-greedy"')
     section = page[i : page.index("<h4>Tableau", i)]
     assert "Starts from variant stubborn." in section
-    assert "Replaces the preferences of Conceder and Partner &lt;b&gt;&amp;." in section
+    assert "Replaces the preferences of Partner &lt;b&gt;&amp; and Conceder." in section
+    # A's statements reordered: b.coop moves from first to third
+    assert "‘Cooperate’</span> <strong>(was 1)</strong>" in section

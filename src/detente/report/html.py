@@ -162,12 +162,16 @@ def _preference_list(conflict: Conflict, dm_id: str, base: Conflict | None = Non
         return f"<h4>{e(d.title)}</h4><p>An explicit ranking of the states.</p>"
     old = getattr(base.preferences.get(dm_id), "statements", ()) if base is not None else ()
     old_texts = [st.text for st in old]
-    items = []
+    items: list[str] = []
     for st in pref.statements:  # type: ignore[union-attr]
         w = f" (weight {st.weight})" if st.weight is not None else ""
         qq = f' <span class="q">“{e(st.quote)}”</span>' if st.quote else ""
         nn = f' <span class="note">{e(st.note)}</span>' if st.note else ""
-        new = " <strong>(new)</strong>" if base is not None and st.text not in old_texts else ""
+        new = ""
+        if base is not None and st.text not in old_texts:
+            new = " <strong>(new)</strong>"
+        elif base is not None and old_texts.index(st.text) != len(items):
+            new = f" <strong>(was {old_texts.index(st.text) + 1})</strong>"
         words = _statement_words(conflict, st.text)
         items.append(f"<li><span title='{e(st.text)}'>{words}</span>{w}{new}{qq}{nn}</li>")
     kind = "most important first" if pref.kind == "prioritization" else "weighted"
