@@ -35,6 +35,7 @@ Named choices
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -372,15 +373,11 @@ _warmed: set[tuple[str, ...]] = set()
 _T = TypeVar("_T")
 
 
-def _kernels_loaded() -> bool:
-    """Whether this process has loaded the engine's compiled kernels (engines that load
-    them lazily say so in :mod:`detente.stability.backend`; others load them at import,
-    which the warm-up covers)."""
-    try:
-        from detente.stability import backend  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return False
-    return bool(backend.loaded())
+def _kernel_modules() -> int:
+    """How many of the engine's compiled kernel modules (``detente.*_numba``) this process
+    has imported: engines that load them lazily import one when a stage first needs it,
+    paying a one-time cost (import, loading or compiling its machine code)."""
+    return sum(1 for m in list(sys.modules) if m.startswith("detente.") and m.endswith("_numba"))
 
 
 def _warm_up(concepts: tuple[str, ...]) -> float:
@@ -420,14 +417,14 @@ def _study_variant(
     startup = 0.0
 
     def once(run: Callable[[], _T]) -> _T:
-        """``run()``; when it is what made the engine load its compiled kernels (a one-time
-        cost of the process), run it again: the stage is charged the second run, the
-        difference goes to the start-up."""
+        """``run()``; when it made the engine load compiled kernels (a one-time cost of
+        the process), run it again: the stage is charged the second run, the difference
+        goes to the start-up."""
         nonlocal clock, startup
-        before = _kernels_loaded()
+        before = _kernel_modules()
         t0 = time.perf_counter()
         out = run()
-        if before or not _kernels_loaded():
+        if _kernel_modules() == before:
             return out
         t1 = time.perf_counter()
         out = run()
