@@ -26,6 +26,10 @@ Keys (all optional)
     ``base``, followed by every variant). ``base`` names the unchanged model.
 ``main_variant``
     The variant under study (default: the first compared variant).
+``baseline``
+    The variant that stands for today's policy: question 1 of a report ("which outcomes
+    are stable today?") is answered for it (default: the first compared variant other
+    than the main one). It is added to the compared variants when not listed.
 ``concepts``
     Solution concepts to compute (default: all six).
 
@@ -43,6 +47,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from detente.model.conflict import Conflict, GraphModel, ModelError
+from detente.model.variants import BASE as VARIANT_BASE
 
 __all__ = [
     "ANALYSIS_KEYS",
@@ -62,11 +67,12 @@ ANALYSIS_KEYS: tuple[str, ...] = (
     "coalitions",
     "variants",
     "main_variant",
+    "baseline",
     "concepts",
 )
 
-BASE = "base"
-"""The name under which a study refers to the unchanged model."""
+BASE = VARIANT_BASE
+"""The name under which a study refers to the unchanged model (no variant may take it)."""
 
 ConceptName = Literal["nash", "gmr", "smr", "seq", "sim", "seq_sim"]
 """Same as :data:`detente.stability.Concept` (the model layer cannot import stability)."""
@@ -88,6 +94,8 @@ class AnalysisSpec:
     variants: tuple[str, ...] = ()
     main_variant: str = ""
     concepts: tuple[ConceptName, ...] = _CONCEPTS
+    baseline: str = ""
+    """The explicit ``baseline`` key ("" when the scenario does not name one)."""
 
     @property
     def lever_dm(self) -> str | None:
@@ -225,7 +233,7 @@ def analysis_spec(conflict: Conflict) -> AnalysisSpec:
             if str(v) not in variants:
                 variants.append(str(v))
     else:
-        variants = [BASE, *known] if BASE not in known else known
+        variants = [BASE, *known]
     if not variants:
         variants = [BASE]
 
@@ -238,6 +246,15 @@ def analysis_spec(conflict: Conflict) -> AnalysisSpec:
         main_variant = str(main)
     else:
         main_variant = variants[0]
+
+    baseline = ""
+    if raw.get("baseline") is not None:
+        b = str(raw["baseline"])
+        if b not in known and b != BASE:
+            raise ModelError(_unknown_variant(raw["baseline"], known), ("analysis", "baseline"))
+        if b not in variants:
+            variants.append(b)
+        baseline = b
 
     concepts: tuple[ConceptName, ...] = _CONCEPTS
     if raw.get("concepts") is not None:
@@ -265,6 +282,7 @@ def analysis_spec(conflict: Conflict) -> AnalysisSpec:
         variants=tuple(variants),
         main_variant=main_variant,
         concepts=concepts,
+        baseline=baseline,
     )
 
 
