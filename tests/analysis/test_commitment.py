@@ -22,6 +22,7 @@ from detente.model.conflict import (
     GraphModel,
     Option,
     Prioritization,
+    Ranking,
     Statement,
 )
 from detente.model.expr import And, Not, Var
@@ -110,42 +111,80 @@ def test_no_commitment_is_plain_evolution() -> None:
         assert only.changes == ()
         assert only.evolution is not None
         assert only.evolution.distribution == pytest.approx(plain.distribution)
-        assert only.evolution.cycling == pytest.approx(plain.cycling)
+        # the assignment that changes no lever commits to nothing: plain evolution
+        levers = [k for k in range(model.n_options) if model.dm_masks[0] >> k & 1][:3]
+        first = commitment_search(model, levers).commitments[0]
+        assert first.changes == () and first.evolution is not None
+        assert first.evolution.distribution == pytest.approx(plain.distribution)
+        assert first.evolution.cycling == pytest.approx(plain.cycling)
+        assert [c.states for c in first.evolution.classes] == [c.states for c in plain.classes]
 
 
 def test_chicken_commitment_by_hand() -> None:
-    # A commits to dare (a = Y) from NN: the committed states are YN and YY; B has no
-    # improvement from YN (a crash is worse), so YN (id 2) is the sure outcome, which A
-    # prefers to NN: p_better 1, safe. Committing to swerve (a = N, no change) leaves NN
-    # and NY; B dares: NY (id 3), worse for A: p_better 0, neither safe nor hopeful.
+    # Without commitment (Nash, from NN) either driver dares: YN or NY with 1/2 each; A
+    # prefers YN (id 2) to NN, so p_better 1/2, hopeful, not safe. A commits to dare
+    # (a = Y): the committed states are YN and YY; B has no improvement from YN (a crash is
+    # worse), so YN is the sure outcome: p_better 1, safe. The target YN is possible with no
+    # commitment (the minimal possible set is empty) and sure only with the dare.
     s = commitment_search(CHICKEN, [0], target=1, concept="nash")
     assert [c.changes for c in s.commitments] == [(), (0,)]
-    keep, dare = s.commitments
-    assert keep.start == 0 and keep.evolution is not None
-    assert keep.evolution.distribution == {2: 1.0}
-    assert (keep.p_target, keep.p_better, keep.safe, keep.hopeful) == (0.0, 0.0, False, False)
+    free, dare = s.commitments
+    assert free.start == 0 and free.evolution is not None
+    assert free.evolution.distribution == {1: pytest.approx(0.5), 2: pytest.approx(0.5)}
+    assert free.p_target == pytest.approx(0.5) and free.p_better == pytest.approx(0.5)
+    assert (free.safe, free.hopeful) == (False, True)
     assert dare.start == 1 and dare.evolution is not None
     assert dare.evolution.distribution == {1: 1.0}
     assert (dare.p_target, dare.p_better, dare.safe, dare.hopeful) == (1.0, 1.0, True, True)
-    assert s.minimal_sure == ((0,),) and s.minimal_possible == ((0,),)
+    assert s.minimal_sure == ((0,),) and s.minimal_possible == ((),)
     assert s.best is dare
     assert s.party == (0,)
-    assert keep.equilibria == (2,)  # in M|a=N only NY is a Nash equilibrium (B dares at NN)
-    assert keep.reachable == (0, 2)  # the start and B's improvement
+    assert dare.equilibria == (1,)  # in M|a=Y: YN (B will not crash); at YY B swerves
+    assert dare.reachable == (1,)  # the start, where nobody improves
 
 
 def test_prisoners_dilemma_commitment_by_hand() -> None:
-    # From mutual cooperation (id 4) under Nash, A commits to keep cooperating (a = Y):
-    # states YN, YY; B defects to YN (id 2), which A ranks last: p_better 0. Committing to
-    # defect: NN, NY; B defects too: NN (id 1), worse for A than YY: p_better 0.
+    # From mutual cooperation (id 4) under Nash without commitment: NN (id 1) surely (see
+    # test_evolution). A commits to defect (a = N): states NN, NY, start NY; B defects too:
+    # NN. Both end in NN, which A ranks below YY: p_better 0 throughout; the empty set is
+    # the minimal sure commitment for the target NN.
     s = commitment_search(PD, [0], target=0, concept="nash")
-    keep, defect = s.commitments
-    assert keep.evolution is not None and keep.evolution.distribution == {1: 1.0}
+    free, defect = s.commitments
+    assert free.evolution is not None and free.evolution.distribution == {0: pytest.approx(1)}
     assert defect.evolution is not None and defect.evolution.distribution == {0: 1.0}
-    assert defect.p_target == 1.0 and keep.p_target == 0.0
-    assert s.minimal_sure == ((0,),)
+    assert defect.p_target == 1.0 and free.p_target == pytest.approx(1.0)
+    assert s.minimal_sure == ((),)
     assert all(c.p_better == 0.0 for c in s.commitments)
-    assert s.best is keep  # no commitment helps; the first listed is kept
+    assert s.best is free  # no commitment helps; the first listed is kept
+
+
+def test_safe_needs_zero_cycling() -> None:
+    # The pennies model of test_evolution with a fourth DM D whose option d nobody cares
+    # about; D strictly prefers code 6 (ignoring d) to everything else. D commits to d = Y
+    # (a change): the chain is the pennies chain, ending at code 6 + 8 with 1/2 and cycling
+    # with 1/2. Every outcome is better for D, so hopeful; not safe, because of the cycling.
+    def lift(groups: tuple[tuple[int, ...], ...]) -> Ranking:
+        return Ranking(tuple(tuple(c + 8 * d for c in g for d in (0, 1)) for g in groups))
+
+    c = Conflict(
+        name="pennies+D",
+        decision_makers=tuple(DecisionMaker(x) for x in "ABCD"),
+        options=(Option("a", "A"), Option("b", "B"), Option("x", "C"), Option("d", "D")),
+        preferences={
+            "A": lift(((0, 3), (1, 2), (4, 5, 6, 7))),
+            "B": lift(((6,), (1, 2), (0, 3), (4, 5, 7))),
+            "C": lift(((0, 1, 2, 3, 6), (4, 5, 7))),
+            "D": lift(((6,), (0, 1, 2, 3, 4, 5, 7))),
+        },
+        status_quo=4,
+    )
+    s = commitment_search(c.compile(), [3], concept="nash")
+    out = s.commitments[1]
+    assert out.changes == (3,) and out.evolution is not None
+    assert out.evolution.distribution == {14: pytest.approx(0.5)}
+    assert out.evolution.cycling == pytest.approx(0.5)
+    assert out.p_better == pytest.approx(0.5)
+    assert (out.safe, out.hopeful) == (False, True)
 
 
 def _brute_search(model: GraphModel, levers: list[int], target: int) -> dict[tuple[int, ...], dict]:
@@ -156,7 +195,7 @@ def _brute_search(model: GraphModel, levers: list[int], target: int) -> dict[tup
     ref_code = int(model.codes[sq])
     out = {}
     for bits in range(1 << len(levers)):
-        fixed = {k: bool(ref_code >> k & 1) ^ bool(bits >> j & 1) for j, k in enumerate(levers)}
+        fixed = {k: not bool(ref_code >> k & 1) for j, k in enumerate(levers) if bits >> j & 1}
         changes = tuple(sorted(k for j, k in enumerate(levers) if bits >> j & 1))
         sub, keep = brute.restrict(model, fixed)
         code = ref_code
@@ -182,13 +221,18 @@ def _brute_search(model: GraphModel, levers: list[int], target: int) -> dict[tup
     return out
 
 
-@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("seed", range(16))
 def test_search_bookkeeping_against_brute_force(seed: int) -> None:
     model = random_model(seed, min_dms=2, max_dms=3, max_options=5)
     rng = np.random.default_rng(seed)
     i = int(rng.integers(model.n_dms))
     levers = [k for k in range(model.n_options) if model.dm_masks[i] >> k & 1][:3]
-    target = int(rng.integers(model.n_states))
+    # target: the most frequent outcome over all assignments (so that minimality matters)
+    seen: dict[int, int] = {}
+    for c in commitment_search(model, levers).commitments:
+        for st in c.evolution.distribution if c.evolution is not None else ():
+            seen[st] = seen.get(st, 0) + 1
+    target = max(seen, key=lambda st: (seen[st], -st)) if seen else 0
     s = commitment_search(model, levers, target=target)
     exact = _brute_search(model, levers, target)
     assert len(s.commitments) == 2 ** len(levers)

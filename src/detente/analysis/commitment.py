@@ -23,12 +23,15 @@ distribution of the evolution chain (:mod:`detente.analysis.evolution`) and, for
 * ``hopeful``: some outcome with positive probability is such a state.
 
 **Commitment search** (:func:`commitment_search`) enumerates every assignment of ``k``
-levers (``2**k``, refused above :data:`MAX_LEVERS`) and reports the commitments under which
-a target is the sure outcome (probability 1) or a possible one (positive probability), the
-*minimal* ones of each (a set of changes from the reference is minimal when no proper subset
-of it works), and the commitment that maximises ``p_better`` (ties: fewest changes, then the
-first in the listing order). The assignment with no change is a real commitment too: the
-party promises to keep every lever where it is, which differs from not committing at all.
+levers (``2**k``, refused above :data:`MAX_LEVERS`). An assignment commits the party to the
+levers whose value it *changes* from the reference state; the levers it leaves at their
+reference value are not committed and stay free to move. So the ``2**k`` assignments are the
+``2**k`` sets of changes, and the assignment with no change is no commitment at all: plain
+evolution. The party ``H`` is the set of owners of all the levers. The search reports the
+commitments under which a target is the sure outcome (probability 1) or a possible one
+(positive probability), the *minimal* ones of each (a set of changes is minimal when no
+proper subset of it works), and the commitment that maximises ``p_better`` (ties: fewest
+changes, then the first in the listing order).
 """
 
 from __future__ import annotations
@@ -152,8 +155,9 @@ def committed_start(
 class CommitmentOutcome:
     """One assignment of the levers and what follows from it.
 
-    ``values[j]`` is lever ``j``'s committed value; ``changes`` the option indices whose
-    value differs from the reference state. ``start`` is ``s0⊕c`` (``-1`` and
+    ``values[j]`` is lever ``j``'s value in the assignment; ``changes`` the option indices
+    whose value differs from the reference state: the committed levers (the others stay
+    free). ``start`` is ``s0⊕c`` (``-1`` and
     ``evolution is None`` when that state is infeasible). ``equilibria`` and ``reachable``
     are the C-equilibria of ``M|c`` and the states reachable from ``start`` by unilateral
     improvements in ``M|c``. All states are indices of the original model.
@@ -237,8 +241,8 @@ def _evaluate(
     better: NDArray[np.bool_],
 ) -> CommitmentOutcome:
     ref_code = int(model.codes[ref])
-    values = tuple(bool(fixed[k]) for k in levers)
-    changes = tuple(sorted(k for k in levers if bool(ref_code >> k & 1) != bool(fixed[k])))
+    values = tuple(bool(fixed[k]) if k in fixed else bool(ref_code >> k & 1) for k in levers)
+    changes = tuple(sorted(k for k in fixed if bool(ref_code >> k & 1) != bool(fixed[k])))
     try:
         cm = commit_model(model, fixed)
         s0 = committed_start(model, cm, ref, fixed)
@@ -310,10 +314,8 @@ def commitment_search(
     ref_code = int(model.codes[ref])
     outs: list[CommitmentOutcome] = []
     for bits in range(1 << len(levers)):
-        # flip the levers in `bits` relative to the reference state
-        fixed = {
-            k: bool(ref_code >> k & 1) ^ bool(bits >> j & 1) for j, k in enumerate(levers)
-        }
+        # commit to flipping the levers in `bits`; the others stay free
+        fixed = {k: not bool(ref_code >> k & 1) for j, k in enumerate(levers) if bits >> j & 1}
         outs.append(_evaluate(model, fixed, levers, concept, choice, ref, target, better))
     outs.sort(key=lambda c: (len(c.changes), c.changes))
     sure = [c.changes for c in outs if c.evolution is not None and c.p_target >= SURE]
