@@ -33,10 +33,12 @@ at a time); SIM is not a chain concept.
 Computation. A breadth-first search over free moves collects the reached states and their
 arcs (each arc's probability is ``1 / (movers(s) · k)``, ``k`` the mover's number of
 eligible moves). Strongly connected components split the reached states into closed
-classes (equilibria are singleton classes) and transient states; the transient block
-``I − Q`` is ordered by the components' topological order, so it is block triangular and
-its sparse LU (natural order, no pivoting: ``I − Q`` is a non-singular M-matrix) has fill-in
-only inside cyclic components. Two solves give the expected visits from the start (hence
+classes (equilibria are singleton classes) and transient states. Ordered by the
+components' topological order the transient block ``I − Q`` is block triangular, and it
+is solved component by component, level by level (components of one level of the
+condensation are independent): single states need no factorisation, cyclic components an
+exact LU of their own block (dense up to 3,000 states, sparse above, refused above
+20,000). Two solves give the expected visits from the start (hence
 every absorption probability) and the probability of ending in an equilibrium from every
 transient state (hence the expected moves). Most probable paths are shortest paths for the
 weights ``log(1/p)`` (Dijkstra); two paths count as equally probable when their
@@ -53,6 +55,7 @@ from typing import Literal
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
+from scipy.linalg import lu_factor, lu_solve
 from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.sparse.linalg import splu
 
@@ -208,29 +211,116 @@ def _explore(fm: FreeMoves, start: int, choice: str) -> _Chain:
     return _Chain(states, s, t, d, mv)
 
 
-def _topological(n: int, labels: I64, src: I64, tgt: I64, n_comp: int) -> I64:
-    """Component ranks such that every arc between components goes to a higher rank."""
+def _levels(labels: I64, src: I64, tgt: I64) -> I64:
+    """Level of each component in the condensation: 0 for components nothing enters, else
+    one more than the highest level of a component with an arc into it (Kahn, in rounds)."""
+    n_comp = int(labels.max()) + 1 if labels.size else 0
     cross = labels[src] != labels[tgt]
     cs, ct = labels[src][cross], labels[tgt][cross]
-    if np.all(cs > ct):  # scipy numbers components in reverse topological order
-        return (n_comp - 1 - labels).astype(np.int64)
-    # Kahn's algorithm in rounds over the condensation (fallback)
     g = sp.csr_matrix((np.ones(cs.size), (cs, ct)), shape=(n_comp, n_comp))
     g.sum_duplicates()
     indeg = np.bincount(g.indices, minlength=n_comp)
-    rank = np.full(n_comp, -1, dtype=np.int64)
-    layer = np.flatnonzero(indeg == 0)
-    r = 0
-    while layer.size:
-        rank[layer] = np.arange(r, r + layer.size)
-        r += layer.size
-        nxt = []
-        for c in layer.tolist():
-            succ = g.indices[g.indptr[c] : g.indptr[c + 1]]
-            indeg[succ] -= 1
-            nxt.append(succ[indeg[succ] == 0])
-        layer = np.unique(np.concatenate(nxt)) if nxt else np.zeros(0, dtype=np.int64)
-    return rank[labels]
+    level = np.full(n_comp, -1, dtype=np.int64)
+    frontier = np.flatnonzero(indeg == 0)
+    lv = 0
+    while frontier.size:
+        level[frontier] = lv
+        cnt = g.indptr[frontier + 1] - g.indptr[frontier]
+        at = np.repeat(g.indptr[frontier] - np.cumsum(cnt) + cnt, cnt) + np.arange(int(cnt.sum()))
+        succ = g.indices[at]
+        indeg -= np.bincount(succ, minlength=n_comp)
+        frontier = np.unique(succ[indeg[succ] == 0])
+        lv += 1
+    return level
+
+
+DENSE_BLOCK = 3000
+"""Cyclic components up to this size are solved with a dense LU, larger ones sparse."""
+
+MAX_CYCLIC_BLOCK = 20_000
+"""A cyclic component of transient states larger than this is refused: its exact LU would
+need time cubic and memory quadratic in its size (see ``docs/explanation/evolution.md``)."""
+
+
+def _block_solve(Q: sp.csr_matrix, labels: I64, start: int, r: NDArray[np.float64]) -> tuple[
+    NDArray[np.float64], NDArray[np.float64]
+]:
+    """``y = (I − Q)^{-T} e_start`` (expected visits) and ``h = (I − Q)^{-1} r`` for the
+    transient block, component by component in topological order (levels of the
+    condensation; components of one level are independent). Single-state components need
+    no solve (no self-loops); cyclic ones are solved exactly by LU."""
+    n = Q.shape[0]
+    _, comp = np.unique(labels, return_inverse=True)
+    comp = comp.astype(np.int64)
+    coo = Q.tocoo()
+    lvl = _levels(comp, coo.row.astype(np.int64), coo.col.astype(np.int64))[comp]
+    order = np.lexsort((np.arange(n), comp, lvl))
+    inv = np.empty(n, dtype=np.int64)
+    inv[order] = np.arange(n)
+    Qp = Q[order][:, order].tocsr()  # states sorted by level, then component
+    Qp.sort_indices()
+    indptr, indices, data = Qp.indptr, Qp.indices.astype(np.int64), Qp.data
+    lvl_s, comp_s = lvl[order], comp[order]
+    bounds = np.flatnonzero(np.diff(lvl_s)) + 1
+    starts = np.concatenate(([0], bounds)).tolist()
+    ends = np.concatenate((bounds, [n])).tolist()
+    size = np.bincount(comp_s)
+    y = np.zeros(n)
+    acc = np.zeros(n)
+    acc[inv[start]] = 1.0
+    blocks: dict[int, tuple[int, int, object]] = {}
+
+    def cyclic(a: int, b: int) -> list[tuple[int, int]]:
+        """Contiguous runs of the cyclic components within positions a..b."""
+        big = np.flatnonzero(size[comp_s[a:b]] > 1)
+        if big.size == 0:
+            return []
+        cuts = np.flatnonzero(np.diff(comp_s[a:b][big])) + 1
+        return [
+            (a + int(g[0]), a + int(g[-1]) + 1) for g in np.split(big, cuts)
+        ]
+
+    def factor(a: int, b: int) -> object:
+        if b - a > MAX_CYCLIC_BLOCK:
+            raise EvolutionError(
+                f"the moves cycle among {b - a:,} transient states; the exact solver handles "
+                f"cycles of at most {MAX_CYCLIC_BLOCK:,} states"
+            )
+        key = a
+        if key not in blocks:
+            block = sp.identity(b - a, format="csr") - Qp[a:b, a:b]
+            if b - a <= DENSE_BLOCK:
+                blocks[key] = (a, b, lu_factor(block.toarray()))
+            else:
+                blocks[key] = (a, b, splu(block.tocsc()))
+        return blocks[key][2]
+
+    def solve(f: object, rhs: NDArray[np.float64], trans: bool) -> NDArray[np.float64]:
+        if isinstance(f, tuple):
+            return np.asarray(lu_solve(f, rhs, trans=1 if trans else 0))
+        return np.asarray(f.solve(rhs, trans="T" if trans else "N"))  # type: ignore[attr-defined]
+
+    # forward: expected visits, levels in increasing order
+    for a, b in zip(starts, ends, strict=True):
+        y[a:b] = acc[a:b]
+        for c0, c1 in cyclic(a, b):
+            y[c0:c1] = solve(factor(c0, c1), acc[c0:c1], True)
+        p, q = int(indptr[a]), int(indptr[b])
+        if q > p:
+            w = data[p:q] * np.repeat(y[a:b], np.diff(indptr[a : b + 1]))
+            np.add.at(acc, indices[p:q], w)
+    # backward: absorption in an equilibrium, levels in decreasing order
+    rp = r[order]
+    h = np.zeros(n)
+    for a, b in zip(reversed(starts), reversed(ends), strict=True):
+        p, q = int(indptr[a]), int(indptr[b])
+        rows = np.repeat(np.arange(a, b), np.diff(indptr[a : b + 1]))
+        w = data[p:q] * h[indices[p:q]]
+        out = rp[a:b] + np.bincount(rows - a, weights=w, minlength=b - a)
+        h[a:b] = out
+        for c0, c1 in cyclic(a, b):
+            h[c0:c1] = solve(factor(c0, c1), out[c0 - a : c1 - a], False)
+    return y[inv], h[inv]
 
 
 def evolve(
@@ -345,23 +435,15 @@ def evolve_free_moves(fm: FreeMoves, start: int, choice: str = "uniform") -> Evo
         expected = 0.0 if is_eq[0] else None
     else:
         t_idx = np.flatnonzero(transient)
-        rank = _topological(n, labels, ch.src, ch.tgt, n_comp)
-        t_sorted = t_idx[np.lexsort((t_idx, rank[t_idx]))]
+        Pt = P[t_idx]  # rows of the transient states
         pos = np.full(n, -1, dtype=np.int64)
-        pos[t_sorted] = np.arange(t_sorted.size)
-        Pt = P[t_sorted]  # rows of transient states, in topological order
-        Q = Pt[:, t_sorted]
-        A = (sp.identity(t_sorted.size, format="csc") - Q.tocsc()).tocsc()
-        lu = splu(A, permc_spec="NATURAL", diag_pivot_thresh=0.0)
-        e = np.zeros(t_sorted.size)
-        e[pos[0]] = 1.0
-        y = lu.solve(e, trans="T")
-        visits[t_sorted] = y
+        pos[t_idx] = np.arange(t_idx.size)
+        Q = Pt[:, t_idx].tocsr()
+        r = np.asarray(Pt @ is_eq.astype(np.float64)).ravel()
+        y, h = _block_solve(Q, labels[t_idx], int(pos[0]), r)
+        visits[t_idx] = y
         entry = np.asarray(Pt.T @ y).ravel()
         entry[transient] = 0.0
-        eq_cols = np.zeros(n)
-        eq_cols[is_eq] = 1.0
-        h = lu.solve(np.asarray(Pt @ eq_cols).ravel())
         p_eq = float(entry[is_eq].sum())
         expected = float(y @ h) / p_eq if p_eq > 0 else None
 
