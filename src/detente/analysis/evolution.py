@@ -165,10 +165,8 @@ class _Chain:
 def _explore(fm: FreeMoves, start: int, choice: str) -> _Chain:
     """Reached states and the chain's arcs, by breadth-first search over free moves."""
     model = fm.model
-    local = np.full(model.n_states, -1, dtype=np.int64)
-    local[start] = 0
-    order: list[I64] = [np.array([start], dtype=np.int64)]
-    n_seen = 1
+    seen = np.array([start], dtype=np.int64)  # sorted: memory in the reached states only
+    order: list[I64] = [seen.copy()]
     frontier = order[0]
     parts: list[tuple[I64, I64, I64, I64]] = []
     while frontier.size:
@@ -195,15 +193,23 @@ def _explore(fm: FreeMoves, start: int, choice: str) -> _Chain:
         movers = np.diff(np.append(src_starts, starts.size))
         den_group = k * np.repeat(movers, movers)
         den = np.repeat(den_group, k)
-        fresh = np.unique(tgt[local[tgt] < 0])
-        local[fresh] = np.arange(n_seen, n_seen + fresh.size)
-        n_seen += fresh.size
+        cand = np.unique(tgt)
+        pos = np.minimum(np.searchsorted(seen, cand), seen.size - 1)
+        fresh = cand[seen[pos] != cand]
+        seen = np.union1d(seen, fresh)
         order.append(fresh)
-        parts.append((local[src], local[tgt], den, mov))
+        parts.append((src, tgt, den, mov))
         frontier = fresh
-    states = np.concatenate(order)
+    states = np.concatenate(order)  # discovery order: the start first
+    rank = np.argsort(states, kind="stable")  # states[rank] == seen
+
+    def local(x: I64) -> I64:
+        out: I64 = rank[np.searchsorted(seen, x)]
+        return out
+
     if parts:
         s, t, d, mv = (np.concatenate([p[j] for p in parts]) for j in range(4))
+        s, t = local(s), local(t)
         o = np.argsort(s, kind="stable")
         s, t, d, mv = s[o], t[o], d[o], mv[o]
     else:
