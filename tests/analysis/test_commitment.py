@@ -26,7 +26,7 @@ from detente.model.conflict import (
     Statement,
 )
 from detente.model.expr import And, Not, Var
-from detente.testing import random_conflict
+from detente.testing import permute_code, permute_options, random_conflict, reorder_dms
 from tests.analysis import brute_evolution as brute
 from tests.analysis._cases import random_model
 from tests.analysis.test_evolution import CHICKEN, PD
@@ -284,3 +284,36 @@ def test_refusals() -> None:
         evolve(both, commit={0: True}, start=both.index_of(2))
     out = evaluate_commitment(both, {0: True}, start=both.index_of(2))
     assert out.evolution is None and out.start == -1
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_search_relabelling_invariance(seed: int) -> None:
+    rng = np.random.default_rng(200 + seed)
+    conflict = random_conflict(rng, 3, 6, p_prioritization=0.3)
+    base = conflict.compile()
+    perm = [int(k) for k in rng.permutation(6)]
+    order = [int(k) for k in rng.permutation(3)]
+    other = reorder_dms(permute_options(conflict, perm), order).compile()
+    dm = conflict.options[0].dm
+    levers = [k for k, o in enumerate(conflict.options) if o.dm == dm][:3]
+    target = base.status_quo
+    assert target is not None
+    a = commitment_search(base, levers, target=target)
+    moved_target = other.index_of(permute_code(int(base.codes[target]), perm))
+    b = commitment_search(other, [perm[k] for k in levers], target=moved_target)
+
+    def summary(s: object, model: GraphModel, p: list[int] | None) -> dict:
+        out = {}
+        for c in s.commitments:  # type: ignore[attr-defined]
+            key = frozenset(p[k] if p else k for k in c.changes)
+            dist = {}
+            if c.evolution is not None:
+                for st, pr in c.evolution.distribution.items():
+                    code = int(model.codes[st])
+                    dist[permute_code(code, p) if p else code] = round(pr, 9)
+            out[key] = (dist, round(c.p_better, 9), round(c.p_target, 9), c.safe, c.hopeful)
+        return out
+
+    assert summary(a, base, perm) == summary(b, other, None)
+    sets_a = {frozenset(perm[k] for k in s) for s in a.minimal_possible}
+    assert sets_a == {frozenset(s) for s in b.minimal_possible}
