@@ -20,11 +20,19 @@ from detente.stability import backend
 from detente.stability._context import NEG, Context
 from detente.stability._kernels import SEQ_KERNELS, closure_min_improving
 
-__all__ = ["seq_stable"]
+__all__ = ["seq_floor", "seq_stable"]
 
 
 def seq_stable(ctx: Context, i: int) -> NDArray[np.bool_]:
     """Boolean array over states: SEQ stable for DM ``i``."""
+    unstable: NDArray[np.bool_] = ctx.unsanctioned_exists(i, seq_floor(ctx, i))
+    return ~unstable
+
+
+def seq_floor(ctx: Context, i: int) -> NDArray[np.int32]:
+    """Code space: ``W(x)``, the lowest payoff of ``i`` over the others' improvement
+    closure from ``x`` (``x`` included; ``NEG`` at infeasible codes). A move of ``i`` from
+    ``s`` to ``x`` is undeterred iff ``W(x) > P_i(s)``."""
     others = ctx.others(i)
     m = ctx.model.n_states
     # up to seq_stack_max_states all rounds run in one compiled call on stacked copies of
@@ -43,6 +51,4 @@ def seq_stable(ctx: Context, i: int) -> NDArray[np.bool_]:
         indexes = [ctx.improvements(j) for j in others]
         ranges = [ctx.improvement_ranges(j) for j in others]
         worst, _ = closure_min_improving(ctx.model.payoffs[i], indexes, ranges)
-    floor = ctx.space.spread(worst, NEG)
-    unstable: NDArray[np.bool_] = ctx.unsanctioned_exists(i, floor)
-    return ~unstable
+    return ctx.space.spread(worst, NEG)
