@@ -152,3 +152,22 @@ def test_a_dm_that_perceives_nothing_is_refused() -> None:
     with pytest.raises(ScenarioError, match="perceives no feasible state") as info:
         load_scenario_text(BASE + "misperceptions:\n  two: [one.defect or not one.defect]\n")
     assert info.value.field == "misperceptions.two"
+
+
+def test_evolution_and_commitment_refuse_misperceptions() -> None:
+    """The chain and the commitment search are defined for fully perceived models: a model
+    with misperceptions is refused in one line, never analysed as if perceived whole."""
+    import pytest
+
+    from detente.analysis.commitment import commitment_search, evaluate_commitment
+    from detente.analysis.evolution import EvolutionError, evolve
+
+    model = load_scenario_text(PD_MIS).compile()
+    assert model.perceived is not None
+    for call in (
+        lambda: evolve(model, concept="nash"),
+        lambda: evaluate_commitment(model, {0: True}, concept="nash"),
+        lambda: commitment_search(model, [0], concept="nash"),
+    ):
+        with pytest.raises(EvolutionError, match="misperceptions"):
+            call()

@@ -42,6 +42,11 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.analysis.committed import (
+    CommittedModel,
+    commit_model,
+    committed_start,
+)
 from detente.analysis.evolution import (
     EvolutionError,
     EvolutionResult,
@@ -50,7 +55,7 @@ from detente.analysis.evolution import (
     evolve_free_moves,
 )
 from detente.analysis.status_quo import status_quo_analysis
-from detente.model.conflict import GraphModel, code_to_pattern
+from detente.model.conflict import GraphModel
 from detente.stability.free_moves import free_moves
 
 __all__ = [
@@ -71,83 +76,6 @@ SURE = 1.0 - 1e-9
 """A target probability at least this counts as sure (floating-point rounding)."""
 
 I64 = NDArray[np.int64]
-
-
-@dataclass(frozen=True, eq=False)
-class CommittedModel:
-    """``M|c``: ``model`` has the states of the original model that agree with ``fixed``;
-    ``to_original[s]`` is the original index of its state ``s`` (increasing)."""
-
-    model: GraphModel
-    to_original: I64
-    fixed: Mapping[int, bool]
-
-
-def _dense(p: NDArray[np.int64]) -> NDArray[np.int64]:
-    _, inv = np.unique(p, return_inverse=True)
-    return inv.astype(np.int64).reshape(p.shape)
-
-
-def commit_model(model: GraphModel, fixed: Mapping[int, bool]) -> CommittedModel:
-    """The committed model ``M|c`` for ``fixed = {option index: value}``.
-
-    Raises
-    ------
-    EvolutionError
-        For an unknown option index, or when no feasible state agrees with the commitment.
-    """
-    mask = val = 0
-    for k, v in fixed.items():
-        if not 0 <= k < model.n_options:
-            raise EvolutionError(f"option number {k + 1} does not exist")
-        mask |= 1 << k
-        val |= int(bool(v)) << k
-    sel = np.flatnonzero((model.codes & mask) == val).astype(np.int64)
-    if sel.size == 0:
-        raise EvolutionError(
-            f"the commitment {_describe(model, fixed)} leaves no feasible state"
-        )
-    payoffs = np.stack([_dense(model.payoffs[i, sel]) for i in range(model.n_dms)])
-    sq = None
-    if model.status_quo is not None:
-        code = (int(model.codes[model.status_quo]) & ~mask) | val
-        pos = int(np.searchsorted(model.codes[sel], code))
-        if pos < sel.size and int(model.codes[sel[pos]]) == code:
-            sq = pos
-    cm = GraphModel(
-        dm_names=model.dm_names,
-        option_names=model.option_names,
-        n_options=model.n_options,
-        codes=model.codes[sel].copy(),
-        dm_masks=model.dm_masks,
-        up_mask=model.up_mask,
-        down_mask=model.down_mask,
-        payoffs=payoffs,
-        status_quo=sq,
-    )
-    return CommittedModel(cm, sel, dict(fixed))
-
-
-def _describe(model: GraphModel, fixed: Mapping[int, bool]) -> str:
-    return ", ".join(
-        f"{model.option_names[k]}={'Y' if v else 'N'}" for k, v in sorted(fixed.items())
-    )
-
-
-def committed_start(
-    model: GraphModel, cm: CommittedModel, start: int, fixed: Mapping[int, bool]
-) -> int:
-    """Index in ``cm.model`` of ``start ⊕ c``; :class:`EvolutionError` if infeasible."""
-    code = int(model.codes[start])
-    for k, v in fixed.items():
-        code = code | (1 << k) if v else code & ~(1 << k)
-    s = cm.model.index_of(code)
-    if s < 0:
-        raise EvolutionError(
-            f"the commitment {_describe(model, fixed)} makes the start state infeasible "
-            f"({code_to_pattern(code, model.n_options)})"
-        )
-    return s
 
 
 # ------------------------------------------------------------------------ search
@@ -215,13 +143,14 @@ def evaluate_commitment(
 ) -> CommitmentOutcome:
     """One commitment ``fixed = {option index: value}`` evaluated from ``start`` (default
     the status quo); the party is the set of owners of the fixed options."""
-    _check(concept, choice)
+    _check(concept, choice, model)
     ref = model.status_quo if start is None else start
     if ref is None:
         raise EvolutionError("the model has no status quo; give a start state")
     party = _party(model, fixed)
-    return _evaluate(model, fixed, list(fixed), concept, choice, ref, target,
-                     _better(model, party, ref))
+    return _evaluate(
+        model, fixed, list(fixed), concept, choice, ref, target, _better(model, party, ref)
+    )
 
 
 def _party(model: GraphModel, fixed: Mapping[int, bool] | Sequence[int]) -> tuple[int, ...]:
@@ -259,7 +188,15 @@ def _evaluate(
     safe = bool(good) and all(good) and not res.classes
     hopeful = any(good)
     return CommitmentOutcome(
-        values, changes, int(cm.to_original[s0]), res, eq, reach, p_target, p_better, safe,
+        values,
+        changes,
+        int(cm.to_original[s0]),
+        res,
+        eq,
+        reach,
+        p_target,
+        p_better,
+        safe,
         hopeful,
     )
 
@@ -296,7 +233,7 @@ def commitment_search(
     EvolutionError
         Too many levers, a repeated lever, no start state, unknown concept or choice.
     """
-    _check(concept, choice)
+    _check(concept, choice, model)
     levers = list(dict.fromkeys(int(k) for k in levers))
     if len(levers) > max_levers:
         raise EvolutionError(
@@ -344,7 +281,4 @@ def commitment_search(
 def _minimal(sets: list[tuple[int, ...]]) -> tuple[tuple[int, ...], ...]:
     """The sets with no proper subset in ``sets`` (in the given order)."""
     as_sets = [frozenset(s) for s in sets]
-    return tuple(
-        s for s, fs in zip(sets, as_sets, strict=True) if not any(o < fs for o in as_sets)
-    )
-
+    return tuple(s for s, fs in zip(sets, as_sets, strict=True) if not any(o < fs for o in as_sets))

@@ -59,6 +59,7 @@ from scipy.linalg import lu_factor, lu_solve
 from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.sparse.linalg import splu
 
+from detente.analysis.committed import EvolutionError, commit_model, committed_start
 from detente.analysis.status_quo import Move
 from detente.model.conflict import GraphModel
 from detente.stability.free_moves import FREE_MOVE_CONCEPTS, FreeMoves, free_moves
@@ -82,11 +83,6 @@ PATH_TIE_TOLERANCE = 1e-9
 """Relative tolerance under which two paths' log-probabilities count as equal."""
 
 I64 = NDArray[np.int64]
-
-
-class EvolutionError(ValueError):
-    """A request the chain cannot answer (unknown concept or choice, no start state,
-    infeasible commitment); the message is one line for the user."""
 
 
 @dataclass(frozen=True)
@@ -366,7 +362,7 @@ def evolve(
         Unknown concept or choice; no start state and no status quo; an infeasible
         committed start.
     """
-    _check(concept, choice)
+    _check(concept, choice, model)
     if start is None:
         if model.status_quo is None:
             raise EvolutionError("the model has no status quo; give a start state")
@@ -374,8 +370,6 @@ def evolve(
     if not 0 <= start < model.n_states:
         raise EvolutionError(f"state {start + 1} does not exist (1..{model.n_states})")
     if commit:
-        from detente.analysis.commitment import commit_model, committed_start
-
         cm = commit_model(model, commit)
         s0 = committed_start(model, cm, start, commit)
         res = evolve_free_moves(free_moves(cm.model, concept), s0, choice)
@@ -383,7 +377,12 @@ def evolve(
     return evolve_free_moves(free_moves(model, concept), start, choice)
 
 
-def _check(concept: str, choice: str) -> None:
+def _check(concept: str, choice: str, model: GraphModel | None = None) -> None:
+    if model is not None and model.perceived is not None:
+        raise EvolutionError(
+            "the model has misperceptions: likely evolution and commitment are defined here "
+            "for a model that every decision maker perceives whole"
+        )
     if concept not in CHAIN_CONCEPTS:
         raise EvolutionError(
             f"the evolution chain needs one of {', '.join(CHAIN_CONCEPTS)}, not {concept!r}"

@@ -112,8 +112,10 @@ def parse_levers(conflict: Any, values: Sequence[str], party: Sequence[str] | No
         for p in party:
             for d in p.split(","):
                 if d.strip() and d.strip() not in ids:
-                    raise CliError(f"--party: unknown decision maker {d.strip()!r}; the DMs are "
-                                   f"{', '.join(ids)}")
+                    raise CliError(
+                        f"--party: unknown decision maker {d.strip()!r}; the DMs are "
+                        f"{', '.join(ids)}"
+                    )
                 if d.strip():
                     members.append(d.strip())
         for k in levers:
@@ -232,9 +234,7 @@ def _path_lines(conflict: Any, model: Any, outcome: Any) -> list[str]:
     lines = []
     for n, m in enumerate(outcome.path, 1):
         who = dm_title(conflict, m.movers[0])
-        move = describe_move(
-            conflict, model, m.source, m.target, mover=m.movers[0], form="present"
-        )
+        move = describe_move(conflict, model, m.source, m.target, mover=m.movers[0], form="present")
         lines.append(f"      {n}. {who} {move} (state {m.source + 1} -> {m.target + 1})")
     return lines
 
@@ -280,9 +280,7 @@ def _print_evolution(conflict: Any, res: Any, fixed: dict[int, bool], start_give
             out.append(f"  state {o.state + 1} with probability {_pct(o.probability)}")
             out.append(f"    {describe_state(conflict, model, o.state)}")
             if o.path:
-                out.append(
-                    f"    most probable path (probability {_pct(o.path_probability)}):"
-                )
+                out.append(f"    most probable path (probability {_pct(o.path_probability)}):")
                 out.extend(_path_lines(conflict, model, o))
             else:
                 out.append("    nobody has a free move at the start: it stays there")
@@ -345,15 +343,21 @@ def _print_search(conflict: Any, search: Any) -> None:
     if search.target is not None:
         console.print(f"Target: {describe_state(conflict, model, search.target)}")
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for col in ("commitment (changes)", "start", "outcomes (probability)", "P(target)", "P(better)",
-                "safe", "hopeful"):
+    for col in (
+        "commitment (changes)",
+        "start",
+        "outcomes (probability)",
+        "P(target)",
+        "P(better)",
+        "safe",
+        "hopeful",
+    ):
         table.add_column(col, overflow="fold")
+
     def short(ks: Sequence[int]) -> str:
         if not ks:
             return "(none)"
-        return ", ".join(
-            f"{model.option_names[k]}={'N' if ref_code >> k & 1 else 'Y'}" for k in ks
-        )
+        return ", ".join(f"{model.option_names[k]}={'N' if ref_code >> k & 1 else 'Y'}" for k in ks)
 
     for c in search.commitments:
         table.add_row(
@@ -380,8 +384,9 @@ def _print_search(conflict: Any, search: Any) -> None:
                 for s in sets:
                     console.print(f"  {words(s)}")
             else:
-                console.print(f"No commitment of these levers makes the target the {label} "
-                              "outcome.")
+                console.print(
+                    f"No commitment of these levers makes the target the {label} outcome."
+                )
     if search.best is not None:
         b = search.best
         console.print(
@@ -398,15 +403,20 @@ def evolve(
     ],
     variant: Annotated[
         str | None,
-        typer.Option("--variant", help="Use this variant ('base' = the unchanged model).",
-                     show_default=False),
+        typer.Option(
+            "--variant", help="Use this variant ('base' = the unchanged model).", show_default=False
+        ),
     ] = None,
     concept: Annotated[str, typer.Option("--concept", "-c", help=_CONCEPT_HELP)] = "seq",
     choice: Annotated[str, typer.Option("--choice", help=_CHOICE_HELP)] = "uniform",
     start: Annotated[
         str | None,
-        typer.Option("--from", metavar="STATE", help="Start state (id or Y/N pattern); "
-                     "default the status quo.", show_default=False),
+        typer.Option(
+            "--from",
+            metavar="STATE",
+            help="Start state (id or Y/N pattern); default the status quo.",
+            show_default=False,
+        ),
     ] = None,
     commit_: Annotated[
         list[str] | None,
@@ -421,8 +431,9 @@ def evolve(
 ) -> None:
     """Likely evolution: where the conflict ends when the DMs take free moves one at a time."""
     from detente.analysis.evolution import evolve as run
-    from detente.cli._app import _load, _variant
     from detente.cli._args import parse_state
+    from detente.cli._inputs import load_file as _load
+    from detente.cli._inputs import variant as _variant
     from detente.io.json_out import dumps
 
     c = _concept(concept)
@@ -461,27 +472,37 @@ def commit(
     ] = None,
     target: Annotated[
         str | None,
-        typer.Option("--target", metavar="STATE", help="Target state (id or Y/N pattern; "
-                     "default: the analysis block's target).", show_default=False),
+        typer.Option(
+            "--target",
+            metavar="STATE",
+            help="Target state (id or Y/N pattern; default: the analysis block's target).",
+            show_default=False,
+        ),
     ] = None,
     party: Annotated[
         list[str] | None,
-        typer.Option("--party", metavar="DM,...", help="Check that every lever belongs to "
-                     "one of these decision makers.", show_default=False),
+        typer.Option(
+            "--party",
+            metavar="DM,...",
+            help="Check that every lever belongs to one of these decision makers.",
+            show_default=False,
+        ),
     ] = None,
     concept: Annotated[str, typer.Option("--concept", "-c", help=_CONCEPT_HELP)] = "seq",
     choice: Annotated[str, typer.Option("--choice", help=_CHOICE_HELP)] = "uniform",
     variant: Annotated[
         str | None,
-        typer.Option("--variant", help="Use this variant ('base' = the unchanged model).",
-                     show_default=False),
+        typer.Option(
+            "--variant", help="Use this variant ('base' = the unchanged model).", show_default=False
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Commitment search: every assignment of the levers, each followed by likely evolution."""
     from detente.analysis.commitment import MAX_LEVERS, commitment_search
-    from detente.cli._app import _load, _variant
     from detente.cli._args import parse_state
+    from detente.cli._inputs import load_file as _load
+    from detente.cli._inputs import variant as _variant
     from detente.io.json_out import dumps
     from detente.model.analysis_spec import analysis_spec, resolve_target
 
