@@ -37,6 +37,9 @@ from detente.web.schemas import (
     CONFLICT,
     NOT_FOUND,
     AnalysisIn,
+    DiffLine,
+    DiffOut,
+    ExampleOut,
     ExplainOut,
     FormIn,
     FormOut,
@@ -248,6 +251,76 @@ def _ids(value: str) -> list[int]:
     return [int(x) for x in parts if x.isdigit() and len(x) <= 9][:200]
 
 
+def _slug(name: str, default: str) -> str:
+    """A file-name part from a user's name: ASCII letters and digits joined by ``-``."""
+    slug = "".join(ch if ch.isalnum() else "-" for ch in name.lower())
+    slug = "-".join(p for p in slug.encode("ascii", "ignore").decode().split("-") if p)[:60]
+    return slug.strip("-") or default
+
+
+# ---------------------------------------------------------------- examples
+def _examples() -> dict[str, tuple[str, str]]:
+    """``{key: (kind, text)}``: the bundled seed scenario and the catalogue cases."""
+    from importlib import resources
+    from pathlib import Path
+
+    from detente.catalog import case_text, list_cases
+
+    out: dict[str, tuple[str, str]] = {}
+    seed: Path | None = None
+    try:  # the seed as shipped in the package (detente.seed), else the source tree's copy
+        from detente.seed import seed_path  # type: ignore[import-not-found,unused-ignore]
+
+        seed = Path(seed_path())
+    except Exception:  # noqa: BLE001 - an older package without detente.seed
+        here = Path(str(resources.files("detente")))
+        for cand in (here / "seed" / "korea-2015.yaml", here.parents[1] / "scenarios" / "korea-2015.yaml"):
+            if cand.is_file():
+                seed = cand
+                break
+    if seed is not None and seed.is_file():
+        out["seed"] = ("seed", seed.read_text(encoding="utf-8"))
+    for key in list_cases():
+        out[key] = ("catalogue", case_text(key))
+    return out
+
+
+@router.get("/examples", summary="The bundled seed scenario and the catalogue of published cases")
+def list_examples() -> list[ExampleOut]:
+    rows = []
+    for key, (kind, text) in _examples().items():
+        c = compute.parse(text, key + ".yaml")
+        desc = " ".join((c.description or "").split())
+        rows.append(
+            ExampleOut(
+                key=key,
+                name=c.name,
+                kind=kind,  # type: ignore[arg-type]
+                description=desc[:240] + ("…" if len(desc) > 240 else ""),
+                n_dms=len(c.decision_makers),
+                n_options=c.n_options,
+            )
+        )
+    return rows
+
+
+@router.post(
+    "/examples/open",
+    status_code=201,
+    summary="Copy an example (seed or catalogue case) into the workspace as a new scenario",
+    responses=NOT_FOUND,
+)
+def open_example(body: TextIn, request: Request) -> ScenarioOut:
+    examples = _examples()
+    key = body.text.strip()
+    if key not in examples:
+        raise NotFound(f"no example named {key!r}")
+    kind, text = examples[key]
+    conflict = _check(text, key + ".yaml")
+    row = _store(request).create_scenario(conflict.name, text, message=f"opened the {kind} {key}")
+    return _scenario_out(row)
+
+
 # --------------------------------------------------------------- scenarios
 @router.get("/scenarios", summary="List scenarios")
 def list_scenarios(request: Request) -> list[ScenarioOut]:
@@ -330,8 +403,7 @@ def export_scenario(
     sid: Id, request: Request, format: Literal["yaml", "gmcr"] = "yaml"
 ) -> Response:
     row = _store(request).scenario(sid)
-    slug = "".join(ch if ch.isalnum() else "-" for ch in row["name"].lower()).strip("-")[:60]
-    slug = slug.encode("ascii", "ignore").decode() or "scenario"
+    slug = _slug(row["name"], "scenario")
     if format == "yaml":
         body, media = row["text"], "application/yaml"
     else:
@@ -376,6 +448,28 @@ def list_versions(sid: Id, request: Request) -> list[VersionSummary]:
 @router.get("/scenarios/{sid}/versions/{number}", summary="One version's text", responses=NOT_FOUND)
 def get_version(sid: Id, number: Id, request: Request) -> VersionOut:
     return VersionOut(**_store(request).version(sid, number))
+
+
+@router.get(
+    "/scenarios/{sid}/diff",
+    summary="The line differences between two versions (unified diff, a to b)",
+    responses=NOT_FOUND,
+)
+def diff_versions(
+    sid: Id, request: Request, a: int = Query(ge=1), b: int = Query(ge=1)
+) -> DiffOut:
+    import difflib
+
+    store = _store(request)
+    ta = str(store.version(sid, a)["text"]).splitlines()
+    tb = str(store.version(sid, b)["text"]).splitlines()
+    lines: list[DiffLine] = []
+    for line in difflib.unified_diff(ta, tb, f"version {a}", f"version {b}", n=2, lineterm=""):
+        if line.startswith(("---", "+++")):
+            continue
+        kind = "@" if line.startswith("@@") else line[:1] if line[:1] in "+-" else " "
+        lines.append(DiffLine(kind=kind, text=line if kind == "@" else line[1:]))  # type: ignore[arg-type]
+    return DiffOut(a=a, b=b, lines=lines[:4000], truncated=len(lines) > 4000)
 
 
 @router.post(
@@ -483,9 +577,10 @@ def job_result(jid: Id, request: Request) -> JobResultOut:
 )
 def job_report(jid: Id, request: Request, download: bool = True) -> HTMLResponse:
     job = _done_job(request, jid, "report")
-    headers = (
-        {"Content-Disposition": f'attachment; filename="report-{jid}.html"'} if download else {}
-    )
+    store = _store(request)
+    name = _slug(store.scenario(job["scenario_id"])["name"], "scenario")
+    filename = f"{name}-v{job['version']}-report.html"
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'} if download else {}
     return HTMLResponse(job["result"]["html"], headers=headers)
 
 

@@ -32,7 +32,7 @@ from detente.model.analysis_spec import (
     resolve_target,
 )
 from detente.model.variants import apply_variant, variant_names
-from detente.report.text import describe_state, explain_lines
+from detente.report.text import describe_move, describe_state, explain_lines
 from detente.stability.result import CONCEPTS, AnalysisResult
 
 __all__ = [
@@ -54,6 +54,9 @@ MAX_SETS = 64
 GRAPH_MAX_NODES = 150
 GRAPH_MAX_EQUILIBRIA = 25
 GRAPH_MAX_EDGES = 1500
+GRAPH_MAX_NODES_ALL = 40
+GRAPH_MAX_EDGES_ALL = 400
+"""With every move shown (not only improvements) at most this many states are drawn."""
 COALITION_CONCEPTS = ("cnash", "cgmr", "cseq")
 
 
@@ -191,6 +194,8 @@ def analysis_document(
         "concepts": list(spec.concepts),
         "headline": "seq" if "seq" in spec.concepts else spec.concepts[0],
         "main_variant": spec.main_variant or names[0],
+        "baseline": str(getattr(spec, "baseline", "") or "") or None,
+        "target_name": spec.target_name if spec.target is not None else None,
         "variants": out,
     }
 
@@ -256,6 +261,15 @@ def _variant_document(
                                 "movers": [model.dm_names[i] for i in m.movers],
                                 "from": m.source + 1,
                                 "to": m.target + 1,
+                                "joint_of_all": len(m.movers) == n and n > 1,
+                                "changes": [
+                                    conflict.decision_makers[i].title
+                                    + " "
+                                    + describe_move(
+                                        conflict, model, m.source, m.target, mover=i, form="present"
+                                    )
+                                    for i in m.movers
+                                ],
                             }
                             for m in p.steps
                         ],
@@ -267,13 +281,35 @@ def _variant_document(
         doc["reachable"] = int(sq_result.reachable.sum())
         doc["reachable_coalition"] = int(sq_result.reachable_coalition.sum())
         doc["target"] = None if target is None or target.state < 0 else target.state + 1
+    else:
+        target = resolve_target(spec, conflict, model)
+        doc["target"] = None if target is None or target.state < 0 else target.state + 1
     doc["paths"] = paths
+    t = None if doc["target"] is None else doc["target"] - 1
+    doc["target_verdict"] = (
+        None
+        if t is None
+        else {
+            "stable": {c: bool(result.stable[c][:, t].all()) for c in result.concepts},
+            "reachable": None if sq_result is None else bool(sq_result.reachable[t]),
+            "reachable_coalition": None
+            if sq_result is None
+            else bool(sq_result.reachable_coalition[t]),
+        }
+    )
 
     progress("coalitions", 0.5)
     co_list = list(dict.fromkeys([*((i,) for i in range(n)), *coalitions]))
     co = coalition_analysis(model, coalitions=co_list, concepts=COALITION_CONCEPTS)
     doc["coalitions"] = {
         "names": co.coalition_names(),
+        "labels": [" + ".join(conflict.decision_makers[i].title for i in c) for c in co.coalitions],
+        "target_stable": None
+        if t is None
+        else {c: [bool(v) for v in co.stable[c][:, t]] for c in co.stable},
+        "status_quo_stable": None
+        if sq is None
+        else {c: [bool(v) for v in co.stable[c][:, sq]] for c in co.stable},
         "equilibria": {c: (co.equilibria(c) + 1).tolist()[:MAX_LISTED] for c in co.stable},
         "counts": {c: int(co.equilibria(c).size) for c in co.stable},
     }
@@ -322,6 +358,7 @@ def _variant_document(
             "id": s + 1,
             "pattern": model.pattern(s),
             "status_quo": s == sq,
+            "target": s == t,
             "stable": {c: [bool(v) for v in result.stable[c][:, s]] for c in result.concepts},
         }
         for s in rows[:60]
@@ -347,30 +384,53 @@ def graph_document(
     filename: str = "scenario.yaml",
     limits: Limits | None = None,
 ) -> dict[str, Any]:
-    """A filtered state graph around the status quo, the paths and the equilibria.
+    """A filtered state graph centred on the status quo, the target and the paths.
 
-    Shown: the status quo, ``path_states``, ``expand`` and up to ``max_equilibria``
-    equilibria under ``concept`` (those on paths first, then by id), plus the states one
-    move (``hops``) away from the status quo, path and expanded states. Edges are the
-    DMs' unilateral improvements (``moves="improvements"``) or all their moves
-    (``moves="all"``) between shown states. State ids in and out are 1-based. Small models
-    (at most 64 states) are shown whole.
+    Shown: the status quo, the analysis target, ``path_states``, ``expand`` and up to
+    ``max_equilibria`` equilibria under ``concept``: those on paths first, then those
+    nearest (fewest options changed) to the status quo or the target; plus the states one
+    move (``hops``) away from the status quo, the target, path and expanded states, until
+    ``max_nodes`` (at most :data:`GRAPH_MAX_NODES_ALL` states and
+    :data:`GRAPH_MAX_EDGES_ALL` edges with ``moves="all"``, where every state has many moves). Edges are the DMs' unilateral improvements
+    (``moves="improvements"``) or all their moves (``moves="all"``) between shown states.
+    State ids in and out are 1-based. Small models (at most 64 states) are shown whole.
+    Each node lists the options whose value differs from the status quo.
     """
     conflict, model, result = analysed(text, variant, filename, limits)
     if concept not in result.concepts:
         concept = result.concepts[0]
     n = model.n_states
     all_moves = moves == "all"
+    if all_moves:
+        max_nodes = min(max_nodes, GRAPH_MAX_NODES_ALL)
+        max_edges = min(max_edges, GRAPH_MAX_EDGES_ALL)
     eq_arr = result.equilibria(concept)
     eq = {int(s) for s in eq_arr}
+    sq = model.status_quo
+    target = None
+    try:
+        t = resolve_target(analysis_spec(parse(text, filename)), conflict, model)
+        target = t.state if t is not None and t.state >= 0 else None
+    except (ModelError, ScenarioError):
+        target = None
     seeds: list[int] = []
-    if model.status_quo is not None:
-        seeds.append(model.status_quo)
+    if sq is not None:
+        seeds.append(sq)
+    if target is not None:
+        seeds.append(target)
     seeds += [s - 1 for s in (path_states or []) if 1 <= s <= n]
     seeds += [s - 1 for s in (expand or []) if 1 <= s <= n]
     seen: dict[int, None] = dict.fromkeys(seeds)
     eq_shown = [s for s in seen if s in eq]
-    for s in eq_arr.tolist():
+    codes = model.codes
+    anchors = [int(codes[s]) for s in (sq, target) if s is not None]
+
+    def distance(s: int) -> int:
+        c = int(codes[s])
+        return min((bin(c ^ a).count("1") for a in anchors), default=0)
+
+    nearest = sorted(eq_arr.tolist(), key=lambda s: (distance(s), s)) if anchors else eq_arr.tolist()
+    for s in nearest:
         if len(eq_shown) >= max_equilibria:
             break
         if s not in seen:
@@ -388,13 +448,13 @@ def graph_document(
         nxt: list[int] = []
         for s in frontier:
             for i in range(model.n_dms):
-                for t in step(i, s):
-                    if t not in seen:
+                for t2 in step(i, s):
+                    if t2 not in seen:
                         if len(seen) >= max_nodes:
                             truncated = True
                             continue
-                        seen[t] = None
-                        nxt.append(t)
+                        seen[t2] = None
+                        nxt.append(t2)
         frontier = nxt
     nodes = list(seen)
     nodeset = set(nodes)
@@ -404,27 +464,45 @@ def graph_document(
         hid = 0
         for i in range(model.n_dms):
             imp = set(model.improvements(i, s))
-            for t in step(i, s):
-                if t in nodeset and len(edges) < max_edges:
+            for t2 in step(i, s):
+                if t2 in nodeset and len(edges) < max_edges:
                     edges.append(
                         {
                             "source": s + 1,
-                            "target": t + 1,
+                            "target": t2 + 1,
                             "dm": model.dm_names[i],
-                            "improvement": t in imp,
+                            "improvement": t2 in imp,
                         }
                     )
-                elif t in nodeset:
+                elif t2 in nodeset:
                     truncated = True
                 else:
                     hid += 1
         hidden[s] = hid
+    sq_code = int(codes[sq]) if sq is not None else None
+    dm_title = {d.id: d.title for d in conflict.decision_makers}
+
+    def differs(s: int) -> list[str]:
+        if sq_code is None:
+            return []
+        c = int(codes[s])
+        return [
+            f"{dm_title.get(o.dm, o.dm)}: "
+            f"{'takes' if c >> k & 1 else 'drops'} {o.title}"
+            for k, o in enumerate(conflict.options)
+            if (c ^ sq_code) >> k & 1
+        ]
+
     return {
         "variant": variant,
         "concept": concept,
         "moves": "all" if all_moves else "improvements",
         "n_states": n,
         "n_equilibria": len(eq),
+        "max_nodes": max_nodes,
+        "max_edges": max_edges,
+        "target": None if target is None else target + 1,
+        "status_quo": None if sq is None else sq + 1,
         "decision_makers": [
             {"id": d, "name": t} for d, t in zip(model.dm_names, _dm_titles(conflict), strict=True)
         ],
@@ -433,10 +511,12 @@ def graph_document(
             {
                 "id": s + 1,
                 "pattern": model.pattern(s),
-                "status_quo": s == model.status_quo,
+                "status_quo": s == sq,
+                "target": s == target,
                 "equilibrium": s in eq,
                 "concepts": [c for c in result.concepts if bool(result.stable[c][:, s].all())],
                 "hidden_neighbours": hidden[s],
+                "differs": differs(s)[:24],
             }
             for s in nodes
         ],

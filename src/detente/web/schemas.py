@@ -268,9 +268,13 @@ class GraphNode(BaseModel):
     id: int
     pattern: str
     status_quo: bool
+    target: bool = False
     equilibrium: bool
     concepts: list[str]
     hidden_neighbours: int
+    differs: list[str] = Field(
+        default_factory=list, description="The options whose value differs from the status quo."
+    )
 
 
 class GraphEdge(BaseModel):
@@ -286,6 +290,10 @@ class GraphOut(BaseModel):
     moves: Literal["improvements", "all"]
     n_states: int
     n_equilibria: int
+    max_nodes: int | None = None
+    max_edges: int | None = None
+    target: int | None = None
+    status_quo: int | None = None
     decision_makers: list[GraphDm]
     truncated: bool
     nodes: list[GraphNode]
@@ -351,3 +359,27 @@ class InfoOut(BaseModel):
     max_queued_jobs: int
     graph: bool = Field(description="The Cytoscape files are present (graph view).")
     interrupted_at_start: int
+    analysis_keys: list[str] = Field(
+        default_factory=list, description="Keys the scenario format accepts in 'analysis:'."
+    )
+
+
+class ExampleOut(BaseModel):
+    key: str = Field(description="'seed' or a catalogue case '<source>/<case>'.")
+    name: str
+    kind: Literal["seed", "catalogue"]
+    description: str
+    n_dms: int
+    n_options: int
+
+
+class DiffLine(BaseModel):
+    kind: Literal[" ", "+", "-", "@"]
+    text: str
+
+
+class DiffOut(BaseModel):
+    a: int
+    b: int
+    lines: list[DiffLine]
+    truncated: bool
