@@ -54,6 +54,9 @@ MAX_SETS = 64
 GRAPH_MAX_NODES = 150
 GRAPH_MAX_EQUILIBRIA = 25
 GRAPH_MAX_EDGES = 1500
+GRAPH_NEIGHBOURS = 8
+GRAPH_NEAR_EQUILIBRIA = 10
+"""States added around each shown state of a large model (all of them for expanded ones)."""
 GRAPH_MAX_NODES_ALL = 40
 GRAPH_MAX_EDGES_ALL = 400
 """With every move shown (not only improvements) at most this many states are drawn."""
@@ -422,6 +425,8 @@ def graph_document(
     seeds += [s - 1 for s in (expand or []) if 1 <= s <= n]
     seen: dict[int, None] = dict.fromkeys(seeds)
     eq_shown = [s for s in seen if s in eq]
+    if n > 64:  # a real case: the equilibria next to the status quo and the target only
+        max_equilibria = min(max_equilibria, GRAPH_NEAR_EQUILIBRIA)
     codes = model.codes
     anchors = [int(codes[s]) for s in (sq, target) if s is not None]
 
@@ -444,17 +449,23 @@ def graph_document(
     def step(i: int, s: int) -> list[int]:
         return model.moves(i, s) if all_moves else model.improvements(i, s)
 
+    expanded = {s - 1 for s in (expand or [])}
     for _ in range(max(0, hops)):
         nxt: list[int] = []
         for s in frontier:
-            for i in range(model.n_dms):
-                for t2 in step(i, s):
-                    if t2 not in seen:
-                        if len(seen) >= max_nodes:
-                            truncated = True
-                            continue
-                        seen[t2] = None
-                        nxt.append(t2)
+            # at most GRAPH_NEIGHBOURS new neighbours per state (equilibria first, then the
+            # states with fewest options changed), except for states the user expanded
+            cand = [t2 for i in range(model.n_dms) for t2 in step(i, s) if t2 not in seen]
+            cand = sorted(dict.fromkeys(cand), key=lambda x: (x not in eq, distance(x), x))
+            room = len(cand) if s in expanded else GRAPH_NEIGHBOURS
+            if len(cand) > room:
+                truncated = True
+            for t2 in cand[:room]:
+                if len(seen) >= max_nodes:
+                    truncated = True
+                    break
+                seen[t2] = None
+                nxt.append(t2)
         frontier = nxt
     nodes = list(seen)
     nodeset = set(nodes)
