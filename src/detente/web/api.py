@@ -272,9 +272,10 @@ def _examples() -> dict[str, tuple[str, str]]:
         from detente.seed import seed_path  # type: ignore[import-not-found,unused-ignore]
 
         seed = Path(seed_path())
-    except Exception:  # noqa: BLE001 - an older package without detente.seed
+    except Exception:  # an older package without detente.seed: the source tree's copy
         here = Path(str(resources.files("detente")))
-        for cand in (here / "seed" / "korea-2015.yaml", here.parents[1] / "scenarios" / "korea-2015.yaml"):
+        tree = here.parents[1] / "scenarios" / "korea-2015.yaml"
+        for cand in (here / "seed" / "korea-2015.yaml", tree):
             if cand.is_file():
                 seed = cand
                 break
@@ -455,9 +456,7 @@ def get_version(sid: Id, number: Id, request: Request) -> VersionOut:
     summary="The line differences between two versions (unified diff, a to b)",
     responses=NOT_FOUND,
 )
-def diff_versions(
-    sid: Id, request: Request, a: int = Query(ge=1), b: int = Query(ge=1)
-) -> DiffOut:
+def diff_versions(sid: Id, request: Request, a: int = Query(ge=1), b: int = Query(ge=1)) -> DiffOut:
     import difflib
 
     store = _store(request)

@@ -394,7 +394,8 @@ def graph_document(
     nearest (fewest options changed) to the status quo or the target; plus the states one
     move (``hops``) away from the status quo, the target, path and expanded states, until
     ``max_nodes`` (at most :data:`GRAPH_MAX_NODES_ALL` states and
-    :data:`GRAPH_MAX_EDGES_ALL` edges with ``moves="all"``, where every state has many moves). Edges are the DMs' unilateral improvements
+    :data:`GRAPH_MAX_EDGES_ALL` edges with ``moves="all"``, where every state has many
+    moves). Edges are the DMs' unilateral improvements
     (``moves="improvements"``) or all their moves (``moves="all"``) between shown states.
     State ids in and out are 1-based. Small models (at most 64 states) are shown whole.
     Each node lists the options whose value differs from the status quo.
@@ -434,7 +435,9 @@ def graph_document(
         c = int(codes[s])
         return min((bin(c ^ a).count("1") for a in anchors), default=0)
 
-    nearest = sorted(eq_arr.tolist(), key=lambda s: (distance(s), s)) if anchors else eq_arr.tolist()
+    nearest = eq_arr.tolist()
+    if anchors:
+        nearest.sort(key=lambda s: (distance(s), s))
     for s in nearest:
         if len(eq_shown) >= max_equilibria:
             break
@@ -498,8 +501,7 @@ def graph_document(
             return []
         c = int(codes[s])
         return [
-            f"{dm_title.get(o.dm, o.dm)}: "
-            f"{'takes' if c >> k & 1 else 'drops'} {o.title}"
+            f"{dm_title.get(o.dm, o.dm)}: {'takes' if c >> k & 1 else 'drops'} {o.title}"
             for k, o in enumerate(conflict.options)
             if (c ^ sq_code) >> k & 1
         ]
