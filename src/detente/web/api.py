@@ -28,7 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from detente.io import ScenarioError, dump_scenario
 from detente.model import ModelError
 from detente.sweep.spec import SpecError
-from detente.web import compute, sweeps
+from detente.web import compute, examples, sweeps
 from detente.web.cache import ViewCache
 from detente.web.jobs import QueueFull
 from detente.web.schemas import (
@@ -259,37 +259,10 @@ def _slug(name: str, default: str) -> str:
 
 
 # ---------------------------------------------------------------- examples
-def _examples() -> dict[str, tuple[str, str]]:
-    """``{key: (kind, text)}``: the bundled seed scenario and the catalogue cases."""
-    from importlib import resources
-    from pathlib import Path
-
-    from detente.catalog import case_text, list_cases
-
-    out: dict[str, tuple[str, str]] = {}
-    seed: Path | None = None
-    try:  # the seed as shipped in the package (detente.seed), else the source tree's copy
-        from detente.seed import seed_path  # type: ignore[import-not-found,unused-ignore]
-
-        seed = Path(seed_path())
-    except Exception:  # an older package without detente.seed: the source tree's copy
-        here = Path(str(resources.files("detente")))
-        tree = here.parents[1] / "scenarios" / "korea-2015.yaml"
-        for cand in (here / "seed" / "korea-2015.yaml", tree):
-            if cand.is_file():
-                seed = cand
-                break
-    if seed is not None and seed.is_file():
-        out["seed"] = ("seed", seed.read_text(encoding="utf-8"))
-    for key in list_cases():
-        out[key] = ("catalogue", case_text(key))
-    return out
-
-
 @router.get("/examples", summary="The bundled seed scenario and the catalogue of published cases")
 def list_examples() -> list[ExampleOut]:
     rows = []
-    for key, (kind, text) in _examples().items():
+    for key, (kind, text) in examples.examples().items():
         c = compute.parse(text, key + ".yaml")
         desc = " ".join((c.description or "").split())
         rows.append(
@@ -312,11 +285,11 @@ def list_examples() -> list[ExampleOut]:
     responses=NOT_FOUND,
 )
 def open_example(body: TextIn, request: Request) -> ScenarioOut:
-    examples = _examples()
+    known = examples.examples()
     key = body.text.strip()
-    if key not in examples:
+    if key not in known:
         raise NotFound(f"no example named {key!r}")
-    kind, text = examples[key]
+    kind, text = known[key]
     conflict = _check(text, key + ".yaml")
     row = _store(request).create_scenario(conflict.name, text, message=f"opened the {kind} {key}")
     return _scenario_out(row)
