@@ -142,3 +142,14 @@ def test_sweep_no_change_is_the_baseline_with_sample_counts(client, app) -> None
                 "Prisoner One takes Cooperate with Two; Prisoner Two takes Cooperate with One"
             )
     assert seen_baseline
+
+
+def test_preview_suggests_a_feasible_status_quo(client) -> None:  # type: ignore[no-untyped-def]
+    # a rule "town must sue" makes the status quo YNYN (town.sue N) infeasible; by hand,
+    # the feasible states are those with bit 3 (town.sue) set, the first is code 8: NNNY
+    text = RIVER.replace("status_quo: YNYN", "status_quo: YNYN\nfeasibility: [{require: town.sue}]")
+    p = client.post("/api/preview", json={"text": text}).json()
+    assert not p["ok"] and p["error"]["field"] == "status_quo"
+    assert p["suggest_status_quo"] == "NNNY"
+    fixed = client.post("/api/preview", json={"text": text.replace("YNYN", "NNNY")}).json()
+    assert fixed["ok"] and fixed["n_states"] == 8

@@ -574,6 +574,26 @@ def explain_document(
     }
 
 
+def feasible_status_quo(text: str, filename: str = "scenario.yaml") -> str | None:
+    """A valid status quo for a scenario whose status quo is not: the Y/N pattern (in
+    option order) of its first feasible state (its state 1), or ``None`` when the scenario
+    has other errors too or no feasible state."""
+    from detente.web.yamledit import merge_text, plain_data
+
+    data = plain_data(text)
+    if not isinstance(data, dict):
+        return None
+    data.pop("status_quo", None)
+    try:
+        conflict = parse(merge_text("", data), filename)
+        if conflict.n_options > 16:
+            return None
+        model = conflict.compile()
+    except (ScenarioError, ModelError):
+        return None
+    return model.pattern(0) if model.n_states else None
+
+
 def ranking_preview(
     text: str, *, limit: int = 12, filename: str = "scenario.yaml", max_states: int = 20_000
 ) -> dict[str, Any]:

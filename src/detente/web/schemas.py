@@ -232,6 +232,10 @@ class PreviewOut(BaseModel):
     n_states: int | None = None
     option_order: list[str] | None = None
     rankings: list[PreviewRanking] | None = None
+    suggest_status_quo: str | None = Field(
+        default=None,
+        description="When the status quo is invalid: a feasible one (state 1's Y/N pattern).",
+    )
 
 
 JobStatus = Literal["queued", "running", "done", "failed", "interrupted", "cancelled"]

@@ -367,6 +367,7 @@ $("#tab-form").addEventListener("click", ev => {
   if (b.id === "f-add-rule") { form.feasibility = form.feasibility || []; form.feasibility.push({infeasible: ""}); }
   else if (b.id === "f-add-dm") structural(addDm);
   else if (b.id === "f-sq-clear") delete form.status_quo;
+  else if (b.id === "f-sq-fix") form.status_quo = b.dataset.pattern;
   else if (b.dataset.dmDel !== undefined) structural(() => removeDm(Number(b.dataset.dmDel)));
   else if (b.dataset.optAdd !== undefined) structural(() => addOption(Number(b.dataset.optAdd)));
   else if (b.dataset.optDel !== undefined) { const [i, k] = b.dataset.optDel.split(":").map(Number); structural(() => removeOption(i, k)); }
@@ -403,9 +404,16 @@ function formError(d) {
   return html`<div class="error">${where}${d.message || "invalid"}</div>`;
 }
 const preview = debounce(async () => {
+  const fix = $("#f-sq-fix"); if (fix) fix.remove();
   try {
     const p = await api("POST", "/api/preview", {data: form});
-    if (!p.ok) { lastPreview = null; setHTML($("#preview"), formError(p.error)); markField(p.error.field, p.error.message); return; }
+    if (!p.ok) {
+      lastPreview = null; setHTML($("#preview"), formError(p.error)); markField(p.error.field, p.error.message);
+      if (p.suggest_status_quo) {
+        appendHTML($("#f-sq-note"), html`<button class="secondary" id="f-sq-fix" data-pattern="${p.suggest_status_quo}">Use ${p.suggest_status_quo} (the first feasible state)</button>`);
+      }
+      return;
+    }
     lastPreview = p; markField(null);
     setHTML($("#preview"), html`<p>${p.n_states} feasible states; option order ${p.option_order.join(", ")}.</p>${
       p.rankings.map(r => html`<div class="dm" data-preview-dm="${r.dm}"><b>${r.name}</b> <span class="note">(${r.levels} level${r.levels === 1 ? "" : "s"}, best first${r.top.length < r.levels ? `; showing the first ${r.top.length} of ${r.levels} levels` : ""}${r.top.some(l => l.some(s => s.more)) ? "; long levels cut, with the number of states left out" : ""})</span><ol>${
