@@ -215,3 +215,21 @@ preferences:
     assert model.n_states == 16 and model.status_quo == 5
     town = conflict.dm_ids.index("town")
     assert 13 in model.improvements(town, 5)
+
+
+def test_open_the_seed_in_one_click(server: str, page) -> None:  # type: ignore[no-untyped-def]
+    errors = console_errors(page)
+    page.set_default_timeout(30_000)
+    page.goto(server)
+    page.wait_for_selector('[data-example="seed"]')
+    page.click('[data-example="seed"]')
+    page.wait_for_url("**/scenarios/*")
+    page.wait_for_selector("#f-analysis select[data-target]")
+    assert "Carpenter 2015" in page.text_content("#title")
+    # the seed's analysis block, in the form: its target name, levers and variants
+    assert page.input_value("#f-target-name") == "united front"
+    assert page.is_checked('[data-lever="us.peace_treaty"]')
+    assert page.locator("[data-variant]").count() == 5
+    assert page.input_value("#f-main") == "carpenter"
+    page.screenshot(path=str(ART / "12-seed-form.png"), full_page=True)
+    assert [e for e in errors if "favicon" not in e] == []
