@@ -139,6 +139,7 @@ async function drawGraph() {
       {selector: "node:selected", style: {"border-width": 4, "border-color": "#1f3a5f"}},
       {selector: "edge", style: {width: 1.2, "line-color": "data(colour)", "target-arrow-color": "data(colour)", "target-arrow-shape": "triangle", "curve-style": "straight", opacity: 0.45, "arrow-scale": 0.7}},
       {selector: "edge.move", style: {width: 0.6, opacity: 0.25, "line-style": "dashed"}},
+      {selector: "edge.hint", style: {width: 2, opacity: 0.7, "line-style": "dashed"}},
       {selector: "edge.step", style: {width: 4, opacity: 1}},
       {selector: ".faded", style: {opacity: 0.15}},
     ],
@@ -150,6 +151,11 @@ async function drawGraph() {
     maxZoom: 2.5, minZoom: 0.05,
   });
   spine.forEach(id => cy.$id(String(id)).addClass("spine"));
+  // the chosen path's moves that are not drawn (joint moves): a dashed hint
+  spine.slice(1).forEach((id, i) => {
+    const a = String(spine[i]), b = String(id);
+    if (!cy.edges(`[source = "${a}"][target = "${b}"]`).length) cy.add({group: "edges", data: {id: `h${i}`, source: a, target: b, colour: "#333"}, classes: "hint"});
+  });
   if (!small && spine.length) {
     cy.fit(undefined, 20);
     if (cy.zoom() < 0.6) { cy.zoom(0.6); cy.center(cy.$(".spine")); }
@@ -181,8 +187,9 @@ function graphPositions(g, spine) {
   // as needed so that blocks do not overlap: ids stay apart and legible
   const groups = new Map();
   const last = Math.max(0, spine.length - 1);
+  const onSpine = new Set(spine);
   g.nodes.forEach(n => {
-    if (pos[n.id]) return;
+    if (onSpine.has(n.id)) return;
     const k = anchor.has(n.id) ? anchor.get(n.id) : last + 1;  // not connected: to the right
     const key = k + (n.equilibrium ? "u" : "d");
     if (!groups.has(key)) groups.set(key, []);
