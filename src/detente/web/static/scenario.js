@@ -160,8 +160,8 @@ function renderDm(d, i) {
     const taken = sq ? sq.get(o) : false;
     return html`<tr data-option="${d.id}.${o.id}"><td>${oid}</td>
       <td><label title="Taken (Y) in the status quo"><input type="checkbox" class="sq" data-sq="${i}:${k}" ${taken ? "checked" : ""} ${sq ? "" : "disabled"}> Y</label></td>
-      <td><input type="text" data-path="decision_makers.${i}.options.${k}.label" data-field="${g}.label" value="${o.label || ""}"></td>
-      <td><input type="text" data-path="decision_makers.${i}.options.${k}.description" data-field="${g}.description" value="${o.description || ""}" placeholder="(optional)"></td>
+      <td class="label-col"><input type="text" data-path="decision_makers.${i}.options.${k}.label" data-field="${g}.label" value="${o.label || ""}" title="${o.label || ""}">
+        <input type="text" class="desc" data-path="decision_makers.${i}.options.${k}.description" data-field="${g}.description" value="${o.description || ""}" placeholder="description (optional)"></td>
       <td><select data-path="decision_makers.${i}.options.${k}.reversibility" data-field="${g}.reversibility">
         ${["both", "up", "down"].map(r => html`<option ${(o.reversibility || "both") === r ? "selected" : ""}>${r}</option>`)}</select></td>
       <td><button class="secondary" data-opt-del="${i}:${k}" title="Remove this option">✕</button></td></tr>`;
@@ -169,8 +169,8 @@ function renderDm(d, i) {
   return html`<div class="dm" data-dm-index="${i}">
     ${id} <label>Name <input type="text" data-path="decision_makers.${i}.name" data-field="${f}.name" value="${d.name || ""}" size="30"></label>
     <button class="danger" data-dm-del="${i}" title="Remove this decision maker and its preferences">Remove</button>
-    <div class="scroll"><table class="options" data-field="${f}.options"><tr><th>option</th><th title="Taken in the status quo">status quo</th><th>label</th><th>description</th><th>reversibility</th><th></th></tr>
-    ${rows.length ? rows : html`<tr><td colspan="6" class="note">No option yet: a decision maker needs at least one.</td></tr>`}
+    <div class="scroll"><table class="options" data-field="${f}.options"><tr><th>option</th><th title="Taken in the status quo">status quo</th><th>label and description</th><th>reversibility</th><th></th></tr>
+    ${rows.length ? rows : html`<tr><td colspan="5" class="note">No option yet: a decision maker needs at least one.</td></tr>`}
     </table></div><button class="secondary" data-opt-add="${i}">Add option</button></div>`;
 }
 function renderPrefs(d) {
