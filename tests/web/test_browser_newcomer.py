@@ -161,6 +161,15 @@ def test_newcomer_builds_analyses_and_downloads(server: str, page) -> None:  # t
     step = page.text_content("#step-text")
     assert step == "step 1/1: 6 → 14: Riverside town takes 'Sue the builder'", step
     assert page.evaluate("() => window.__cy.$id('4').hasClass('target')")
+    # hovering the target shows its pattern and the options that differ from the status quo
+    box = page.locator("#cy").bounding_box()
+    at = page.evaluate("() => window.__cy.$id('4').renderedPosition()")
+    page.mouse.move(box["x"] + at["x"], box["y"] + at["y"])
+    tip = page.wait_for_selector("#cy-tip:not([hidden])")
+    assert "State 4" in tip.text_content() and "YYNN" in tip.text_content()
+    assert "Upstream state: takes Share the water" in tip.text_content()
+    assert "Downstream state: drops Protest at the UN" in tip.text_content()
+    page.mouse.move(box["x"] + 2, box["y"] + 2)
     page.screenshot(path=str(ART / "11-newcomer-analysis.png"), full_page=True)
 
     # one click: the report is built and downloaded, named after the scenario and version
@@ -231,5 +240,8 @@ def test_open_the_seed_in_one_click(server: str, page) -> None:  # type: ignore[
     assert page.is_checked('[data-lever="us.peace_treaty"]')
     assert page.locator("[data-variant]").count() == 5
     assert page.input_value("#f-main") == "carpenter"
+    # 8,192 states: the preview lists the first 12 levels of each ranking and says so
+    page.wait_for_selector("#preview .dm", timeout=60_000)
+    assert "showing the first 12 of" in page.text_content("#preview")
     page.screenshot(path=str(ART / "12-seed-form.png"), full_page=True)
     assert [e for e in errors if "favicon" not in e] == []
