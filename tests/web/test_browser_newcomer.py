@@ -170,6 +170,9 @@ def test_newcomer_builds_analyses_and_downloads(server: str, page) -> None:  # t
     assert "Upstream state: takes Share the water" in tip.text_content()
     assert "Downstream state: drops Protest at the UN" in tip.text_content()
     page.mouse.move(box["x"] + 2, box["y"] + 2)
+    # concessions name the levers by their labels, not their ids
+    conc = page.text_content("#conc")
+    assert "Levers of Upstream state" in conc and "Share the water" in conc
     page.screenshot(path=str(ART / "11-newcomer-analysis.png"), full_page=True)
 
     # one click: the report is built and downloaded, named after the scenario and version

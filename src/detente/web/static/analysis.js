@@ -76,11 +76,13 @@ function renderVariant() {
   // criteria: a concept ("seq": the target is SEQ-stable), "reach" / "reach_coalition"
   // (reachable from the status quo without / with coalitions), or "seq+reach_coalition"
   const crit = c => c.split("+").map(p => p === "reach" ? "reachable" : p === "reach_coalition" ? "reachable with coalitions" : (TITLES[p] || p) + "-stable").join(" and ");
-  const setText = s => s.length ? "{" + s.join(", ") + "}" : "no concession needed";
-  setHTML($("#conc"), cc ? html`<p>Levers of ${cc.dm} towards target ${sid(cc.target)}. A set of levers is <i>sufficient</i> for a criterion when making those concessions (and no others) meets it; minimal sufficient sets:</p>
+  // levers by their labels (the option ids in a tooltip of the table)
+  const label = ref => ((v.options || []).find(o => o.ref === ref) || {}).label || ref;
+  const setText = s => s.length ? "{" + s.map(label).join("; ") + "}" : "no concession needed";
+  setHTML($("#conc"), cc ? html`<p>Levers of ${((v.decision_makers || []).find(d => d.id === cc.dm) || {}).name || cc.dm} towards target ${sid(cc.target)}. A set of levers is <i>sufficient</i> for a criterion when making those concessions (and no others) meets it; minimal sufficient sets:</p>
     <ul>${cc.criteria.map(c => html`<li>${crit(c)}: ${cc.minimal[c].length ? cc.minimal[c].map(setText).join(" or ") : "no set of levers suffices"}</li>`)}</ul>
     <div class="scroll-x"><table id="conc-table"><tr><th>levers used</th><th>state</th>${cc.criteria.map(c => html`<th>${crit(c)}</th>`)}</tr>${
-    cc.sets.map(s => html`<tr><td>${s.levers.join(", ") || "(none)"}</td><td>${s.state ? sid(s.state) : "infeasible"}</td>${cc.criteria.map(c => html`<td class="${s.met[c] ? "yes" : ""}">${s.met[c] ? "✓" : ""}</td>`)}</tr>`)}
+    cc.sets.map(s => html`<tr><td title="${s.levers.join(", ")}">${s.levers.map(label).join("; ") || "(none)"}</td><td>${s.state ? sid(s.state) : "infeasible"}</td>${cc.criteria.map(c => html`<td class="${s.met[c] ? "yes" : ""}">${s.met[c] ? "✓" : ""}</td>`)}</tr>`)}
     </table></div>${cc.n_sets > cc.sets.length ? html`<p class="note">First ${cc.sets.length} of ${cc.n_sets} sets.</p>` : ""}` : html`<p class="note">No target and levers in the scenario's analysis block.</p>`);
   drawGraph();
 }
