@@ -98,6 +98,7 @@ def test_blank_form_to_saved_scenario(server: str, page) -> None:  # type: ignor
         "ranking:",
     ):
         assert part in text, part
+    assert "analysis:" not in text and "variants:" not in text  # untouched: not written
     conflict = load_scenario_text(text)
     assert [d.id for d in conflict.decision_makers] == ["a", "b", "coast"]
     assert conflict.n_options == 3 and conflict.status_quo == 4

@@ -403,8 +403,11 @@ function formError(d) {
   const where = d.field ? html`<span class="note">(at ${d.field.replace(/\[(\d+)\]/g, " $1").replace(/\./g, " › ")})</span> ` : "";
   return html`<div class="error">${where}${d.message || "invalid"}</div>`;
 }
+// the analysis form creates empty containers as it renders: never send those
+const tidy = () => { if (typeof tidyAnalysis === "function") tidyAnalysis(); };
 const preview = debounce(async () => {
   const fix = $("#f-sq-fix"); if (fix) fix.remove();
+  tidy();
   try {
     const p = await api("POST", "/api/preview", {data: form});
     if (!p.ok) {
@@ -441,6 +444,7 @@ async function saved(s) {
 }
 async function saveForm() {
   $("#form-error").textContent = ""; $("#save-status").textContent = "";
+  tidy();
   try {
     const s = await api("PUT", `/api/scenarios/${SID}/form`, {data: form, base_version: current.version});
     fresh = new WeakSet(); renderForm();  // saved ids are no longer edited here
