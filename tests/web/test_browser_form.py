@@ -78,7 +78,10 @@ def test_blank_form_to_saved_scenario(server: str, page) -> None:  # type: ignor
 
     page.click("#form-save")
     page.wait_for_selector("text=Saved as version 2")
-    assert page.locator("input[data-dm-id]").count() == 0  # saved ids are fixed now
+    # ids are fixed once something uses them: "not a.act" and "coast.patrol" use a and
+    # coast; b's explicit ranking names states, not ids, so b can still be renamed
+    assert page.locator("input[data-dm-id]").count() == 1
+    assert page.input_value("input[data-dm-id]") == "b"
     text = httpx.get(server.split("?")[0] + f"api/scenarios/{sid}", timeout=10).json()["text"]
     assert page.input_value("#yaml") == text
     for part in (
@@ -95,6 +98,7 @@ def test_blank_form_to_saved_scenario(server: str, page) -> None:  # type: ignor
         "ranking:",
     ):
         assert part in text, part
+    assert "analysis:" not in text and "variants:" not in text  # untouched: not written
     conflict = load_scenario_text(text)
     assert [d.id for d in conflict.decision_makers] == ["a", "b", "coast"]
     assert conflict.n_options == 3 and conflict.status_quo == 4

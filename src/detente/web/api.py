@@ -28,7 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from detente.io import ScenarioError, dump_scenario
 from detente.model import ModelError
 from detente.sweep.spec import SpecError
-from detente.web import compute, sweeps
+from detente.web import compute, examples, sweeps
 from detente.web.cache import ViewCache
 from detente.web.jobs import QueueFull
 from detente.web.schemas import (
@@ -37,6 +37,9 @@ from detente.web.schemas import (
     CONFLICT,
     NOT_FOUND,
     AnalysisIn,
+    DiffLine,
+    DiffOut,
+    ExampleOut,
     ExplainOut,
     FormIn,
     FormOut,
@@ -249,6 +252,50 @@ def _ids(value: str) -> list[int]:
     return [int(x) for x in parts if x.isdigit() and len(x) <= 9][:200]
 
 
+def _slug(name: str, default: str) -> str:
+    """A file-name part from a user's name: ASCII letters and digits joined by ``-``."""
+    slug = "".join(ch if ch.isalnum() else "-" for ch in name.lower())
+    slug = "-".join(p for p in slug.encode("ascii", "ignore").decode().split("-") if p)[:60]
+    return slug.strip("-") or default
+
+
+# ---------------------------------------------------------------- examples
+@router.get("/examples", summary="The bundled seed scenario and the catalogue of published cases")
+def list_examples() -> list[ExampleOut]:
+    rows = []
+    for key, (kind, text) in examples.examples().items():
+        c = compute.parse(text, key + ".yaml")
+        desc = " ".join((c.description or "").split())
+        rows.append(
+            ExampleOut(
+                key=key,
+                name=c.name,
+                kind=kind,  # type: ignore[arg-type]
+                description=desc[:240] + ("…" if len(desc) > 240 else ""),
+                n_dms=len(c.decision_makers),
+                n_options=c.n_options,
+            )
+        )
+    return rows
+
+
+@router.post(
+    "/examples/open",
+    status_code=201,
+    summary="Copy an example (seed or catalogue case) into the workspace as a new scenario",
+    responses=NOT_FOUND,
+)
+def open_example(body: TextIn, request: Request) -> ScenarioOut:
+    known = examples.examples()
+    key = body.text.strip()
+    if key not in known:
+        raise NotFound(f"no example named {key!r}")
+    kind, text = known[key]
+    conflict = _check(text, key + ".yaml")
+    row = _store(request).create_scenario(conflict.name, text, message=f"opened the {kind} {key}")
+    return _scenario_out(row)
+
+
 # --------------------------------------------------------------- scenarios
 @router.get("/scenarios", summary="List scenarios")
 def list_scenarios(request: Request) -> list[ScenarioOut]:
@@ -331,10 +378,7 @@ def export_scenario(
     sid: Id, request: Request, format: Literal["yaml", "gmcr"] = "yaml"
 ) -> Response:
     row = _store(request).scenario(sid)
-    # the name goes into a header (Latin-1 only): ASCII letters and digits, "-" for the rest
-    name = row["name"].lower()
-    slug = "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in name)
-    slug = slug.strip("-")[:60] or "scenario"
+    slug = _slug(row["name"], "scenario")
     if format == "yaml":
         body, media = row["text"], "application/yaml"
     else:
@@ -379,6 +423,26 @@ def list_versions(sid: Id, request: Request) -> list[VersionSummary]:
 @router.get("/scenarios/{sid}/versions/{number}", summary="One version's text", responses=NOT_FOUND)
 def get_version(sid: Id, number: Id, request: Request) -> VersionOut:
     return VersionOut(**_store(request).version(sid, number))
+
+
+@router.get(
+    "/scenarios/{sid}/diff",
+    summary="The line differences between two versions (unified diff, a to b)",
+    responses=NOT_FOUND,
+)
+def diff_versions(sid: Id, request: Request, a: int = Query(ge=1), b: int = Query(ge=1)) -> DiffOut:
+    import difflib
+
+    store = _store(request)
+    ta = str(store.version(sid, a)["text"]).splitlines()
+    tb = str(store.version(sid, b)["text"]).splitlines()
+    lines: list[DiffLine] = []
+    for line in difflib.unified_diff(ta, tb, f"version {a}", f"version {b}", n=2, lineterm=""):
+        if line.startswith(("---", "+++")):
+            continue
+        kind = "@" if line.startswith("@@") else line[:1] if line[:1] in "+-" else " "
+        lines.append(DiffLine(kind=kind, text=line if kind == "@" else line[1:]))  # type: ignore[arg-type]
+    return DiffOut(a=a, b=b, lines=lines[:4000], truncated=len(lines) > 4000)
 
 
 @router.post(
@@ -486,9 +550,10 @@ def job_result(jid: Id, request: Request) -> JobResultOut:
 )
 def job_report(jid: Id, request: Request, download: bool = True) -> HTMLResponse:
     job = _done_job(request, jid, "report")
-    headers = (
-        {"Content-Disposition": f'attachment; filename="report-{jid}.html"'} if download else {}
-    )
+    store = _store(request)
+    name = _slug(store.scenario(job["scenario_id"])["name"], "scenario")
+    filename = f"{name}-v{job['version']}-report.html"
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'} if download else {}
     return HTMLResponse(job["result"]["html"], headers=headers)
 
 

@@ -26,6 +26,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from detente.model.analysis_spec import ANALYSIS_KEYS
 from detente.web import api, compute
 from detente.web.cache import ViewCache
 from detente.web.jobs import DEFAULT_MAX_QUEUED, JobRunner
@@ -172,6 +173,7 @@ def create_app(
             max_queued_jobs=max_queued,
             graph=(STATIC / "vendor" / "cytoscape.min.js").exists(),
             interrupted_at_start=app.state.interrupted,
+            analysis_keys=list(ANALYSIS_KEYS),
         )
 
     return app

@@ -129,7 +129,11 @@ class ViewCache:
             try:
                 return {"ok": True, **compute.ranking_preview(text)}
             except (ScenarioError, ModelError, compute.ModelTooBig) as exc:
-                return {"ok": False, "error": compute.error_document(exc)}
+                error = compute.error_document(exc)
+                doc: dict[str, Any] = {"ok": False, "error": error}
+                if str(error.get("field") or "").startswith("status_quo"):
+                    doc["suggest_status_quo"] = compute.feasible_status_quo(text)
+                return doc
 
         result: dict[str, Any] = self._preview.get(_digest(text), make)
         return result

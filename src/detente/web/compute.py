@@ -25,7 +25,7 @@ from detente.analysis.study import headline_concept, run_study
 from detente.io import ScenarioError, load_scenario_text
 from detente.io.json_out import ranking_groups
 from detente.model import Conflict, GraphModel, ModelError
-from detente.model.analysis_spec import BASE, analysis_spec
+from detente.model.analysis_spec import BASE, analysis_spec, resolve_target
 from detente.model.variants import apply_variant, variant_names
 from detente.report.document import study_document
 from detente.report.text import describe_state, explain_lines
@@ -47,6 +47,12 @@ Progress = Callable[[str, float], None]
 GRAPH_MAX_NODES = 150
 GRAPH_MAX_EQUILIBRIA = 25
 GRAPH_MAX_EDGES = 1500
+GRAPH_NEIGHBOURS = 8
+GRAPH_NEAR_EQUILIBRIA = 10
+"""States added around each shown state of a large model (all of them for expanded ones)."""
+GRAPH_MAX_NODES_ALL = 40
+GRAPH_MAX_EDGES_ALL = 400
+"""With every move shown (not only improvements) at most this many states are drawn."""
 
 
 @dataclass(frozen=True)
@@ -185,30 +191,58 @@ def graph_document(
     filename: str = "scenario.yaml",
     limits: Limits | None = None,
 ) -> dict[str, Any]:
-    """A filtered state graph around the status quo, the paths and the equilibria.
+    """A filtered state graph centred on the status quo, the target and the paths.
 
-    Shown: the status quo, ``path_states``, ``expand`` and up to ``max_equilibria``
-    equilibria under ``concept`` (those on paths first, then by id), plus the states one
-    move (``hops``) away from the status quo, path and expanded states. Edges are the
-    DMs' unilateral improvements (``moves="improvements"``) or all their moves
-    (``moves="all"``) between shown states. State ids in and out are 1-based. Small models
-    (at most 64 states) are shown whole.
+    Shown: the status quo, the analysis target, ``path_states``, ``expand`` and up to
+    ``max_equilibria`` equilibria under ``concept``: those on paths first, then those
+    nearest (fewest options changed) to the status quo or the target; plus the states one
+    move (``hops``) away from the status quo, the target, path and expanded states, until
+    ``max_nodes`` (at most :data:`GRAPH_MAX_NODES_ALL` states and
+    :data:`GRAPH_MAX_EDGES_ALL` edges with ``moves="all"``, where every state has many
+    moves). Edges are the DMs' unilateral improvements
+    (``moves="improvements"``) or all their moves (``moves="all"``) between shown states.
+    State ids in and out are 1-based. Small models (at most 64 states) are shown whole.
+    Each node lists the options whose value differs from the status quo.
     """
     conflict, model, result = analysed(text, variant, filename, limits)
     if concept not in result.concepts:
         concept = headline_concept(result.concepts)
     n = model.n_states
     all_moves = moves == "all"
+    if all_moves:
+        max_nodes = min(max_nodes, GRAPH_MAX_NODES_ALL)
+        max_edges = min(max_edges, GRAPH_MAX_EDGES_ALL)
     eq_arr = result.equilibria(concept)
     eq = {int(s) for s in eq_arr}
+    sq = model.status_quo
+    target = None
+    try:
+        t = resolve_target(analysis_spec(parse(text, filename)), conflict, model)
+        target = t.state if t is not None and t.state >= 0 else None
+    except (ModelError, ScenarioError):
+        target = None
     seeds: list[int] = []
-    if model.status_quo is not None:
-        seeds.append(model.status_quo)
+    if sq is not None:
+        seeds.append(sq)
+    if target is not None:
+        seeds.append(target)
     seeds += [s - 1 for s in (path_states or []) if 1 <= s <= n]
     seeds += [s - 1 for s in (expand or []) if 1 <= s <= n]
     seen: dict[int, None] = dict.fromkeys(seeds)
     eq_shown = [s for s in seen if s in eq]
-    for s in eq_arr.tolist():
+    if n > 64:  # a real case: the equilibria next to the status quo and the target only
+        max_equilibria = min(max_equilibria, GRAPH_NEAR_EQUILIBRIA)
+    codes = model.codes
+    anchors = [int(codes[s]) for s in (sq, target) if s is not None]
+
+    def distance(s: int) -> int:
+        c = int(codes[s])
+        return min((bin(c ^ a).count("1") for a in anchors), default=0)
+
+    nearest = eq_arr.tolist()
+    if anchors:
+        nearest.sort(key=lambda s: (distance(s), s))
+    for s in nearest:
         if len(eq_shown) >= max_equilibria:
             break
         if s not in seen:
@@ -222,17 +256,23 @@ def graph_document(
     def step(i: int, s: int) -> list[int]:
         return model.moves(i, s) if all_moves else model.improvements(i, s)
 
+    expanded = {s - 1 for s in (expand or [])}
     for _ in range(max(0, hops)):
         nxt: list[int] = []
         for s in frontier:
-            for i in range(model.n_dms):
-                for t in step(i, s):
-                    if t not in seen:
-                        if len(seen) >= max_nodes:
-                            truncated = True
-                            continue
-                        seen[t] = None
-                        nxt.append(t)
+            # at most GRAPH_NEIGHBOURS new neighbours per state (equilibria first, then the
+            # states with fewest options changed), except for states the user expanded
+            cand = [t2 for i in range(model.n_dms) for t2 in step(i, s) if t2 not in seen]
+            cand = sorted(dict.fromkeys(cand), key=lambda x: (x not in eq, distance(x), x))
+            room = len(cand) if s in expanded else GRAPH_NEIGHBOURS
+            if len(cand) > room:
+                truncated = True
+            for t2 in cand[:room]:
+                if len(seen) >= max_nodes:
+                    truncated = True
+                    break
+                seen[t2] = None
+                nxt.append(t2)
         frontier = nxt
     nodes = list(seen)
     nodeset = set(nodes)
@@ -242,27 +282,44 @@ def graph_document(
         hid = 0
         for i in range(model.n_dms):
             imp = set(model.improvements(i, s))
-            for t in step(i, s):
-                if t in nodeset and len(edges) < max_edges:
+            for t2 in step(i, s):
+                if t2 in nodeset and len(edges) < max_edges:
                     edges.append(
                         {
                             "source": s + 1,
-                            "target": t + 1,
+                            "target": t2 + 1,
                             "dm": model.dm_names[i],
-                            "improvement": t in imp,
+                            "improvement": t2 in imp,
                         }
                     )
-                elif t in nodeset:
+                elif t2 in nodeset:
                     truncated = True
                 else:
                     hid += 1
         hidden[s] = hid
+    sq_code = int(codes[sq]) if sq is not None else None
+    dm_title = {d.id: d.title for d in conflict.decision_makers}
+
+    def differs(s: int) -> list[str]:
+        if sq_code is None:
+            return []
+        c = int(codes[s])
+        return [
+            f"{dm_title.get(o.dm, o.dm)}: {'takes' if c >> k & 1 else 'drops'} {o.title}"
+            for k, o in enumerate(conflict.options)
+            if (c ^ sq_code) >> k & 1
+        ]
+
     return {
         "variant": variant,
         "concept": concept,
         "moves": "all" if all_moves else "improvements",
         "n_states": n,
         "n_equilibria": len(eq),
+        "max_nodes": max_nodes,
+        "max_edges": max_edges,
+        "target": None if target is None else target + 1,
+        "status_quo": None if sq is None else sq + 1,
         "decision_makers": [
             {"id": d, "name": t} for d, t in zip(model.dm_names, _dm_titles(conflict), strict=True)
         ],
@@ -271,10 +328,12 @@ def graph_document(
             {
                 "id": s + 1,
                 "pattern": model.pattern(s),
-                "status_quo": s == model.status_quo,
+                "status_quo": s == sq,
+                "target": s == target,
                 "equilibrium": s in eq,
                 "concepts": [c for c in result.concepts if bool(result.stable[c][:, s].all())],
                 "hidden_neighbours": hidden[s],
+                "differs": differs(s)[:24],
             }
             for s in nodes
         ],
@@ -317,6 +376,26 @@ def explain_document(
         "equilibrium": all(d["stable"] for d in per_dm),
         "dms": per_dm,
     }
+
+
+def feasible_status_quo(text: str, filename: str = "scenario.yaml") -> str | None:
+    """A valid status quo for a scenario whose status quo is not: the Y/N pattern (in
+    option order) of its first feasible state (its state 1), or ``None`` when the scenario
+    has other errors too or no feasible state."""
+    from detente.web.yamledit import merge_text, plain_data
+
+    data = plain_data(text)
+    if not isinstance(data, dict):
+        return None
+    data.pop("status_quo", None)
+    try:
+        conflict = parse(merge_text("", data), filename)
+        if conflict.n_options > 16:
+            return None
+        model = conflict.compile()
+    except (ScenarioError, ModelError):
+        return None
+    return model.pattern(0) if model.n_states else None
 
 
 def ranking_preview(

@@ -246,6 +246,10 @@ class PreviewOut(Out):
     n_states: int | None = None
     option_order: list[str] | None = None
     rankings: list[PreviewRanking] | None = None
+    suggest_status_quo: str | None = Field(
+        default=None,
+        description="When the status quo is invalid: a feasible one (state 1's Y/N pattern).",
+    )
 
 
 JobStatus = Literal["queued", "running", "done", "failed", "interrupted", "cancelled"]
@@ -282,9 +286,13 @@ class GraphNode(Out):
     id: int
     pattern: str
     status_quo: bool
+    target: bool = False
     equilibrium: bool
     concepts: list[str]
     hidden_neighbours: int
+    differs: list[str] = Field(
+        default_factory=list, description="The options whose value differs from the status quo."
+    )
 
 
 class GraphEdge(Out):
@@ -300,6 +308,10 @@ class GraphOut(Out):
     moves: Literal["improvements", "all"]
     n_states: int
     n_equilibria: int
+    max_nodes: int | None = None
+    max_edges: int | None = None
+    target: int | None = None
+    status_quo: int | None = None
     decision_makers: list[GraphDm]
     truncated: bool
     nodes: list[GraphNode]
@@ -365,3 +377,27 @@ class InfoOut(Out):
     max_queued_jobs: int
     graph: bool = Field(description="The Cytoscape files are present (graph view).")
     interrupted_at_start: int
+    analysis_keys: list[str] = Field(
+        default_factory=list, description="Keys the scenario format accepts in 'analysis:'."
+    )
+
+
+class ExampleOut(BaseModel):
+    key: str = Field(description="'seed' or a catalogue case '<source>/<case>'.")
+    name: str
+    kind: Literal["seed", "catalogue"]
+    description: str
+    n_dms: int
+    n_options: int
+
+
+class DiffLine(BaseModel):
+    kind: Literal[" ", "+", "-", "@"]
+    text: str
+
+
+class DiffOut(BaseModel):
+    a: int
+    b: int
+    lines: list[DiffLine]
+    truncated: bool

@@ -360,6 +360,10 @@ def _focus(result: Any, concept: str) -> tuple[int | None, str]:
     return (top[0][0], "the most robust equilibrium") if top else (None, "")
 
 
+NO_CHANGE = "no change"
+"""The label of a factor's level that leaves the model as it is (sweep.spec)."""
+
+
 def result_document(
     sweep_db: str | Path, sweep_id: str, scenario_text: str, top: int = 10
 ) -> dict[str, Any]:
@@ -385,23 +389,42 @@ def _result_document(
     if with_spec:
         spec_variant = with_spec
         base = apply_variant(base, with_spec)
-    ids = {int(code): k + 1 for k, code in enumerate(base.compile().codes)}
+    model = base.compile()
+    ids = {int(code): k + 1 for k, code in enumerate(model.codes)}
     reach = r.probability.get("reach")
+    sq_code = None if model.status_quo is None else int(model.codes[model.status_quo])
+    dm_title = {d.id: d.title for d in base.decision_makers}
+
+    def label(code: int) -> str:
+        """The options that differ from the status quo (or those taken), in words."""
+        if code >= 1 << base.n_options:
+            return ""
+        ref = 0 if sq_code is None else sq_code
+        parts = [
+            f"{dm_title.get(o.dm, o.dm)} {'takes' if code >> k & 1 else 'drops'} {o.title}"
+            for k, o in enumerate(base.options)
+            if (code ^ ref) >> k & 1
+        ]
+        if not parts:
+            return "the status quo" if sq_code is not None else "no option taken"
+        return "; ".join(parts[:6]) + (f"; and {len(parts) - 6} more" if len(parts) > 6 else "")
 
     def state(code: int) -> dict[str, Any]:
         return {
             "code": code,
             "pattern": r.pattern(code),
             "state": ids.get(code),
+            "label": label(code),
             "p": {k: float(v[code]) for k, v in r.probability.items()},
         }
 
     concepts = []
     for c in r.concepts:
         focus, reason = _focus(r, c)
-        effects = (
-            [e for e in r.sensitivity(c, focus) if e.effect][:top] if focus is not None else []
-        )
+        every = r.sensitivity(c, focus) if focus is not None else []
+        # "no change" is the baseline of its factor, not a change with an effect
+        baselines = [e for e in every if e.level.startswith(NO_CHANGE)]
+        effects = [e for e in every if e.effect and not e.level.startswith(NO_CHANGE)][:top]
         concepts.append(
             {
                 "concept": c,
@@ -423,8 +446,13 @@ def _result_document(
                         "p_with": e.p_with,
                         "p_without": e.p_without,
                         "n_with": e.n_with,
+                        "n_without": r.n_variants - e.n_with,
                     }
                     for e in effects
+                ],
+                "baselines": [
+                    {"factor": e.factor, "level": e.level, "p": e.p_with, "n": e.n_with}
+                    for e in baselines
                 ],
             }
         )

@@ -61,4 +61,22 @@ $("#create-button").addEventListener("click", async () => {
     location.href = `/scenarios/${s.id}`;
   } catch (e) { setHTML(out, errorBox(e)); }
 });
+async function loadExamples() {
+  const ex = await api("GET", "/api/examples");
+  const seed = ex.filter(e => e.kind === "seed"), cases = ex.filter(e => e.kind !== "seed");
+  const row = e => html`<li><button class="${e.kind === "seed" ? "" : "secondary"}" data-example="${e.key}">Open</button>
+    <b>${e.name}</b> <span class="note">${e.n_dms} decision makers, ${e.n_options} options${e.kind === "seed" ? " · the bundled seed scenario" : " · " + e.key}</span>
+    ${e.description ? html`<br><span class="note">${e.description}</span>` : ""}</li>`;
+  setHTML($("#examples"), html`${seed.length ? html`<h3>Seed scenario</h3><ul class="examples">${seed.map(row)}</ul>` : ""}
+    <h3>Catalogue of published cases</h3><ul class="examples">${cases.map(row)}</ul>`);
+}
+$("#examples").addEventListener("click", async ev => {
+  const b = ev.target.closest("button[data-example]"); if (!b) return;
+  b.disabled = true;
+  try {
+    const s = await api("POST", "/api/examples/open", {text: b.dataset.example});
+    location.href = `/scenarios/${s.id}`;
+  } catch (e) { b.disabled = false; setHTML($("#examples-error"), errorBox(e)); }
+});
 loadList().catch(e => { setHTML($("#list-error"), errorBox(e)); });
+loadExamples().catch(e => { setHTML($("#examples-error"), errorBox(e)); });

@@ -121,21 +121,47 @@ function uniqueId(prefix, taken) {
   return prefix + n;
 }
 
+// Every text that may name a DM or an option: statements, rules, the status quo mapping,
+// the analysis block and the variants. An id is "used" once one of them names it.
+function usageText(skip) {
+  const parts = [];
+  for (const [dm, p] of Object.entries(form.preferences || {})) {
+    for (const k of ["prioritization", "weighted"]) (p && Array.isArray(p[k]) ? p[k] : []).forEach(it => parts.push(stmtText(it)));
+    void dm;
+  }
+  (form.feasibility || []).forEach(r => parts.push(JSON.stringify(r)));
+  if (form.status_quo && typeof form.status_quo === "object") parts.push(Object.keys(form.status_quo).filter(k => k !== skip).join(" "));
+  if (form.analysis) parts.push(JSON.stringify(form.analysis));
+  if (form.variants) parts.push(JSON.stringify(form.variants));
+  return parts.join("\n");
+}
+const reEsc = s => String(s).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function dmUsed(d) {
+  const text = usageText(), id = reEsc(d.id);
+  return new RegExp(`(^|[^\\w.])${id}\\.\\w`).test(text) || new RegExp(`"${id}"`).test(text);
+}
+function optUsed(d, o) {
+  const text = usageText(`${d.id}.${o.id}`);
+  return new RegExp(`(^|[^\\w.])(${reEsc(d.id)}\\.)?${reEsc(o.id)}(?![\\w])`).test(text);
+}
+const dmEditable = d => fresh.has(d) || !dmUsed(d);
+const optEditable = (d, o) => fresh.has(o) || !optUsed(d, o);
+
 function renderDm(d, i) {
-  const f = `decision_makers[${i + 1}]`, sq = readSq(), isNew = fresh.has(d);
+  const f = `decision_makers[${i + 1}]`, sq = readSq(), isNew = dmEditable(d);
   const id = isNew
-    ? html`<label>Id <input type="text" size="12" data-dm-id="${i}" data-field="${f}.id" value="${d.id}"></label>`
+    ? html`<label>Id <input type="text" size="14" title="Can be renamed until a statement, coalition or variant uses it" data-dm-id="${i}" data-field="${f}.id" value="${d.id}"></label>`
     : html`<code>${d.id}</code>`;
   const rows = (d.options || []).map((o, k) => {
     const g = `${f}.options[${k + 1}]`;
-    const oid = fresh.has(o)
-      ? html`<code>${d.id}.</code><input type="text" class="id" data-opt-id="${i}:${k}" data-field="${g}.id" value="${o.id}">`
-      : html`<code>${d.id}.${o.id}</code>`;
+    const oid = optEditable(d, o)
+      ? html`<code>${d.id}.</code><input type="text" class="id" data-opt-id="${i}:${k}" data-field="${g}.id" value="${o.id}" title="Can be renamed until a statement, rule, target or variant uses it">`
+      : html`<code title="Used by a statement, rule, target or variant: the id is fixed">${d.id}.${o.id}</code>`;
     const taken = sq ? sq.get(o) : false;
     return html`<tr data-option="${d.id}.${o.id}"><td>${oid}</td>
       <td><label title="Taken (Y) in the status quo"><input type="checkbox" class="sq" data-sq="${i}:${k}" ${taken ? "checked" : ""} ${sq ? "" : "disabled"}> Y</label></td>
-      <td><input type="text" data-path="decision_makers.${i}.options.${k}.label" data-field="${g}.label" value="${o.label || ""}"></td>
-      <td><input type="text" data-path="decision_makers.${i}.options.${k}.description" data-field="${g}.description" value="${o.description || ""}" placeholder="(optional)"></td>
+      <td class="label-col"><input type="text" data-path="decision_makers.${i}.options.${k}.label" data-field="${g}.label" value="${o.label || ""}" title="${o.label || ""}">
+        <input type="text" class="desc" data-path="decision_makers.${i}.options.${k}.description" data-field="${g}.description" value="${o.description || ""}" placeholder="description (optional)"></td>
       <td><select data-path="decision_makers.${i}.options.${k}.reversibility" data-field="${g}.reversibility">
         ${["both", "up", "down"].map(r => html`<option ${(o.reversibility || "both") === r ? "selected" : ""}>${r}</option>`)}</select></td>
       <td><button class="secondary" data-opt-del="${i}:${k}" title="Remove this option">✕</button></td></tr>`;
@@ -143,8 +169,8 @@ function renderDm(d, i) {
   return html`<div class="dm" data-dm-index="${i}">
     ${id} <label>Name <input type="text" data-path="decision_makers.${i}.name" data-field="${f}.name" value="${d.name || ""}" size="30"></label>
     <button class="danger" data-dm-del="${i}" title="Remove this decision maker and its preferences">Remove</button>
-    <div class="scroll"><table class="options" data-field="${f}.options"><tr><th>option</th><th title="Taken in the status quo">status quo</th><th>label</th><th>description</th><th>reversibility</th><th></th></tr>
-    ${rows.length ? rows : html`<tr><td colspan="6" class="note">No option yet: a decision maker needs at least one.</td></tr>`}
+    <div class="scroll"><table class="options" data-field="${f}.options"><tr><th>option</th><th title="Taken in the status quo">status quo</th><th>label and description</th><th>reversibility</th><th></th></tr>
+    ${rows.length ? rows : html`<tr><td colspan="5" class="note">No option yet: a decision maker needs at least one.</td></tr>`}
     </table></div><button class="secondary" data-opt-add="${i}">Add option</button></div>`;
 }
 function renderPrefs(d) {
@@ -202,6 +228,7 @@ function renderFormFields() {
       <button class="secondary" data-rule-del="${j}">✕</button></div>`;
   })}` : html`<p class="note">No rule: every combination of options is feasible.</p>`);
   setHTML($("#f-prefs"), html`${dms().map(renderPrefs)}`);
+  if (typeof renderAnalysis === "function") renderAnalysis();
 }
 function setPath(obj, path, value) {
   const parts = path.split(".");
@@ -340,6 +367,7 @@ $("#tab-form").addEventListener("click", ev => {
   if (b.id === "f-add-rule") { form.feasibility = form.feasibility || []; form.feasibility.push({infeasible: ""}); }
   else if (b.id === "f-add-dm") structural(addDm);
   else if (b.id === "f-sq-clear") delete form.status_quo;
+  else if (b.id === "f-sq-fix") form.status_quo = b.dataset.pattern;
   else if (b.dataset.dmDel !== undefined) structural(() => removeDm(Number(b.dataset.dmDel)));
   else if (b.dataset.optAdd !== undefined) structural(() => addOption(Number(b.dataset.optAdd)));
   else if (b.dataset.optDel !== undefined) { const [i, k] = b.dataset.optDel.split(":").map(Number); structural(() => removeOption(i, k)); }
@@ -350,22 +378,48 @@ $("#tab-form").addEventListener("click", ev => {
   else return;
   dirty = true; renderForm(); preview();
 });
-function markField(field) {
+// Errors of the form are shown at the field: the closest input (or group) is outlined and
+// the message is written right after it; the box under the form repeats it without any
+// YAML line or column (the form's user never sees the YAML).
+function markField(field, message) {
   $$(".field-error").forEach(e => e.classList.remove("field-error"));
+  $$(".field-msg").forEach(e => e.remove());
   if (!field) return null;
   // the error's field may be deeper than an input (e.g. "...prioritization[2]" + text)
   let best = null;
   $$("[data-field]").forEach(el => { if (field.startsWith(el.dataset.field) && (!best || el.dataset.field.length > best.dataset.field.length)) best = el; });
-  if (best) best.classList.add("field-error");
+  if (best) {
+    best.classList.add("field-error");
+    if (message) {
+      const m = document.createElement("div");
+      m.className = "field-msg error"; m.textContent = message;
+      const cell = ["TABLE", "DIV"].includes(best.tagName) ? null : best.closest("td");
+      if (cell) cell.append(m); else best.after(m);
+    }
+  }
   return best;
 }
+function formError(d) {
+  const where = d.field ? html`<span class="note">(at ${d.field.replace(/\[(\d+)\]/g, " $1").replace(/\./g, " › ")})</span> ` : "";
+  return html`<div class="error">${where}${d.message || "invalid"}</div>`;
+}
+// the analysis form creates empty containers as it renders: never send those
+const tidy = () => { if (typeof tidyAnalysis === "function") tidyAnalysis(); };
 const preview = debounce(async () => {
+  const fix = $("#f-sq-fix"); if (fix) fix.remove();
+  tidy();
   try {
     const p = await api("POST", "/api/preview", {data: form});
-    if (!p.ok) { lastPreview = null; setHTML($("#preview"), errorBox({detail: p.error})); markField(p.error.field); return; }
+    if (!p.ok) {
+      lastPreview = null; setHTML($("#preview"), formError(p.error)); markField(p.error.field, p.error.message);
+      if (p.suggest_status_quo) {
+        appendHTML($("#f-sq-note"), html`<button class="secondary" id="f-sq-fix" data-pattern="${p.suggest_status_quo}">Use ${p.suggest_status_quo} (the first feasible state)</button>`);
+      }
+      return;
+    }
     lastPreview = p; markField(null);
     setHTML($("#preview"), html`<p>${p.n_states} feasible states; option order ${p.option_order.join(", ")}.</p>${
-      p.rankings.map(r => html`<div class="dm" data-preview-dm="${r.dm}"><b>${r.name}</b> <span class="note">(${r.levels} levels, best first)</span><ol>${
+      p.rankings.map(r => html`<div class="dm" data-preview-dm="${r.dm}"><b>${r.name}</b> <span class="note">(${r.levels} level${r.levels === 1 ? "" : "s"}, best first${r.top.length < r.levels ? `; showing the first ${r.top.length} of ${r.levels} levels` : ""}${r.top.some(l => l.some(s => s.more)) ? "; long levels cut, with the number of states left out" : ""})</span><ol>${
         r.top.map(level => html`<li>${joinHtml(level.map(s => s.more ? `+${s.more} more` : html`${s.id} <span class="note">${s.pattern}</span>`), " = ")}</li>`)}</ol></div>`)}`);
   } catch (e) { setHTML($("#preview"), errorBox(e)); }
 }, 250);
@@ -390,13 +444,14 @@ async function saved(s) {
 }
 async function saveForm() {
   $("#form-error").textContent = ""; $("#save-status").textContent = "";
+  tidy();
   try {
     const s = await api("PUT", `/api/scenarios/${SID}/form`, {data: form, base_version: current.version});
     fresh = new WeakSet(); renderForm();  // saved ids are no longer edited here
     await saved(s);
   } catch (e) {
     if (e.status === 409) showConflict(e, saveForm);
-    else { setHTML($("#form-error"), errorBox(e)); markField(e.detail.field); }
+    else { setHTML($("#form-error"), formError({...e.detail, message: e.detail.message || e.message})); markField(e.detail.field, e.detail.message); }
   }
 }
 $("#form-save").addEventListener("click", saveForm);
@@ -430,7 +485,19 @@ async function loadHistory() {
   const vs = await api("GET", `/api/scenarios/${SID}/versions`);
   setHTML($("#history tbody"), html`${vs.map(v => html`<tr><td>${v.number}</td><td>${when(v.created_at)}</td><td>${v.message}</td>
     <td><button class="secondary" data-view="${v.number}">View</button> ${v.number !== current.version ? html`<button data-revert="${v.number}">Revert to this</button>` : "(current)"}</td></tr>`)}`);
+  const opts = sel => html`${vs.map(v => html`<option value="${v.number}" ${v.number === sel ? "selected" : ""}>${v.number}${v.message ? " · " + v.message : ""}</option>`)}`;
+  setHTML($("#diff-a"), opts(vs.length > 1 ? vs[1].number : vs[0].number));
+  setHTML($("#diff-b"), opts(vs[0].number));
 }
+$("#diff-show").addEventListener("click", async () => {
+  try {
+    const d = await api("GET", `/api/scenarios/${SID}/diff?a=${$("#diff-a").value}&b=${$("#diff-b").value}`);
+    const cls = {"+": "diff-add", "-": "diff-del", "@": "diff-hunk", " ": ""};
+    setHTML($("#diff"), d.lines.length ? html`<p class="note">Version ${d.a} → version ${d.b}: ${d.lines.filter(l => l.kind === "-").length} lines removed, ${d.lines.filter(l => l.kind === "+").length} added${d.truncated ? " (first 4,000 diff lines)" : ""}.</p>
+      <pre class="diff">${d.lines.map(l => html`<span class="${cls[l.kind]}">${l.kind === "@" ? l.text : l.kind + " " + l.text}</span>\n`)}</pre>`
+      : html`<p class="note">Versions ${d.a} and ${d.b} have the same text.</p>`);
+  } catch (e) { setHTML($("#diff"), errorBox(e)); }
+});
 $("#history").addEventListener("click", async ev => {
   const b = ev.target.closest("button"); if (!b) return;
   if (b.dataset.view) $("#history-text").textContent = (await api("GET", `/api/scenarios/${SID}/versions/${b.dataset.view}`)).text;
