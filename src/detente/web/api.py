@@ -254,8 +254,8 @@ def _ids(value: str) -> list[int]:
 
 def _slug(name: str, default: str) -> str:
     """A file-name part from a user's name: ASCII letters and digits joined by ``-``."""
-    slug = "".join(ch if ch.isalnum() else "-" for ch in name.lower())
-    slug = "-".join(p for p in slug.encode("ascii", "ignore").decode().split("-") if p)[:60]
+    slug = "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in name.lower())
+    slug = "-".join(p for p in slug.split("-") if p)[:60]
     return slug.strip("-") or default
 
 
