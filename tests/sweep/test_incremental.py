@@ -146,6 +146,14 @@ def test_incremental_equals_full_reanalysis(backend, tmp_path) -> None:
     assert _mismatches(tmp_path) == []
 
 
+def test_incremental_with_caches_evicted_all_the_time(monkeypatch, tmp_path) -> None:
+    """Eviction (a full per-DM cache, more structures than kept) loses nothing."""
+    monkeypatch.setattr(ev, "_DM_CACHE_BYTES", 0)
+    monkeypatch.setattr(ev, "_MIN_DM_ENTRIES", 1)
+    monkeypatch.setattr(ev, "_MAX_STRUCTURES", 1)
+    assert _mismatches(tmp_path) == []
+
+
 def test_cases_exercise_every_factor(tmp_path) -> None:
     """The random specs really vary what the incremental logic must track."""
     kinds: set[str] = set()

@@ -322,8 +322,16 @@ def _outcome(
 _PER_DM = frozenset({"nash", "gmr", "smr"})
 """Concepts whose DM-``i`` stability depends on ``i``'s payoffs and the structure only."""
 
-_DM_CACHE_BYTES = 1 << 28
-"""Rough bound on the memory of the cached per-DM pieces of one structure."""
+_DM_CACHE_BYTES = 1 << 27
+"""Rough bound on the memory of the cached per-DM pieces of one structure (a full cache is
+emptied; about 64 bytes per state and entry)."""
+
+_MIN_DM_ENTRIES = 16
+"""Per-DM cache entries kept whatever the size."""
+
+_MAX_STRUCTURES = 16
+"""Structures (strategy variant x levers held) a worker keeps; the least recently used
+goes first."""
 
 
 class _DMData:
@@ -365,7 +373,7 @@ class _Structure:
         self.bits = [dm_bits(model, j) for j in range(model.n_dms)]
         self.by_change: dict[tuple[int, tuple[Any, ...]], _DMData] = {}
         self.by_payoff: dict[tuple[int, bytes], _DMData] = {}
-        self.limit = max(16, _DM_CACHE_BYTES // max(1, 64 * model.n_states))
+        self.limit = max(_MIN_DM_ENTRIES, _DM_CACHE_BYTES // max(1, 64 * model.n_states))
 
     def dm(self, i: int, ch: _Changes) -> _DMData:
         """DM ``i``'s cached pieces in a variant with changes ``ch``. Two changes that give
@@ -461,13 +469,12 @@ class _Prepared:
 
     def structure(self, ch: _Changes) -> _Structure:
         key = (ch.variant, ch.fixed)
-        st = self.structures.get(key)
+        st = self.structures.pop(key, None)
         if st is None:
-            if len(self.structures) >= 64:
-                self.structures.clear()
-            st = self.structures[key] = _Structure(
-                *_build_structure(self.conflict, ch.variant, ch.fixed)
-            )
+            while len(self.structures) >= _MAX_STRUCTURES:
+                del self.structures[next(iter(self.structures))]
+            st = _Structure(*_build_structure(self.conflict, ch.variant, ch.fixed))
+        self.structures[key] = st  # most recently used last
         return st
 
 
