@@ -134,12 +134,24 @@ def _mismatches(tmp: Path, *, first: bool = False) -> list[tuple[int, int]]:
 
 @pytest.fixture(params=["compiled", "numpy"])
 def backend(request, monkeypatch):
+    """Both paths of the incremental evaluation (and of the engine, where it has a
+    backend switch)."""
+    import contextlib
+    import importlib
+
+    try:
+        switch = importlib.import_module("detente.stability.backend")
+    except ImportError:
+        switch = None
     if request.param == "compiled":
         pytest.importorskip("numba")
         monkeypatch.setattr(ev, "_KERNELS", None)
+        ctx = switch.use(compiled="always") if switch else contextlib.nullcontext()
     else:
         monkeypatch.setattr(ev, "_KERNELS", False)  # as without numba
-    return request.param
+        ctx = switch.use(compiled="never") if switch else contextlib.nullcontext()
+    with ctx:
+        yield request.param
 
 
 def test_incremental_equals_full_reanalysis(backend, tmp_path) -> None:

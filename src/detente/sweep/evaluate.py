@@ -128,7 +128,8 @@ def run_batch(task: BatchTask) -> list[VariantOutcome]:
     prep = _PREPARED.get(key)
     if prep is None:
         prep = _PREPARED[key] = _Prepared(sweep, conflict)
-    return [evaluate_incremental(prep, vid) for vid in task.vids]
+    work = len(task.vids) << prep.sweep.n_options  # variants x codes
+    return [evaluate_incremental(prep, vid, work=work) for vid in task.vids]
 
 
 @dataclass(frozen=True)
@@ -478,9 +479,21 @@ class _Prepared:
         return st
 
 
-def _compiled() -> Any:
-    """The compiled kernels of :mod:`detente.sweep._numba`, or ``None`` without numba."""
+def _compiled(work: int) -> Any:
+    """The compiled kernels of :mod:`detente.sweep._numba`, or ``None`` when the numpy
+    path serves. ``work``: states times the variants of the batch. Where the engine has a
+    backend switch (``detente.stability.backend``) it decides, with ``work`` as the size
+    (a sweep's batch repays loading numba); otherwise the kernels serve whenever numba is
+    installed. ``_KERNELS = False`` forces the numpy path (tests)."""
     global _KERNELS
+    if _KERNELS is False:
+        return None
+    try:
+        from detente.stability import backend  # type: ignore[attr-defined, unused-ignore]
+    except ImportError:
+        backend = None
+    if backend is not None and hasattr(backend, "compiled"):
+        return backend.compiled("detente.sweep._numba", work)
     if _KERNELS is None:
         try:
             from detente.sweep import _numba as kernels
@@ -494,8 +507,10 @@ def _compiled() -> Any:
 _KERNELS: Any = None
 
 
-def evaluate_incremental(prep: _Prepared, vid: int) -> VariantOutcome:
-    """:func:`evaluate_variant` reusing the pieces the variant's changes leave alone."""
+def evaluate_incremental(prep: _Prepared, vid: int, *, work: int = 0) -> VariantOutcome:
+    """:func:`evaluate_variant` reusing the pieces the variant's changes leave alone.
+    ``work``: the batch's size in variants x states, for the choice of kernels
+    (:func:`_compiled`); at least this variant's states."""
     from detente.stability.gmr import gmr_stable
     from detente.stability.nash import nash_stable
     from detente.stability.seq import seq_stable
@@ -524,7 +539,7 @@ def evaluate_incremental(prep: _Prepared, vid: int) -> VariantOutcome:
     needed = set(concepts)
     if "seq_sim" in needed:
         needed |= {"seq", "sim"}
-    fast = _compiled() if n and base.n_states else None
+    fast = _compiled(max(work, base.n_states)) if n and base.n_states else None
     arrays = []
     if fast:
         for j, d in enumerate(data):
