@@ -6,7 +6,7 @@
 #   make test-slow   only tests marked slow
 #   make lint        ruff + mypy
 #   make analyze     report on the seed scenario -> report.html
-#   make bench       engine and analyses benchmarks (ratios against in-process references)
+#   make bench       benchmark record: engine, sweep, analyses -> bench/results/*.json, vs targets
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -83,9 +83,9 @@ lint: setup
 analyze: setup
 	$(VENV)/bin/detente report scenarios/korea-2015.yaml -o report.html
 
+# BENCH_ARGS: e.g. --big (24 options), --skip-dense, --only sweep (see bench/run_all.py)
 bench: setup
 	$(VPY) bench/run_all.py $(BENCH_ARGS)
-	$(VPY) bench/bench_analyses.py
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache build dist report.html

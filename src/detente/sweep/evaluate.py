@@ -12,6 +12,8 @@ results live in the code space ``0 .. 2**h - 1``; infeasible codes are never equ
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import time
 import zlib
 from dataclasses import dataclass
@@ -37,6 +39,7 @@ from detente.sweep.spec import ResolvedSweep, SweepSpec, resolve_spec
 __all__ = [
     "BatchTask",
     "VariantOutcome",
+    "evaluate_incremental",
     "evaluate_variant",
     "pack_bits",
     "run_batch",
@@ -46,9 +49,16 @@ __all__ = [
 
 @dataclass(frozen=True)
 class BatchTask:
+    """One unit of work: the spec (as a mapping), the scenario text and the variant ids.
+
+    The text travels with every batch (a batch must not depend on where it runs), but a
+    worker reads it once per sweep: later batches find the prepared sweep by its digest.
+    """
+
     spec: dict[str, Any]
     scenario_text: str
     vids: tuple[int, ...]
+    mode: str = "incremental"
 
 
 @dataclass(frozen=True)
@@ -64,7 +74,10 @@ class VariantOutcome:
 
 
 def pack_bits(mask: NDArray[np.bool_]) -> bytes:
-    return zlib.compress(np.packbits(mask, bitorder="little").tobytes(), 6)
+    """A zlib stream of the little-endian packed bits: level 1 for sparse sets (a few
+    bytes), level 0 (stored) for dense ones, which do not compress but cost 10x the time."""
+    level = 1 if 8 * np.count_nonzero(mask) < mask.size else 0
+    return zlib.compress(np.packbits(mask, bitorder="little").tobytes(), level)
 
 
 def unpack_bits(blob: bytes, size: int) -> NDArray[np.bool_]:
@@ -76,43 +89,108 @@ def unpack_bits(blob: bytes, size: int) -> NDArray[np.bool_]:
 # per-process caches (a worker runs many batches of the same sweep)
 _SWEEPS: dict[str, tuple[ResolvedSweep, Conflict]] = {}
 _MODELS: dict[tuple[str | None, Any], tuple[Conflict, GraphModel]] = {}
+_PREPARED: dict[str, _Prepared] = {}
+
+
+def _task_key(task: BatchTask) -> str:
+    blob = json.dumps(task.spec, sort_keys=True) + "\n" + task.scenario_text
+    return hashlib.sha256(blob.encode()).hexdigest()
 
 
 def _sweep(task: BatchTask) -> tuple[ResolvedSweep, Conflict]:
-    spec = SweepSpec.model_validate(task.spec)
-    key = spec.digest() + str(hash(task.scenario_text))
+    key = _task_key(task)
     if key not in _SWEEPS:
         from detente.io.scenario import load_scenario_text
 
+        spec = SweepSpec.model_validate(task.spec)
         conflict = load_scenario_text(task.scenario_text, check=False)
         _SWEEPS.clear()
         _MODELS.clear()
+        _PREPARED.clear()
         _SWEEPS[key] = (resolve_spec(spec, conflict, task.scenario_text), conflict)
     return _SWEEPS[key]
 
 
 def run_batch(task: BatchTask) -> list[VariantOutcome]:
-    """Evaluate the variants ``task.vids`` (the executor's unit of work)."""
+    """Evaluate the variants ``task.vids`` (the executor's unit of work).
+
+    ``task.mode == "incremental"`` (default): :class:`_Prepared` reuses, across the
+    variants of the batch and the batches of the sweep, every piece of the analysis the
+    variant's changes leave alone (see :func:`evaluate_incremental`). ``"full"``: each
+    variant is analysed from scratch (:func:`evaluate_variant`; the oracle of the
+    differential tests and the reference of ``bench/bench_sweep.py``)."""
     sweep, conflict = _sweep(task)
-    return [evaluate_variant(sweep, conflict, vid) for vid in task.vids]
+    if task.mode == "full":
+        return [evaluate_variant(sweep, conflict, vid) for vid in task.vids]
+    if task.mode != "incremental":
+        raise ValueError(f"unknown evaluation mode {task.mode!r}")
+    key = _task_key(task)
+    prep = _PREPARED.get(key)
+    if prep is None:
+        prep = _PREPARED[key] = _Prepared(sweep, conflict)
+    work = len(task.vids) << prep.sweep.n_options  # variants x codes
+    return [evaluate_incremental(prep, vid, work=work) for vid in task.vids]
+
+
+@dataclass(frozen=True)
+class _Changes:
+    """What a variant changes: the structure (strategy variant, levers held) and, per DM,
+    statement operations (``[kind, t]``), weight overrides and reversed pairs (codes)."""
+
+    variant: str | None
+    fixed: tuple[tuple[int, str], ...]
+    ops: dict[str, list[list[Any]]]
+    weights: dict[str, dict[int, float]]
+    flips: list[tuple[str, int, int]]
+
+    def dm_key(self, dm: str) -> tuple[Any, ...]:
+        """Everything that decides ``dm``'s payoffs once the structure is fixed."""
+        return (
+            tuple(tuple(op) for op in self.ops.get(dm, [])),
+            tuple(sorted(self.weights.get(dm, {}).items())),
+            tuple((a, b) for d, a, b in self.flips if d == dm),
+        )
+
+
+def _changes(sweep: ResolvedSweep, levels: list[Any]) -> _Changes:
+    name = sweep.spec.variant
+    fixed: list[tuple[int, str]] = []
+    ops: dict[str, list[list[Any]]] = {}
+    weights: dict[str, dict[int, float]] = {}
+    flips: list[tuple[str, int, int]] = []
+    for f, lv in zip(sweep.factors, levels, strict=True):
+        if f.kind == "variant":
+            name = f.levels[lv]
+        elif f.kind == "lever" and f.levels[lv] != "free":
+            fixed.append((f.data["option"], f.levels[lv]))
+        elif f.kind == "statement" and f.levels[lv] is not None:
+            ops.setdefault(f.dm, []).append(list(f.levels[lv]))
+        elif f.kind == "weight":
+            value = lv if f.bounds is not None else f.levels[lv]
+            weights.setdefault(f.dm, {})[f.data["statement"]] = float(value)
+        elif f.kind == "uncertain" and f.levels[lv]:
+            flips.append((f.dm, *f.data["pair"]))
+    return _Changes(name, tuple(fixed), ops, weights, flips)
 
 
 def _structure(
     sweep: ResolvedSweep, conflict: Conflict, levels: list[Any]
 ) -> tuple[Conflict, GraphModel]:
     """The variant's conflict and compiled model before preference changes (cached)."""
-    from detente.model.variants import apply_variant
-
-    name = sweep.spec.variant
-    fixed: list[tuple[int, str]] = []
-    for f, lv in zip(sweep.factors, levels, strict=True):
-        if f.kind == "variant":
-            name = f.levels[lv]
-        elif f.kind == "lever" and f.levels[lv] != "free":
-            fixed.append((f.data["option"], f.levels[lv]))
-    key = (name, tuple(fixed))
+    ch = _changes(sweep, levels)
+    key = (ch.variant, ch.fixed)
     if key in _MODELS:
         return _MODELS[key]
+    out = _build_structure(conflict, ch.variant, ch.fixed)
+    _MODELS[key] = out
+    return out
+
+
+def _build_structure(
+    conflict: Conflict, name: str | None, fixed: tuple[tuple[int, str], ...]
+) -> tuple[Conflict, GraphModel]:
+    from detente.model.variants import apply_variant
+
     c = apply_variant(conflict, name) if name else conflict
     if fixed:
         cons = list(c.constraints)
@@ -122,9 +200,7 @@ def _structure(
             if sq is not None:
                 sq = sq | (1 << k) if v == "Y" else sq & ~(1 << k)
         c = dataclasses.replace(c, constraints=tuple(cons), status_quo=sq)
-    out = (c, c.compile())
-    _MODELS[key] = out
-    return out
+    return c, c.compile()
 
 
 def _new_preference(
@@ -170,17 +246,8 @@ def evaluate_variant(sweep: ResolvedSweep, conflict: Conflict, vid: int) -> Vari
     t0 = time.perf_counter()
     levels = variant_levels(sweep, vid)
     c, model = _structure(sweep, conflict, levels)
-    ops: dict[str, list[list[Any]]] = {}
-    weights: dict[str, dict[int, float]] = {}
-    flips: list[tuple[str, int, int]] = []
-    for f, lv in zip(sweep.factors, levels, strict=True):
-        if f.kind == "statement" and f.levels[lv] is not None:
-            ops.setdefault(f.dm, []).append(list(f.levels[lv]))
-        elif f.kind == "weight":
-            value = lv if f.bounds is not None else f.levels[lv]
-            weights.setdefault(f.dm, {})[f.data["statement"]] = float(value)
-        elif f.kind == "uncertain" and f.levels[lv]:
-            flips.append((f.dm, *f.data["pair"]))
+    ch = _changes(sweep, levels)
+    ops, weights, flips = ch.ops, ch.weights, ch.flips
     changed = set(ops) | set(weights) | {d for d, _, _ in flips}
     if changed:
         payoffs = model.payoffs.copy()
@@ -198,20 +265,334 @@ def evaluate_variant(sweep: ResolvedSweep, conflict: Conflict, vid: int) -> Vari
         model = dataclasses.replace(model, payoffs=payoffs)
     concepts = tuple(sweep.spec.concepts)
     res = analyze_model(model, AnalysisOptions(concepts=concepts))
+    eqs = {k: np.asarray(res.stable[k].all(axis=0), dtype=bool) for k in concepts}
+    reach = None
+    if sweep.spec.reachability and model.status_quo is not None:
+        reach = status_quo_analysis(model, coalitions=()).reachable
+    return _outcome(sweep, model, vid, levels, eqs, reach, time.perf_counter() - t0)
+
+
+def _outcome(
+    sweep: ResolvedSweep,
+    model: GraphModel,
+    vid: int,
+    levels: list[Any],
+    eqs: dict[str, NDArray[np.bool_]],
+    reach: NDArray[np.bool_] | None,
+    seconds: float,
+) -> VariantOutcome:
+    """Equilibria (and the reachable set) as code-space bit sets, and the target's flags."""
     size = 1 << sweep.n_options
     bits: dict[str, bytes] = {}
     target: dict[str, bool] = {}
     tgt = model.index_of(sweep.target_code) if sweep.target_code is not None else -1
-    for k in concepts:
-        eq: NDArray[np.bool_] = np.asarray(res.stable[k].all(axis=0), dtype=bool)
-        space = np.zeros(size, dtype=bool)
-        space[model.codes[eq]] = True
+    sets = dict(eqs)
+    if reach is not None:
+        sets["reach"] = reach
+    dense = model.n_states == size  # every code feasible: state index == code
+    space = np.zeros(size, dtype=bool)
+    for k, eq in sets.items():
+        if dense:
+            space = eq
+        else:
+            space[:] = False
+            space[model.codes[eq]] = True
         bits[k] = pack_bits(space)
         target[k] = bool(tgt >= 0 and eq[tgt])
-    if sweep.spec.reachability and model.status_quo is not None:
-        reach = status_quo_analysis(model, coalitions=()).reachable
-        space = np.zeros(size, dtype=bool)
-        space[model.codes[reach]] = True
-        bits["reach"] = pack_bits(space)
-        target["reach"] = bool(tgt >= 0 and reach[tgt])
-    return VariantOutcome(vid, levels, bits, target, time.perf_counter() - t0)
+    return VariantOutcome(vid, levels, bits, target, seconds)
+
+
+# ------------------------------------------------------------------ incremental evaluation
+#
+# Which parts of an analysis a variant's preference changes can touch (definitions in
+# DEFINITIONS.md §3; Fang, Hipel & Kilgour 1993):
+#   * the moves R_j (feasible states, option ownership, irreversibility) depend on the
+#     structure only (strategy variant, levers held), never on preferences;
+#   * DM j's improvements R_j^+ depend on the moves and on j's own payoffs;
+#   * Nash_i: R_i^+ only -> i's payoffs;
+#   * GMR_i: i's payoffs and the others' *moves* R_{N-i};
+#   * SMR_i: i's payoffs, i's moves and the others' moves;
+#   * SEQ_i: i's payoffs and the others' *improvements* R^+_{N-i} -> every DM's payoffs;
+#   * SIM_i: i's improvements and the others' improvements -> every DM's payoffs;
+#   * reachability from the status quo: every DM's improvements.
+# So per structure, Nash/GMR/SMR of DM i and i's improvement index are cached by i's
+# payoff vector; SEQ, SIM and reachability are recomputed for every variant from the
+# cached indexes. tests/sweep/test_incremental.py checks the results against a full
+# re-analysis of each variant.
+
+_PER_DM = frozenset({"nash", "gmr", "smr"})
+"""Concepts whose DM-``i`` stability depends on ``i``'s payoffs and the structure only."""
+
+_DM_CACHE_BYTES = 1 << 27
+"""Rough bound on the memory of the cached per-DM pieces of one structure (a full cache is
+emptied; about 64 bytes per state and entry)."""
+
+_MIN_DM_ENTRIES = 16
+"""Per-DM cache entries kept whatever the size."""
+
+_MAX_STRUCTURES = 16
+"""Structures (strategy variant x levers held) a worker keeps; the least recently used
+goes first."""
+
+
+class _DMData:
+    """Cached pieces that depend on one DM's payoffs (and the structure) only."""
+
+    __slots__ = ("arrays", "best", "index", "pay", "payoffs", "ranges", "stable")
+
+    def __init__(self, payoffs: NDArray[np.int64]) -> None:
+        self.payoffs = payoffs
+        self.index: Any = None
+        self.ranges: Any = None
+        self.best: Any = None
+        self.arrays: tuple[NDArray[Any], ...] | None = None
+        self.pay: dict[int, Any] = {}
+        self.stable: dict[str, NDArray[np.bool_]] = {}
+
+    def kernel_arrays(self, ctx: Any, j: int) -> tuple[NDArray[Any], ...]:
+        """``(perm, seg_start, ptr, lo, hi)`` of the DM's improvement index, contiguous
+        (for :mod:`detente.sweep._numba`)."""
+        if self.arrays is None:
+            idx = ctx.improvements(j)
+            ptr, lo, hi = ctx.improvement_ranges(j)
+            self.arrays = tuple(
+                np.ascontiguousarray(a) for a in (idx.perm, idx.seg_start, ptr, lo, hi)
+            )
+        return self.arrays
+
+
+class _Structure:
+    """One variant structure (strategy variant, levers held): its model, moves and the
+    per-DM caches."""
+
+    def __init__(self, conflict: Conflict, model: GraphModel) -> None:
+        from detente.stability._kernels import CodeSpace, dm_bits
+
+        self.conflict = conflict
+        self.model = model
+        self.space = CodeSpace.of(model)
+        self.bits = [dm_bits(model, j) for j in range(model.n_dms)]
+        self.by_change: dict[tuple[int, tuple[Any, ...]], _DMData] = {}
+        self.by_payoff: dict[tuple[int, bytes], _DMData] = {}
+        self.limit = max(_MIN_DM_ENTRIES, _DM_CACHE_BYTES // max(1, 64 * model.n_states))
+
+    def dm(self, i: int, ch: _Changes) -> _DMData:
+        """DM ``i``'s cached pieces in a variant with changes ``ch``. Two changes that give
+        the same payoffs share them."""
+        model = self.model
+        dm = model.dm_names[i]
+        key = (i, ch.dm_key(dm))
+        got = self.by_change.get(key)
+        if got is not None:
+            return got
+        if dm in ch.ops or dm in ch.weights:
+            pref = self.conflict.preferences[dm]
+            assert isinstance(pref, Prioritization | Weighted)
+            new = _new_preference(pref, ch.ops.get(dm, []), ch.weights.get(dm, {}))
+            row = payoff_vector(new, model.codes, ("preferences", dm), model.n_options)
+        else:
+            row = model.payoffs[i].copy()
+        for d, ca, cb in ch.flips:
+            if d == dm:
+                a, b = model.index_of(ca), model.index_of(cb)
+                if a >= 0 and b >= 0:
+                    row[a], row[b] = row[b], row[a]
+        row.flags.writeable = False
+        if len(self.by_change) >= self.limit or len(self.by_payoff) >= self.limit:
+            self.by_change.clear()
+            self.by_payoff.clear()
+        pkey = (i, row.tobytes())
+        got = self.by_payoff.get(pkey)
+        if got is None:
+            got = self.by_payoff[pkey] = _DMData(row)
+        self.by_change[key] = got
+        return got
+
+
+def _variant_context(model: GraphModel, struct: _Structure, data: list[_DMData]) -> Any:
+    """A :class:`~detente.stability._context.Context` for one variant whose per-DM pieces
+    come from (and go to) the structure's caches."""
+    global _VariantContext
+    if _VariantContext is None:
+        _VariantContext = _make_context_class()
+    ctx = _VariantContext(model)
+    ctx.dm_data = data
+    ctx.__dict__["space"] = struct.space  # the moves are the structure's
+    ctx.__dict__["bits"] = struct.bits
+    return ctx
+
+
+_VariantContext: Any = None
+
+
+def _make_context_class() -> Any:
+    from detente.stability._context import Context
+
+    class VariantContext(Context):
+        dm_data: list[_DMData]
+
+        def payoff_space(self, i: int, fill: int) -> NDArray[np.int32]:
+            d = self.dm_data[i]
+            arr = d.pay.get(fill)
+            if arr is None:
+                arr = d.pay[fill] = super().payoff_space(i, fill)
+            return arr  # type: ignore[no-any-return]
+
+        def best_reply(self, i: int) -> NDArray[np.int32]:
+            d = self.dm_data[i]
+            if d.best is None:
+                d.best = super().best_reply(i)
+                d.best.flags.writeable = False
+            return d.best  # type: ignore[no-any-return]
+
+        def improvements(self, j: int) -> Any:
+            d = self.dm_data[j]
+            if d.index is None:
+                d.index = super().improvements(j)
+            return d.index
+
+        def improvement_ranges(self, j: int) -> Any:
+            d = self.dm_data[j]
+            if d.ranges is None:
+                d.ranges = super().improvement_ranges(j)
+            return d.ranges
+
+    return VariantContext
+
+
+class _Prepared:
+    """A worker's state for one sweep: the structures met so far and their caches."""
+
+    def __init__(self, sweep: ResolvedSweep, conflict: Conflict) -> None:
+        self.sweep = sweep
+        self.conflict = conflict
+        self.structures: dict[tuple[Any, ...], _Structure] = {}
+
+    def structure(self, ch: _Changes) -> _Structure:
+        key = (ch.variant, ch.fixed)
+        st = self.structures.pop(key, None)
+        if st is None:
+            while len(self.structures) >= _MAX_STRUCTURES:
+                del self.structures[next(iter(self.structures))]
+            st = _Structure(*_build_structure(self.conflict, ch.variant, ch.fixed))
+        self.structures[key] = st  # most recently used last
+        return st
+
+
+def _compiled(work: int) -> Any:
+    """The compiled kernels of :mod:`detente.sweep._numba`, or ``None`` when the numpy
+    path serves. ``work``: states times the variants of the batch. Where the engine has a
+    backend switch (``detente.stability.backend``) it decides, with ``work`` as the size
+    (a sweep's batch repays loading numba); otherwise the kernels serve whenever numba is
+    installed. ``_KERNELS = False`` forces the numpy path (tests)."""
+    global _KERNELS
+    if _KERNELS is False:
+        return None
+    try:
+        from detente.stability import backend  # type: ignore[attr-defined, unused-ignore]
+    except ImportError:
+        backend = None
+    if backend is not None and hasattr(backend, "compiled"):
+        return backend.compiled("detente.sweep._numba", work)
+    if _KERNELS is None:
+        try:
+            from detente.sweep import _numba as kernels
+        except ImportError:  # pragma: no cover - depends on the environment
+            _KERNELS = False
+        else:
+            _KERNELS = kernels
+    return _KERNELS or None
+
+
+_KERNELS: Any = None
+
+
+def evaluate_incremental(prep: _Prepared, vid: int, *, work: int = 0) -> VariantOutcome:
+    """:func:`evaluate_variant` reusing the pieces the variant's changes leave alone.
+    ``work``: the batch's size in variants x states, for the choice of kernels
+    (:func:`_compiled`); at least this variant's states."""
+    from detente.stability.gmr import gmr_stable
+    from detente.stability.nash import nash_stable
+    from detente.stability.seq import seq_stable
+    from detente.stability.seq_sim import seq_sim_stable
+    from detente.stability.sim import sim_stable
+    from detente.stability.smr import smr_stable
+
+    t0 = time.perf_counter()
+    sweep = prep.sweep
+    levels = variant_levels(sweep, vid)
+    ch = _changes(sweep, levels)
+    struct = prep.structure(ch)
+    base = struct.model
+    n = base.n_dms
+    data = [struct.dm(i, ch) for i in range(n)]
+    payoffs = np.stack([d.payoffs for d in data]) if n else base.payoffs
+    made: list[Any] = []
+
+    def context() -> Any:  # the variant's model and context, only when a cache misses
+        if not made:
+            model = dataclasses.replace(base, payoffs=payoffs)
+            made.append(_variant_context(model, struct, data))
+        return made[0]
+
+    concepts = tuple(sweep.spec.concepts)
+    needed = set(concepts)
+    if "seq_sim" in needed:
+        needed |= {"seq", "sim"}
+    fast = _compiled(max(work, base.n_states)) if n and base.n_states else None
+    arrays = []
+    if fast:
+        for j, d in enumerate(data):
+            arrays.append(d.arrays if d.arrays is not None else d.kernel_arrays(context(), j))
+    funcs = {"nash": nash_stable, "gmr": gmr_stable, "smr": smr_stable, "seq": seq_stable}
+    stable: dict[str, NDArray[np.bool_]] = {}
+    eqs: dict[str, NDArray[np.bool_]] = {}
+    for concept in ("nash", "gmr", "smr", "seq", "sim"):
+        if concept not in needed:
+            continue
+        if concept in _PER_DM:  # cached with the DM's payoffs
+            rows = []
+            for i in range(n):
+                got = data[i].stable.get(concept)
+                if got is None:
+                    got = data[i].stable[concept] = funcs[concept](context(), i)
+                rows.append(got)
+            if concept in ("seq", "sim"):  # only when a test plants a wrong reuse
+                stable[concept] = np.stack(rows)
+            if concept in concepts:
+                eq = np.ones(base.n_states, dtype=bool)
+                for r in rows:
+                    eq &= r
+                eqs[concept] = eq
+            continue
+        if concept == "seq" and fast:
+            cols = [tuple(a[k] for a in arrays) for k in (0, 1, 2, 4)]
+            stable["seq"] = fast.seq_stable_all(payoffs, *cols)
+        else:
+            arr = np.empty((n, base.n_states), dtype=bool)
+            for i in range(n):
+                if concept == "seq":
+                    arr[i] = seq_stable(context(), i)
+                else:
+                    arr[i] = sim_stable(context(), i, None)
+            stable[concept] = arr
+        if concept in concepts:
+            eqs[concept] = np.asarray(stable[concept].all(axis=0), dtype=bool)
+    if "seq_sim" in needed:
+        eqs["seq_sim"] = np.asarray(
+            seq_sim_stable(stable["seq"], stable["sim"]).all(axis=0), dtype=bool
+        )
+    eqs = {k: eqs[k] for k in concepts}
+    reach = None
+    if sweep.spec.reachability and base.status_quo is not None:
+        if fast:
+            reach = fast.reach_from(
+                base.status_quo, *(tuple(a[k] for a in arrays) for k in (0, 2, 3, 4))
+            )
+        else:
+            from detente.analysis.status_quo import status_quo_analysis
+
+            ctx = context()
+            reach = status_quo_analysis(ctx.model, coalitions=(), context=ctx).reachable
+    model = base
+    return _outcome(sweep, model, vid, levels, eqs, reach, time.perf_counter() - t0)

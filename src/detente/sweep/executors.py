@@ -7,12 +7,19 @@
 
 The driver (:mod:`detente.sweep.run`) only calls ``submit`` and waits on the returned
 futures, so any executor with that interface can be plugged in.
+
+Local pool workers die with their parent, even when it is killed with SIGKILL and has no
+chance to shut the pool down (:func:`_worker_init`): on Linux the kernel sends them SIGKILL
+(``prctl(PR_SET_PDEATHSIG)``), and everywhere a watchdog thread in each worker exits when
+the parent process is gone.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -53,6 +60,48 @@ def connect_dask(address: str, timeout: float = 10.0) -> Any:
         raise ExecutorError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
 
 
+_WATCH_SECONDS = 0.5
+"""How often a pool worker's watchdog checks that its parent is alive."""
+
+
+def _die_with_parent_linux() -> bool:
+    """Ask the kernel to SIGKILL this process when its parent dies (Linux); whether it
+    took. The signal follows the parent *thread* that forked this process, which is the
+    thread that submits to the pool (:func:`open_executor` callers submit from the thread
+    that owns the ``with`` block, and the pool is shut down before that block ends)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        return bool(libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0) == 0)
+    except (OSError, AttributeError):  # pragma: no cover - unusual libc
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    import time
+
+    while True:
+        time.sleep(_WATCH_SECONDS)
+        if os.getppid() != parent:  # reparented: the parent is gone
+            os._exit(1)
+
+
+def _worker_init(parent: int) -> None:
+    """Pool worker initializer: die with the parent process ``parent`` (its pid)."""
+    _die_with_parent_linux()
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+    # fallback where prctl is missing, and a second line of defence where it is
+    threading.Thread(
+        target=_watch_parent, args=(parent,), name="parent-watchdog", daemon=True
+    ).start()
+
+
 @contextmanager
 def open_executor(
     kind: str = "process", *, workers: int | None = None, scheduler: str | None = None
@@ -70,7 +119,9 @@ def open_executor(
         # (see run.preflight); spawn elsewhere
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx)
+        pool = ProcessPoolExecutor(
+            max_workers=n, mp_context=ctx, initializer=_worker_init, initargs=(os.getpid(),)
+        )
         try:
             yield pool
         finally:

@@ -111,8 +111,13 @@ def run_sweep(
     in_flight: int = 8,
     progress: Callable[[int, int], None] | None = None,
     task: Callable[[BatchTask], Any] = run_batch,
+    mode: str = "incremental",
 ) -> RunStats:
     """Compute every variant of ``sweep`` that ``store`` lacks.
+
+    ``mode`` (:class:`~detente.sweep.evaluate.BatchTask`): ``incremental`` (default) or
+    ``full`` (every variant analysed from scratch; the same answers, the benchmark's
+    reference).
 
     ``progress(done, total)`` is called after each stored batch; an exception it raises
     (e.g. ``KeyboardInterrupt``) stops the sweep after cancelling the pending batches.
@@ -142,7 +147,8 @@ def run_sweep(
                 nxt = next(it, None)
                 if nxt is None:
                     break
-                pending.add(executor.submit(task, BatchTask(spec_map, sweep.scenario_text, nxt)))
+                batch = BatchTask(spec_map, sweep.scenario_text, nxt, mode)
+                pending.add(executor.submit(task, batch))
             if not pending:
                 break
             ready, pending = wait(pending, return_when=FIRST_COMPLETED)
