@@ -136,21 +136,11 @@ def _mismatches(tmp: Path, *, first: bool = False) -> list[tuple[int, int]]:
 def backend(request, monkeypatch):
     """Both paths of the incremental evaluation (and of the engine, where it has a
     backend switch)."""
-    import contextlib
-    import importlib
+    from detente.stability import backend as switch
 
-    try:
-        switch = importlib.import_module("detente.stability.backend")
-    except ImportError:
-        switch = None
     if request.param == "compiled":
         pytest.importorskip("numba")
-        monkeypatch.setattr(ev, "_KERNELS", None)
-        ctx = switch.use(compiled="always") if switch else contextlib.nullcontext()
-    else:
-        monkeypatch.setattr(ev, "_KERNELS", False)  # as without numba
-        ctx = switch.use(compiled="never") if switch else contextlib.nullcontext()
-    with ctx:
+    with switch.use(compiled="always" if request.param == "compiled" else "never"):
         yield request.param
 
 

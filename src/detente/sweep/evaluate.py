@@ -366,7 +366,7 @@ class _Structure:
     per-DM caches."""
 
     def __init__(self, conflict: Conflict, model: GraphModel) -> None:
-        from detente.stability._kernels import CodeSpace, dm_bits
+        from detente.stability import CodeSpace, dm_bits
 
         self.conflict = conflict
         self.model = model
@@ -426,7 +426,7 @@ _VariantContext: Any = None
 
 
 def _make_context_class() -> Any:
-    from detente.stability._context import Context
+    from detente.stability import Context
 
     class VariantContext(Context):
         dm_data: list[_DMData]
@@ -481,30 +481,12 @@ class _Prepared:
 
 def _compiled(work: int) -> Any:
     """The compiled kernels of :mod:`detente.sweep._numba`, or ``None`` when the numpy
-    path serves. ``work``: states times the variants of the batch. Where the engine has a
-    backend switch (``detente.stability.backend``) it decides, with ``work`` as the size
-    (a sweep's batch repays loading numba); otherwise the kernels serve whenever numba is
-    installed. ``_KERNELS = False`` forces the numpy path (tests)."""
-    global _KERNELS
-    if _KERNELS is False:
-        return None
-    try:
-        from detente.stability import backend  # type: ignore[attr-defined, unused-ignore]
-    except ImportError:
-        backend = None
-    if backend is not None and hasattr(backend, "compiled"):
-        return backend.compiled("detente.sweep._numba", work)
-    if _KERNELS is None:
-        try:
-            from detente.sweep import _numba as kernels
-        except ImportError:  # pragma: no cover - depends on the environment
-            _KERNELS = False
-        else:
-            _KERNELS = kernels
-    return _KERNELS or None
+    path serves. ``work``: states times the variants of the batch, the size the engine's
+    backend switch (:mod:`detente.stability.backend`) decides by (a sweep's batch repays
+    loading numba). Tests force a path with ``backend.use(compiled="never"|"always")``."""
+    from detente.stability import backend
 
-
-_KERNELS: Any = None
+    return backend.compiled("detente.sweep._numba", work)
 
 
 def evaluate_incremental(prep: _Prepared, vid: int, *, work: int = 0) -> VariantOutcome:
