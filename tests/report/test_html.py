@@ -246,7 +246,7 @@ def test_summary_says_where_the_status_quo_stands_and_how_selective_concepts_are
     equilibrium; NN and YY (state 4) are GMR/SMR/SEQ/SIM/SEQ+SIM equilibria (each DM's
     defection from YY is answered by the other's). So 1 and 2 of 4 states: no concept
     accepts more than half of the states."""
-    from detente.report.html import _selectivity_sentence
+    from detente.report._prose import _selectivity_sentence
 
     study = run_study(load_scenario_text(PD_TARGET))
     text = _selectivity_sentence(study.variants[0])

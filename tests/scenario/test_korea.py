@@ -337,3 +337,38 @@ def test_engine_agrees_with_oracle_full(korea: Conflict, name: str) -> None:
     fast = analysis(korea, name)
     for c in fast.concepts:
         np.testing.assert_array_equal(fast.stable[c], slow.stable[c], err_msg=c)
+
+
+def test_united_front_without_a_move_of_all_four(korea: Conflict) -> None:
+    """Under carpenter the united front is not reached by separate moves; the study finds a
+    route through the coalitions of interest (not only the one-step deal of all four).
+    Each step of that path is checked here against the definitions, from the payoffs:
+    the movers are one DM or a coalition of interest, only their options change, every
+    mover is strictly better off, and no mover (or coalition) moves twice in a row."""
+    from detente.analysis.study import run_study
+
+    study = run_study(korea, variants=["carpenter"])
+    v = study.variants[0]
+    model = v.model
+    t = v.target_state
+    assert t is not None and v.route(t) == "coalition moves"
+    assert v.target_reachable() is False
+    paths = [p for p in v.paths if p.kind == "target"]
+    assert any(len(m.movers) == 4 for p in paths for m in p.path.steps)  # the deal of all
+    (route,) = [p for p in paths if all(len(m.movers) < 4 for m in p.path.steps)]
+    ids = list(model.dm_names)
+    allowed = {tuple(sorted(ids.index(d) for d in c)) for c in study.spec.coalitions}
+    assert route.path.states[0] == model.status_quo and route.path.states[-1] == t
+    previous: tuple[int, ...] | None = None
+    for step in route.path.steps:
+        movers = tuple(sorted(step.movers))
+        assert len(movers) == 1 or movers in allowed
+        assert movers != previous
+        changed = int(model.codes[step.source]) ^ int(model.codes[step.target])
+        mask = 0
+        for i in movers:
+            mask |= model.dm_masks[i]
+        assert changed and changed & ~mask == 0
+        for i in movers:
+            assert model.payoffs[i][step.target] > model.payoffs[i][step.source]
+        previous = movers

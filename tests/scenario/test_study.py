@@ -168,9 +168,7 @@ analysis: {target: YY, target_name: cooperation}
         ),
     ],
 )
-def test_analysis_block_errors_are_located(
-    old: str, new: str, message: str
-) -> None:
+def test_analysis_block_errors_are_located(old: str, new: str, message: str) -> None:
     assert old in TOY
     with pytest.raises(ScenarioError) as info:
         load_scenario_text(TOY.replace(old, new), filename="toy.yaml")
@@ -204,3 +202,58 @@ def test_korea_analysis_block() -> None:
     assert len(spec.levers) == 8 and spec.lever_dm == "us"
     assert ("us", "china", "russia") in spec.coalitions
     assert spec.main_variant == "carpenter"
+
+
+# ------------------------------------------------------------- baseline key
+def test_explicit_baseline_is_used_for_question_one() -> None:
+    """``baseline: stubborn`` with main ``base`` and a third variant listed first among the
+    others: without the key the first other variant (``keen``) would be the baseline."""
+    text = TOY.replace(
+        "variants:\n  stubborn:",
+        "variants:\n  keen:\n    description: Same as base.\n  stubborn:",
+    ).replace("main_variant: base", "main_variant: base\n  baseline: stubborn")
+    study = run_study(load_scenario_text(text))
+    assert [v.name for v in study.variants] == ["base", "keen", "stubborn"]
+    assert study.baseline == "stubborn"
+    from detente.report.summary import stable_today
+
+    q1 = stable_today(study)[0]
+    assert q1.startswith("1. Under stubborn")
+    # a baseline not in the compared list is added to it
+    only = text.replace("main_variant: base", "variants: [base, keen]\n  main_variant: base")
+    study = run_study(load_scenario_text(only))
+    assert [v.name for v in study.variants] == ["base", "keen", "stubborn"]
+    assert study.baseline == "stubborn"
+
+
+def test_unknown_baseline_is_located() -> None:
+    bad = TOY.replace("main_variant: base", "main_variant: base\n  baseline: stubbron")
+    message = r"toy.yaml:\d+:\d+: analysis.baseline: unknown variant 'stubbron'"
+    with pytest.raises(ScenarioError, match=message):
+        load_scenario_text(bad, filename="toy.yaml")
+
+
+@pytest.mark.parametrize("name", ["base", "Base", " BASE"])
+def test_variant_named_base_is_an_error(name: str, tmp_path: Path) -> None:
+    """Before, a variant named 'base' was silently shadowed by the unchanged model."""
+    from typer.testing import CliRunner
+
+    from detente.cli import app
+
+    bad = TOY.replace("  stubborn:\n", f"  {name.strip()!r}:\n").replace(
+        "main_variant: base", "main_variant: base\n  variants: [base]"
+    )
+    with pytest.raises(ScenarioError, match=r"toy.yaml:\d+:\d+: variants.*may not be named"):
+        load_scenario_text(bad, filename="toy.yaml")
+    p = tmp_path / "toy.yaml"
+    p.write_text(bad, encoding="utf-8")
+    result = CliRunner().invoke(app, ["report", str(p), "-o", str(tmp_path / "r.html")])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "may not be named" in lines[0], lines
+
+
+def test_empty_variant_list_studies_the_base_model() -> None:
+    text = TOY.replace("main_variant: base", "variants: []")
+    study = run_study(load_scenario_text(text))
+    assert [v.name for v in study.variants] == ["base"]

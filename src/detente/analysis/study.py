@@ -25,9 +25,10 @@ model is studied, or the base model and every variant when the scenario has vari
 
 Named choices
 -------------
-* The **headline concept** (:attr:`Study.headline`) is SEQ when it is computed (credible
-  sanctions; the concept most used in applications), else GMR, else the first computed.
-  Reports use it when one answer is needed; every concept is shown in the tables.
+* The **headline concept** (:attr:`Study.headline`, :func:`headline_concept`) is SEQ when
+  it is computed (credible sanctions; the concept most used in applications), else GMR,
+  else the first computed. The CLI, the HTML report and the web use it (and only it) when
+  one answer is needed; every concept is shown in the tables.
 * "Reachable" means by a legal sequence of unilateral improvements; "reachable with
   coalitions" also allows the coalitional improvements of the coalitions above.
 """
@@ -37,9 +38,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import NDArray
 
 from detente.analysis.coalition import CoalitionResult, all_coalitions, coalition_analysis
 from detente.analysis.concessions import ConcessionResult, concession_analysis
@@ -61,12 +63,15 @@ from detente.stability.result import AnalysisOptions, AnalysisResult, Verdict
 
 __all__ = [
     "COALITION_STUDY_CONCEPTS",
+    "HEADLINE_ORDER",
     "MAX_PATHS",
     "SENSITIVITY_CONCEPTS",
     "NamedPath",
+    "Route",
     "SensitivityResult",
     "Study",
     "VariantStudy",
+    "headline_concept",
     "run_study",
 ]
 
@@ -81,6 +86,17 @@ COALITION_STUDY_CONCEPTS: tuple[str, ...] = ("cnash", "cgmr", "cseq")
 SENSITIVITY_CONCEPTS: tuple[str, ...] = ("nash", "gmr", "seq")
 
 Progress = Callable[[str, float], None]
+
+Route = Literal["status quo", "separate moves", "coalition moves", "joint deal", "unreachable"]
+"""How a state can come about from the status quo (:meth:`VariantStudy.route`):
+
+* ``"separate moves"``: by a legal sequence of unilateral improvements;
+* ``"coalition moves"``: only when coalitions of interest (not all the DMs together) may
+  also make joint improvements;
+* ``"joint deal"``: only with a joint improvement of *every* DM at once, that is an
+  agreement of all the parties rather than an evolution by separate moves;
+* ``"unreachable"``: not even then.
+"""
 
 
 @dataclass(frozen=True)
@@ -129,6 +145,19 @@ class VariantStudy:
     paths: tuple[NamedPath, ...]
     sensitivity: SensitivityResult | None
     timings: Mapping[str, float] = field(default_factory=dict)
+    status_quo_partial: StatusQuoResult | None = None
+    """Reachability from the status quo when the coalitions of interest other than the
+    grand coalition may make joint improvements (``None`` without a status quo or when
+    there is no such coalition: then it equals unilateral reachability)."""
+
+    @property
+    def reach_partial(self) -> NDArray[np.bool_] | None:
+        """Reachable with the coalitions of interest, without a move of all DMs at once."""
+        if self.status_quo is None:
+            return None
+        if self.status_quo_partial is None:
+            return self.status_quo.reachable
+        return self.status_quo_partial.reachable_coalition
 
     # ----------------------------------------------------------- answers
     @property
@@ -150,6 +179,28 @@ class VariantStudy:
             return None
         sq = self.status_quo
         return bool((sq.reachable_coalition if coalitions else sq.reachable)[s])
+
+    def route(self, s: int) -> Route:
+        """How state index ``s`` can come about from the status quo (see :data:`Route`)."""
+        sq = self.status_quo
+        if sq is None or s < 0:
+            return "unreachable"
+        if s == sq.status_quo:
+            return "status quo"
+        if sq.reachable[s]:
+            return "separate moves"
+        if self.reach_partial is not None and self.reach_partial[s]:
+            return "coalition moves"
+        if sq.reachable_coalition[s]:
+            return "joint deal"
+        return "unreachable"
+
+    def target_route(self) -> Route | None:
+        """:meth:`route` of the target, ``None`` without a feasible target or status quo."""
+        s = self.target_state
+        if s is None or self.status_quo is None:
+            return None
+        return self.route(s)
 
     def equilibrium_concepts(self, s: int) -> tuple[str, ...]:
         """The concepts under which state index ``s`` is an equilibrium."""
@@ -216,6 +267,10 @@ class Study:
     baseline: str
     headline: str
     seconds: float = 0.0
+    startup_seconds: float = 0.0
+    """One-time start-up cost paid by this study (loading or compiling the engine's
+    kernels, once per process), measured on a small warm-up model; included in
+    :attr:`seconds`, kept out of the per-variant :attr:`VariantStudy.timings`."""
 
     def variant(self, name: str) -> VariantStudy:
         for v in self.variants:
@@ -254,8 +309,14 @@ class Study:
 
 
 # ================================================================== running
-def _headline(concepts: Sequence[str]) -> str:
-    for c in ("seq", "gmr"):
+HEADLINE_ORDER: tuple[str, ...] = ("seq", "gmr")
+"""The headline concept is the first of these that is computed, else the first computed."""
+
+
+def headline_concept(concepts: Sequence[str]) -> str:
+    """The one rule for the concept a report, the CLI or the web names when one answer is
+    needed: SEQ when computed, else GMR, else the first of ``concepts``."""
+    for c in HEADLINE_ORDER:
         if c in concepts:
             return c
     return concepts[0]
@@ -304,9 +365,13 @@ def run_study(
     else:
         names = list(spec.variants)
     main = spec.main_variant if spec.main_variant in names else names[0]
-    others = [n for n in names if n != main]
-    baseline = others[0] if others else main
-    headline = _headline(spec.concepts)
+    if spec.baseline and spec.baseline in names:
+        baseline = spec.baseline
+    else:
+        others = [n for n in names if n != main]
+        baseline = others[0] if others else main
+    headline = headline_concept(spec.concepts)
+    startup = _warm_up(spec.concepts)
 
     # relative cost of each variant: the main one also runs the sensitivity analysis
     weights = [3.0 if n == main and spec.target is not None else 1.0 for n in names]
@@ -333,7 +398,28 @@ def run_study(
         baseline=baseline,
         headline=headline,
         seconds=time.perf_counter() - t_start,
+        startup_seconds=startup,
     )
+
+
+_warmed: set[tuple[str, ...]] = set()
+
+
+def _warm_up(concepts: tuple[str, ...]) -> float:
+    """Run the study's engines once on a small fixed model, so that the one-time cost of
+    loading (or compiling) their kernels is not charged to the first variant; returns the
+    seconds spent (0 when this process has already warmed these concepts)."""
+    if concepts in _warmed:
+        return 0.0
+    from detente.testing import random_conflict
+
+    t0 = time.perf_counter()
+    model = random_conflict(np.random.default_rng(7), 3, 6, p_infeasible=0.0).compile()
+    analyze_model(model, AnalysisOptions(concepts=concepts))
+    status_quo_analysis(model, coalitions=[(0, 1), (0, 1, 2)])
+    coalition_analysis(model, coalitions=[(0,), (0, 1)], concepts=COALITION_STUDY_CONCEPTS)
+    _warmed.add(concepts)
+    return time.perf_counter() - t0
 
 
 def _study_variant(
@@ -391,10 +477,14 @@ def _study_variant(
     grand = tuple(range(n))
 
     sq_result: StatusQuoResult | None = None
+    sq_partial: StatusQuoResult | None = None
     if model.status_quo is not None:
         at("status quo")
         sq_coals = list(dict.fromkeys([*multi, grand])) if n >= 2 else []
         sq_result = status_quo_analysis(model, coalitions=sq_coals)
+        partial = [c for c in multi if len(c) < n]
+        if partial:
+            sq_partial = status_quo_analysis(model, coalitions=partial)
         tick("status quo")
 
     at("coalitions")
@@ -414,7 +504,7 @@ def _study_variant(
         left_out = spec.levers
     tick("concessions")
 
-    paths = _paths(model, result, sq_result, target)
+    paths = _paths(model, result, sq_result, target, sq_partial)
     tick("paths")
 
     sensitivity: SensitivityResult | None = None
@@ -449,6 +539,7 @@ def _study_variant(
         paths=paths,
         sensitivity=sensitivity,
         timings=timings,
+        status_quo_partial=sq_partial,
     )
 
 
@@ -457,6 +548,7 @@ def _paths(
     result: AnalysisResult,
     sq: StatusQuoResult | None,
     target: ResolvedTarget | None,
+    sq_partial: StatusQuoResult | None = None,
 ) -> tuple[NamedPath, ...]:
     if sq is None:
         return ()
@@ -473,6 +565,13 @@ def _paths(
             p = sq.path(t, coalitions=True)
             assert p is not None
             out.append(NamedPath("target", t, True, p))
+            # the shortest path needs every DM at once: also the shortest one without
+            # such a move, when the coalitions of interest can get there on their own
+            everyone = any(len(m.movers) == model.n_dms for m in p.steps)
+            if everyone and sq.distance[t] < 0 and sq_partial is not None:
+                q = sq_partial.path(t, coalitions=True)
+                if q is not None:
+                    out.append(NamedPath("target", t, True, q))
     counts = np.zeros(model.n_states, dtype=np.int64)
     for c in result.concepts:
         counts += result.stable[c].all(axis=0)

@@ -465,6 +465,9 @@ class AnalysisBlockSpec(_Strict):
         "Default: base and every variant.",
     )
     main_variant: Text | None = Field(None, description="The variant under study.")
+    baseline: Text | None = Field(
+        None, description="The variant standing for today's policy (question 1 of a report)."
+    )
     concepts: Annotated[list[ConceptName], Field(min_length=1)] | None = Field(
         None, description="Solution concepts to compute (default: all six)."
     )

@@ -26,6 +26,10 @@ Keys (all optional)
     ``base``, followed by every variant). ``base`` names the unchanged model.
 ``main_variant``
     The variant under study (default: the first compared variant).
+``baseline``
+    The variant that stands for today's policy: question 1 of a report ("which outcomes
+    are stable today?") is answered for it (default: the first compared variant other
+    than the main one). It is added to the compared variants when not listed.
 ``concepts``
     Solution concepts to compute (default: all six).
 
@@ -42,6 +46,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from detente.model.conflict import Conflict, GraphModel, ModelError
+from detente.model.variants import BASE as VARIANT_BASE
 
 __all__ = [
     "ANALYSIS_KEYS",
@@ -61,11 +66,12 @@ ANALYSIS_KEYS: tuple[str, ...] = (
     "coalitions",
     "variants",
     "main_variant",
+    "baseline",
     "concepts",
 )
 
-BASE = "base"
-"""The name under which a study refers to the unchanged model."""
+BASE = VARIANT_BASE
+"""The name under which a study refers to the unchanged model (no variant may take it)."""
 
 _CONCEPTS = ("nash", "gmr", "smr", "seq", "sim", "seq_sim")
 
@@ -85,6 +91,8 @@ class AnalysisSpec:
     variants: tuple[str, ...] = ()
     main_variant: str = ""
     concepts: tuple[str, ...] = _CONCEPTS
+    baseline: str = ""
+    """The explicit ``baseline`` key ("" when the scenario does not name one)."""
 
     @property
     def lever_dm(self) -> str | None:
@@ -222,7 +230,7 @@ def analysis_spec(conflict: Conflict) -> AnalysisSpec:
             if str(v) not in variants:
                 variants.append(str(v))
     else:
-        variants = [BASE, *known] if BASE not in known else known
+        variants = [BASE, *known]
     if not variants:
         variants = [BASE]
 
@@ -235,6 +243,15 @@ def analysis_spec(conflict: Conflict) -> AnalysisSpec:
         main_variant = str(main)
     else:
         main_variant = variants[0]
+
+    baseline = ""
+    if raw.get("baseline") is not None:
+        b = str(raw["baseline"])
+        if b not in known and b != BASE:
+            raise ModelError(_unknown_variant(raw["baseline"], known), ("analysis", "baseline"))
+        if b not in variants:
+            variants.append(b)
+        baseline = b
 
     concepts: tuple[str, ...] = _CONCEPTS
     if raw.get("concepts") is not None:
@@ -262,6 +279,7 @@ def analysis_spec(conflict: Conflict) -> AnalysisSpec:
         variants=tuple(variants),
         main_variant=main_variant,
         concepts=concepts,
+        baseline=baseline,
     )
 
 

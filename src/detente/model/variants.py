@@ -85,7 +85,7 @@ from detente.model.expr import (
     map_vars,
 )
 
-__all__ = ["VARIANT_KEYS", "apply_variant", "variant_names"]
+__all__ = ["BASE", "VARIANT_KEYS", "apply_variant", "variant_names"]
 
 VARIANT_KEYS: tuple[str, ...] = (
     "description",
@@ -103,6 +103,10 @@ _OPTION_KEYS = ("id", "label", "description", "quote", "reversibility")
 _REVERSIBILITY = REVERSIBILITY_ALIASES
 
 Where = tuple[str | int, ...]
+
+BASE = "base"
+"""The name reports and studies give the unchanged model; no variant may be called so
+(compared without case or surrounding spaces)."""
 
 
 def variant_names(conflict: Conflict) -> list[str]:
@@ -128,9 +132,16 @@ def apply_variant(conflict: Conflict, name: str) -> Conflict:
     Raises
     ------
     ModelError
-        For an unknown name (listing the available ones), an unknown key, an ``extends``
-        cycle, or any invalid content; ``where`` starts with ``("variants", name, key)``.
+        For a variant named ``base`` (:data:`BASE`, the unchanged model), an unknown name
+        (listing the available ones), an unknown key, an ``extends`` cycle, or any invalid
+        content; ``where`` starts with ``("variants", name, key)``.
     """
+    if str(name).strip().lower() == BASE:
+        raise ModelError(
+            f"a variant may not be named {name!r}: {BASE!r} names the unchanged model; "
+            "rename the variant",
+            ("variants", name),
+        )
     out = _apply(conflict, name, ())
     return replace(out, name=f"{conflict.name} [{name}]", variants={})
 

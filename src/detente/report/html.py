@@ -13,39 +13,42 @@ sensitivity, method.
 
 from __future__ import annotations
 
-import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from detente.report.text import describe_move
+from detente.report._prose import (
+    MAX_LISTED,
+    _adjusted,
+    _describe_target_answers,
+    _equilibria_phrase,
+    _factor_sets,
+    _flip_changes,
+    _join,
+    _lever_text,
+    _movers,
+    _path_words,
+    _plural,
+    _reach_sentence,
+    _refs,
+    _route_phrase,
+    _sid,
+    _statement_words,
+    e,
+    title,
+)
+from detente.report.summary import FAILURES, IN_BRIEF, summary_lines
 
 if TYPE_CHECKING:
+    from detente.analysis.concessions import ConcessionResult
     from detente.analysis.status_quo import EvolutionPath
     from detente.analysis.study import Study, VariantStudy
-    from detente.model.conflict import Conflict, GraphModel
+    from detente.model.conflict import Conflict
 
 __all__ = ["render_html", "summary_lines"]
 
 CHECK = "✓"
 CROSS = "✗"
 MAX_TABLEAU_COLUMNS = 12
-MAX_LISTED = 12
-
-_TITLES = {
-    "nash": "Nash",
-    "gmr": "GMR",
-    "smr": "SMR",
-    "seq": "SEQ",
-    "sim": "SIM",
-    "seq_sim": "SEQ+SIM",
-    "cnash": "CNash",
-    "cgmr": "CGMR",
-    "cseq": "CSEQ",
-    "csmr": "CSMR",
-    "reach": "reachable",
-    "reach_coalition": "reachable with coalitions",
-}
-
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d2330;
 background:#fafbfc;line-height:1.45}
@@ -60,6 +63,7 @@ tr.dm td{background:#eef2f8;font-weight:600}
 td.y{color:#1e7d4f;font-weight:600;text-align:center}td.n{color:#8a93a3;text-align:center}
 td.chg{background:#fff3c4;outline:1px solid #e0b400}
 td.ok{color:#1e7d4f;text-align:center;font-weight:700}td.no{color:#b03a2e;text-align:center}
+td.warn{color:#8a5a00;background:#fff3c4;text-align:center;font-weight:600}
 td.q{font-style:italic;color:#434b59;max-width:34rem}
 th.sq,td.sq{background:#eceff4}th.tg,td.tg{background:#fdf3d6}
 th.arrow{background:#fff;color:#8e2c22;font-weight:600;text-align:center;white-space:nowrap}
@@ -67,7 +71,7 @@ tr.min td{background:#eaf7ef}
 .summary{background:#fff;border:1px solid #dfe3ea;border-left:5px solid #3b6fb6;
 padding:.6rem 1.2rem;border-radius:4px}
 .summary h3{margin-top:1rem;font-size:1.05rem}
-.fail{border-left-color:#b03a2e}
+.fail{border-left-color:#b03a2e}.brief{border-left-color:#1e7d4f;font-size:1.05rem}
 .figure{background:#fff;border:1px solid #dfe3ea;padding:.4rem;display:inline-block;
 max-width:100%;overflow-x:auto}
 .figure svg{max-width:100%;height:auto}
@@ -79,73 +83,10 @@ code{background:#f1f3f7;padding:0 .2rem;border-radius:3px}
 
 
 # ------------------------------------------------------------------ helpers
-def e(value: object) -> str:
-    """HTML-escaped text."""
-    return html.escape(str(value), quote=True)
-
-
-def title(concept: str) -> str:
-    if concept.endswith("+reach_coalition"):
-        return f"{title(concept[: -len('+reach_coalition')])} and reachable with coalitions"
-    return _TITLES.get(concept, concept.upper())
-
-
-def _join(items: Sequence[str], word: str = "and") -> str:
-    items = list(items)
-    if not items:
-        return ""
-    if len(items) == 1:
-        return items[0]
-    return ", ".join(items[:-1]) + f" {word} " + items[-1]
-
-
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
-
-
-def _first_sentence(text: str) -> str:
-    text = " ".join(text.split())
-    if not text:
-        return ""
-    cut = text.find(". ")
-    return text if cut < 0 else text[: cut + 1]
-
-
-def _sid(s: int) -> str:
-    return f"state {s + 1}"
-
-
-def _dm_names(conflict: Conflict) -> list[str]:
-    return [d.title for d in conflict.decision_makers]
-
-
-def _movers(conflict: Conflict, movers: Sequence[int]) -> str:
-    names = _dm_names(conflict)
-    return " + ".join(names[i] for i in movers)
-
-
-def _option_label(conflict: Conflict, k: int) -> str:
-    return conflict.options[k].title
-
-
-def _changes(conflict: Conflict, model: GraphModel, a: int, b: int) -> list[str]:
-    """``["label: Y→N", ...]`` for the options that differ between state indices a and b."""
-    ca, cb = int(model.codes[a]), int(model.codes[b])
-    out = []
-    for k in range(model.n_options):
-        if (ca ^ cb) >> k & 1:
-            out.append(f"{_option_label(conflict, k)} ({'N→Y' if cb >> k & 1 else 'Y→N'})")
-    return out
-
-
 def _verdict_cell(value: bool | None) -> str:
     if value is None:
         return '<td class="c">–</td>'
     return f'<td class="ok">{CHECK}</td>' if value else f'<td class="no">{CROSS}</td>'
-
-
-def _variant_label(vs: VariantStudy) -> str:
-    return vs.name
 
 
 def _state_tags(vs: VariantStudy, s: int) -> list[str]:
@@ -158,487 +99,6 @@ def _state_tags(vs: VariantStudy, s: int) -> list[str]:
 
 
 # --------------------------------------------------------------- summary
-def _describe_target_answers(study: Study, vs: VariantStudy) -> str:
-    name = study.spec.target_name
-    s = vs.target_state
-    if s is None:
-        return f"The {name} is not a feasible state in {vs.name}."
-    yes = [title(c) for c in vs.result.concepts if vs.target_stable(c)]
-    no = [title(c) for c in vs.result.concepts if not vs.target_stable(c)]
-    if yes and no:
-        stab = f"is stable under {_join(yes)} but not under {_join(no)}"
-    elif yes:
-        stab = "is stable under every concept analysed"
-    else:
-        stab = "is not an equilibrium under any concept analysed"
-    return f"The {e(name)} ({_sid(s)}) {stab}."
-
-
-def _reach_sentence(study: Study, vs: VariantStudy) -> str:
-    name = e(study.spec.target_name)
-    s = vs.target_state
-    if s is None or vs.status_quo is None:
-        return ""
-    if s == vs.status_quo.status_quo:
-        return f"The {name} is the status quo itself."
-    uni = vs.target_reachable()
-    co = vs.target_reachable(coalitions=True)
-    sq = vs.status_quo
-    path = sq.path(s, coalitions=True) if not uni else None
-    if path is not None:
-        used = _join(
-            sorted({e(_movers(vs.conflict, mv.movers)) for mv in path.steps if len(mv.movers) > 1})
-        )
-    else:
-        used = ""
-    if uni:
-        return (
-            f"It can be reached from the status quo by a legal sequence of unilateral "
-            f"improvements in {_plural(int(sq.distance[s]), 'step')}."
-        )
-    coal = _join([e(n) for n in _coalition_names(vs, sq.coalitions)], "or")
-    if co:
-        return (
-            "It cannot be reached from the status quo by unilateral improvements alone. "
-            f"When the coalitions considered ({coal}) may also make joint improvements, it "
-            f"can be reached in {_plural(int(sq.distance_coalition[s]), 'step')}"
-            + (f", which need{'s' if int(sq.distance_coalition[s]) == 1 else ''} a joint move "
-               f"of {used}." if used else ".")
-        )
-    return (
-        "It cannot be reached from the status quo, neither by unilateral improvements nor "
-        f"with the joint moves of the coalitions {coal}."
-    )
-
-
-def _selectivity_sentence(vs: VariantStudy) -> str:
-    """Where the status quo stands in this variant, and how many states each concept
-    accepts (a verdict that most states share says little on its own)."""
-    res, n = vs.result, vs.model.n_states
-    eq = {c: res.equilibria(c).tolist() for c in res.concepts}
-    out = []
-    sq = vs.model.status_quo
-    if sq is not None:
-        held = [title(c) for c in res.concepts if sq in eq[c]]
-        standing = f"is still an equilibrium under {_join(held)}" if held else "is unstable"
-        out.append(f"Under {e(vs.name)} the status quo ({_sid(sq)}) {standing}.")
-        only = [title(c) for c in res.concepts if eq[c] == [sq]]
-        if only:
-            out.append(f"It is the only {_join(only)} equilibrium.")
-    counts = ", ".join(f"{title(c)} {len(eq[c]):,}" for c in res.concepts)
-    out.append(f"Equilibria out of {n:,} states: {counts}.")
-    broad = [title(c) for c in res.concepts if len(eq[c]) > n // 2]
-    if broad:
-        out.append(
-            f"Under {_join(broad)} most states are equilibria, so stability under "
-            f"{'it' if len(broad) == 1 else 'them'} is weak evidence on its own."
-        )
-    return " ".join(out)
-
-
-def _coalition_names(vs: VariantStudy, coalitions: Iterable[Sequence[int]]) -> list[str]:
-    return [_movers(vs.conflict, c) for c in coalitions]
-
-
-def _path_words(vs: VariantStudy, path: EvolutionPath, end_name: str) -> str:
-    conflict, model = vs.conflict, vs.model
-    parts = []
-    names = _dm_names(conflict)
-    for mv in path.steps:
-        acts = [
-            names[i]
-            + " "
-            + describe_move(conflict, model, mv.source, mv.target, mover=i, form="present")
-            for i in mv.movers
-        ]
-        joint = "jointly: " if len(mv.movers) > 1 else ""
-        parts.append(f"{joint}{e('; '.join(acts))} ({_sid(mv.source)} → {_sid(mv.target)})")
-    text = "; then ".join(parts)
-    return f"From the status quo, {text}, arriving at {end_name}."
-
-
-def _equilibria_phrase(vs: VariantStudy, concept: str) -> str:
-    eq = vs.result.equilibria(concept).tolist()
-    n = len(eq)
-    if n == 0:
-        return f"{title(concept)}: none"
-    shown = ", ".join(str(s + 1) for s in eq[:8])
-    more = f" … ({n:,} in all)" if n > 8 else ""
-    return f"{title(concept)}: {_plural(n, 'equilibrium', 'equilibria')} ({shown}{more})"
-
-
-def _lever_text(vs: VariantStudy, k: int) -> str:
-    """A lever as the change it makes: ``take 'label'`` or ``drop 'label'``."""
-    t = vs.target
-    label = _option_label(vs.conflict, k)
-    if t is None:
-        return f"‘{label}’"
-    return f"{'take' if t.code >> k & 1 else 'drop'} ‘{label}’"
-
-
-def _lever_names(vs: VariantStudy, levers: Sequence[int]) -> str:
-    if not levers:
-        return "no concession at all"
-    return "{" + "; ".join(e(_lever_text(vs, k)) for k in levers) + "}"
-
-
-def _possessive(name: str) -> str:
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
-
-
-def summary_lines(study: Study) -> list[tuple[str, list[str]]]:
-    """The summary as ``(question, [paragraph html, ...])`` pairs; the last is the failures."""
-    conflict = study.conflict
-    base = study.baseline_study
-    main = study.main_study
-    hc = study.headline
-    tname = e(study.spec.target_name)
-    out: list[tuple[str, list[str]]] = []
-
-    # 1. stable outcomes under the baseline
-    desc = _first_sentence(base.description)
-    q1 = (
-        f"1. Under {e(base.name)}"
-        + (f" ({e(desc)})" if desc else "")
-        + ", which outcomes are stable?"
-    )
-    paras = []
-    res = base.result
-    paras.append(
-        "Equilibria by concept: "
-        + "; ".join(e(_equilibria_phrase(base, c)) for c in res.concepts)
-        + "."
-    )
-    sqs = base.model.status_quo
-    if sqs is not None:
-        conc = base.equilibrium_concepts(sqs)
-        if conc:
-            paras.append(
-                f"The status quo ({_sid(sqs)}) is itself stable under "
-                f"{_join([title(c) for c in conc])}: "
-                "no decision maker can improve on it by a move that is not deterred."
-            )
-        else:
-            paras.append(f"The status quo ({_sid(sqs)}) is not an equilibrium under any concept.")
-    heq = res.equilibria(hc).tolist()
-    if heq and len(heq) <= 4:
-        for s in heq:
-            if s == sqs:
-                continue
-            ch = _changes(base.conflict, base.model, sqs, s) if sqs is not None else []
-            what = (
-                f"the status quo changed in {_join([e(c) for c in ch])}" if ch else "the status quo"
-            )
-            paras.append(f"{title(hc)} equilibrium {_sid(s)}: {what}.")
-    if study.has_target:
-        paras.append(_describe_target_answers(study, base))
-    out.append((q1, paras))
-
-    # 2. the main variant: target stable and reachable?
-    if study.has_target:
-        desc = _first_sentence(main.description)
-        q2 = (
-            f"2. Under {e(main.name)}"
-            + (f" ({e(desc)})" if desc else "")
-            + f", is the {tname} stable, and reachable from today?"
-        )
-        paras = [_describe_target_answers(study, main)]
-        if main.target is not None and main.target.adjusted:
-            paras.append(
-                "In this variant the target had to be adjusted: "
-                + _join([e(r) for r in main.target.adjusted])
-                + " are held at one value."
-            )
-        r = _reach_sentence(study, main)
-        if r:
-            paras.append(r)
-        paras.append(_selectivity_sentence(main))
-        if main.coalition is not None and main.target_state is not None:
-            t = main.target_state
-            bad = []
-            for ci, members in enumerate(main.coalition.coalitions):
-                if len(members) < 2:
-                    continue
-                fails = [
-                    title(c) for c in main.coalition.stable if not main.coalition.stable[c][ci, t]
-                ]
-                if fails:
-                    bad.append(f"{e(_movers(main.conflict, members))} (not {_join(fails, 'or')})")
-            if bad:
-                paras.append(
-                    f"Coalitions that could jointly leave the {tname}: " + "; ".join(bad) + "."
-                )
-            elif any(len(c) >= 2 for c in main.coalition.coalitions):
-                paras.append(
-                    f"None of the coalitions of interest can profitably leave the {tname} "
-                    "together (coalition-stable for each)."
-                )
-        out.append((q2, paras))
-    else:
-        q2 = f"2. Under {e(main.name)}, which equilibria can be reached from the status quo?"
-        paras = []
-        reach = [p for p in main.paths if p.kind == "equilibrium"]
-        if main.status_quo is None:
-            paras.append("The scenario has no status quo, so reachability is not analysed.")
-        elif reach:
-            items = [
-                f"{_sid(p.state)} in {_plural(len(p.path.steps), 'step')}"
-                + (" (with coalition moves)" if p.coalitions else "")
-                for p in reach
-            ]
-            paras.append("Reachable equilibria (shortest paths): " + "; ".join(items) + ".")
-        else:
-            paras.append("No equilibrium other than the status quo can be reached from it.")
-        out.append((q2, paras))
-
-    # 3. concessions
-    if study.has_target and study.spec.levers:
-        dm_id = study.spec.lever_dm or ""
-        dm_title = conflict.dm(dm_id).title if dm_id in conflict.dm_ids else dm_id
-        q3 = (
-            f"3. Which of {e(_possessive(dm_title))} concessions are necessary for the {tname}, "
-            "and which sets are sufficient?"
-        )
-        paras = []
-        ca = main.concessions
-        if ca is None:
-            paras.append(
-                f"The concession analysis could not be run under {e(main.name)} "
-                "(no feasible target or no status quo)."
-            )
-        else:
-            full = tuple(ca.levers)
-            previous: list[tuple[int, ...]] | None = None
-            for crit in (hc, f"{hc}+reach_coalition"):
-                if crit not in ca.criteria:
-                    continue
-                mins = ca.minimal_sufficient(crit)
-                label = (
-                    f"{title(hc)}-stable"
-                    if crit == hc
-                    else f"{title(hc)}-stable and reachable (coalitions allowed)"
-                )
-                if not mins:
-                    paras.append(
-                        f"No set of concessions makes the {tname} {label} under {e(main.name)}."
-                    )
-                    continue
-                if previous is not None and mins == previous:
-                    paras.append(f"The same sets also make the {tname} {label}.")
-                    continue
-                previous = mins
-                nec = ca.necessary(crit)
-                shown = "; ".join(_lever_names(main, m) for m in mins[:MAX_LISTED])
-                more = f" (and {len(mins) - MAX_LISTED} more)" if len(mins) > MAX_LISTED else ""
-                text = (
-                    f"For the {tname} to be {label}, "
-                    f"{_plural(len(mins), 'minimal set suffices', 'minimal sets suffice')}: "
-                    f"{shown}{more}."
-                )
-                if nec:
-                    text += (
-                        " Necessary in every sufficient set: "
-                        + _join([e(_lever_text(main, k)) for k in nec])
-                        + "."
-                    )
-                elif len(mins) > 1 or mins[0]:
-                    text += " No single concession is necessary: different sets work."
-                full_ok = any(ls.levers == full and ls.met[crit] for ls in ca.sets)
-                if not full_ok:
-                    text += " Making every concession does not suffice."
-                elif mins and len(mins[0]) < len(full):
-                    text += (
-                        f" The full package ({len(full)} concessions) is more than the model needs."
-                    )
-                paras.append(text)
-            if main.levers_left_out:
-                paras.append(
-                    "Left out in this variant (removed or held fixed): "
-                    + _join([e(r) for r in main.levers_left_out])
-                    + "."
-                )
-        out.append((q3, paras))
-
-    # 4. robustness
-    q4 = "4. How robust are these answers to the variants and to the uncertain preferences?"
-    paras = []
-    if study.has_target:
-        stable_in = [v.name for v in study.variants if v.target_stable(hc)]
-        not_in = [v.name for v in study.variants if not v.target_stable(hc)]
-        paras.append(
-            f"The {tname} is {title(hc)}-stable in {len(stable_in)} of {len(study.variants)} "
-            f"variants compared"
-            + (f" ({_join([e(n) for n in stable_in])})" if stable_in else "")
-            + (f"; not in {_join([e(n) for n in not_in])}." if not_in else ".")
-        )
-    else:
-        counts = [f"{e(v.name)}: {len(v.result.equilibria(hc)):,}" for v in study.variants]
-        paras.append(f"{title(hc)} equilibria per variant: " + "; ".join(counts) + ".")
-    sens = main.sensitivity
-    if sens is not None:
-        n = len(sens.perturbations)
-        flips = sens.flips
-        if not flips:
-            paras.append(
-                f"Under {e(main.name)}, none of the {n:,} single changes to the preference "
-                "statements (dropping one, or swapping it with the next) changes whether the "
-                f"{tname} is stable ({_join([title(c) for c in sens.concepts])}) or reachable."
-            )
-        else:
-            unchanged = [title(c) for c in sens.concepts if not any(c in p.changed for p in flips)]
-            verb = "changes" if len(flips) == 1 else "change"
-            paras.append(
-                f"Under {e(main.name)}, {len(flips)} of {n:,} single changes to the preference "
-                f"statements {verb} an answer about the {tname}"
-                + (f"; its {_join(unchanged)} stability never changes" if unchanged else "")
-                + "."
-            )
-            for p in flips[:MAX_LISTED]:
-                paras.append(_flip_sentence(study, main, p))
-            if len(flips) > MAX_LISTED:
-                paras.append(f"… and {len(flips) - MAX_LISTED} more (see the sensitivity section).")
-    out.append((q4, paras))
-
-    # 5. sequence of moves
-    if study.has_target:
-        q5 = f"5. By what sequence of moves could the {tname} come about?"
-    else:
-        q5 = "5. By what sequences of moves can the conflict evolve from the status quo?"
-    paras = []
-    tpaths = [p for p in main.paths if p.kind == "target"]
-    if study.has_target:
-        if not tpaths:
-            if (
-                main.target_state is not None
-                and main.status_quo is not None
-                and main.target_state == main.status_quo.status_quo
-            ):
-                paras.append(f"The {tname} is the status quo.")
-            else:
-                paras.append(
-                    f"Under {e(main.name)} no evolution path leads from the status quo "
-                    f"to the {tname}."
-                )
-        for tp in tpaths:
-            kind = "with coalition moves" if tp.coalitions else "by unilateral improvements"
-            paras.append(f"Shortest path {kind}: " + _path_words(main, tp.path, f"the {tname}"))
-            if tp.coalitions and any(len(mv.movers) == main.model.n_dms for mv in tp.path.steps):
-                paras.append(
-                    "This path needs every decision maker to move together in one joint step, "
-                    "which is a joint agreement rather than an evolution by separate moves."
-                )
-    else:
-        for np_ in main.paths[:3]:
-            paras.append(_path_words(main, np_.path, _sid(np_.state)))
-        if not main.paths:
-            paras.append("No evolution path from the status quo leads to another equilibrium.")
-    out.append((q5, paras))
-
-    # where the strategy fails
-    failures: list[str] = []
-    if study.has_target:
-        for v in study.variants:
-            reasons = []
-            if v.target_state is None:
-                reasons.append(f"the {tname} is not a feasible state")
-            else:
-                if not v.target_stable(hc):
-                    by = [title(c) for c in v.result.concepts if v.target_stable(c)]
-                    reasons.append(
-                        f"the {tname} is not {title(hc)}-stable"
-                        + (
-                            f" (stable only under {_join(by)})"
-                            if by
-                            else " (nor stable under any concept)"
-                        )
-                    )
-                if v.target_reachable() is False:
-                    reasons.append(
-                        "it cannot be reached by unilateral improvements"
-                        + (
-                            ""
-                            if v.target_reachable(coalitions=True)
-                            else ", nor with coalition moves"
-                        )
-                    )
-                if v.target is not None and v.target.adjusted:
-                    reasons.append(
-                        "the target had to be adjusted ("
-                        + _join([e(r) for r in v.target.adjusted])
-                        + " held fixed)"
-                    )
-                unstable = _unstable_for(v)
-                if unstable:
-                    reasons.append(
-                        f"it is {title(hc)}-unstable for " + _join([e(x) for x in unstable])
-                    )
-            if reasons:
-                d = _first_sentence(v.description)
-                failures.append(
-                    f"<strong>{e(v.name)}</strong>"
-                    + (f" ({e(d)})" if d else "")
-                    + ": "
-                    + "; ".join(reasons)
-                    + "."
-                )
-        if sens is not None:
-            worse = [
-                p
-                for p in sens.flips
-                if any(
-                    (c == "reach" and not p.reachable) or (c != "reach" and not p.stable[c])
-                    for c in p.changed
-                )
-            ]
-            for p in worse[:MAX_LISTED]:
-                failures.append(_flip_sentence(study, main, p))
-        if main.concessions is not None and not main.concessions.sufficient(hc):
-            failures.append(
-                f"Under {e(main.name)} no set of concessions makes the {tname} {title(hc)}-stable."
-            )
-    if not study.has_target:
-        failures.append(
-            "The scenario names no target state (its analysis block has no target), so no "
-            "strategy is tested; the equilibria and paths above describe the conflict as it is."
-        )
-    elif not failures:
-        failures.append("No failure found among the variants and perturbations analysed.")
-    out.append(("Where the strategy fails", failures))
-    return out
-
-
-def _unstable_for(v: VariantStudy) -> list[str]:
-    """DMs for whom the target is unstable under the headline concept (SEQ, else first)."""
-    s = v.target_state
-    if s is None:
-        return []
-    concept = "seq" if "seq" in v.result.stable else v.result.concepts[0]
-    col = v.result.stable[concept][:, s]
-    return [v.conflict.decision_makers[i].title for i in range(v.model.n_dms) if not col[i]]
-
-
-def _flip_sentence(study: Study, vs: VariantStudy, p: object) -> str:
-    from detente.analysis.sensitivity import Perturbation
-
-    assert isinstance(p, Perturbation)
-    dm = vs.conflict.dm(p.dm).title if p.dm in vs.conflict.dm_ids else p.dm
-    what = (
-        f"dropping {e(dm)}'s statement {p.statement + 1} (<code>{e(p.text)}</code>)"
-        if p.kind == "drop"
-        else f"swapping {e(dm)}'s statements {p.statement + 1} and {p.statement + 2} "
-        f"(<code>{e(p.text)}</code> moves down)"
-    )
-    changes = []
-    for c in p.changed:
-        if c == "reach":
-            changes.append("reachable" if p.reachable else "no longer reachable")
-        else:
-            changes.append(f"{title(c)}-{'stable' if p.stable[c] else 'unstable'}")
-    tname = e(study.spec.target_name)
-    return f"{what[0].upper()}{what[1:]} makes the {tname} {_join(changes)}."
-
-
-# --------------------------------------------------------------- sections
 def _model_section(study: Study) -> str:
     conflict = study.conflict
     base = study.variants[0]
@@ -677,22 +137,7 @@ def _model_section(study: Study) -> str:
         + (f", {n_states:,} feasible states" if n_states is not None else "")
         + "."
     )
-    prefs = []
-    for d in conflict.decision_makers:
-        pref = conflict.preferences.get(d.id)
-        if pref is None:
-            continue
-        items = []
-        if hasattr(pref, "statements"):
-            for st in pref.statements:  # type: ignore[union-attr]
-                w = f" (weight {st.weight})" if st.weight is not None else ""
-                qq = f' <span class="q">“{e(st.quote)}”</span>' if st.quote else ""
-                nn = f' <span class="note">{e(st.note)}</span>' if st.note else ""
-                items.append(f"<li><code>{e(st.text)}</code>{w}{qq}{nn}</li>")
-            kind = "most important first" if pref.kind == "prioritization" else "weighted"
-            prefs.append(f"<h4>{e(d.title)} ({kind})</h4><ol>{''.join(items)}</ol>")
-        else:
-            prefs.append(f"<h4>{e(d.title)}</h4><p>An explicit ranking of the states.</p>")
+    prefs = [_preference_list(conflict, d.id) for d in conflict.decision_makers]
     return (
         '<h2 id="model">The model</h2>'
         f"<p>{info} Options grouped by decision maker, with the status quo"
@@ -705,13 +150,122 @@ def _model_section(study: Study) -> str:
     )
 
 
+def _preference_list(conflict: Conflict, dm_id: str, base: Conflict | None = None) -> str:
+    """A DM's preference statements in words (labels, the raw statement as a tooltip);
+    with ``base``, statements the base model does not have are marked new, and the base
+    model's statements this one lacks are listed as dropped."""
+    d = conflict.dm(dm_id)
+    pref = conflict.preferences.get(dm_id)
+    if pref is None:
+        return ""
+    if not hasattr(pref, "statements"):
+        return f"<h4>{e(d.title)}</h4><p>An explicit ranking of the states.</p>"
+    old = getattr(base.preferences.get(dm_id), "statements", ()) if base is not None else ()
+    old_texts = [st.text for st in old]
+    items: list[str] = []
+    for st in pref.statements:  # type: ignore[union-attr]
+        w = f" (weight {st.weight})" if st.weight is not None else ""
+        qq = f' <span class="q">“{e(st.quote)}”</span>' if st.quote else ""
+        nn = f' <span class="note">{e(st.note)}</span>' if st.note else ""
+        new = ""
+        if base is not None and st.text not in old_texts:
+            new = " <strong>(new)</strong>"
+        elif base is not None and old_texts.index(st.text) != len(items):
+            new = f" <strong>(was {old_texts.index(st.text) + 1})</strong>"
+        words = _statement_words(conflict, st.text)
+        items.append(f"<li><span title='{e(st.text)}'>{words}</span>{w}{new}{qq}{nn}</li>")
+    kind = "most important first" if pref.kind == "prioritization" else "weighted"
+    texts = [st.text for st in pref.statements]  # type: ignore[union-attr]
+    dropped = [t for t in old_texts if t not in texts]
+    gone = (
+        "<p class='note'>Dropped from the base model: "
+        + "; ".join(_statement_words(base, t) for t in dropped)
+        + ".</p>"
+        if dropped and base is not None
+        else ""
+    )
+    return f"<h4>{e(d.title)} ({kind})</h4><ol>{''.join(items)}</ol>{gone}"
+
+
+def _variant_changes(study: Study, vs: VariantStudy) -> str:
+    """What the variant changes in the base model: overrides in words, and each DM's
+    preference statements as the variant has them (new ones marked)."""
+    raw = study.conflict.variants.get(vs.name)
+    if not isinstance(raw, dict):
+        return ""
+    base = study.conflict
+    lines = []
+    chain = [vs.name]
+    while isinstance(raw.get("extends"), str) and raw["extends"] not in chain:
+        chain.append(raw["extends"])
+        lines.append(f"Starts from variant {e(raw['extends'])}.")
+        nxt = base.variants.get(raw["extends"])
+        if not isinstance(nxt, dict):
+            break
+        merged = {**nxt, **{k: v for k, v in raw.items() if k != "extends"}}
+        for key in ("preferences", "fix"):  # mappings add up along the chain
+            if isinstance(nxt.get(key), dict) and isinstance(raw.get(key), dict):
+                merged[key] = {**nxt[key], **raw[key]}
+        raw = merged
+    fixed = raw.get("fix")
+    if isinstance(fixed, dict) and fixed:
+        vals = [
+            f"‘{e(_ref_words(base, str(r)))}’ at {'Y' if v in (True, 'Y', 'y') else 'N'}"
+            for r, v in fixed.items()
+        ]
+        lines.append("Holds " + _join(vals) + ".")
+    removed = raw.get("remove_options")
+    if isinstance(removed, list) and removed:
+        lines.append("Removes " + _refs(base, [str(r) for r in removed]) + ".")
+    added = raw.get("add_decision_makers")
+    if isinstance(added, list) and added:
+        names = [str(a.get("name") or a.get("id")) for a in added if isinstance(a, dict)]
+        lines.append("Adds " + _join([e(n) for n in names]) + ".")
+    if raw.get("status_quo") is not None:
+        lines.append("Sets its own status quo.")
+    changed = raw.get("preferences")
+    prefs = ""
+    if isinstance(changed, dict) and changed:
+        who = [
+            vs.conflict.dm(str(d)).title if str(d) in vs.conflict.dm_ids else str(d)
+            for d in changed
+        ]
+        lines.append("Replaces the preferences of " + _join([e(w) for w in who]) + ".")
+        prefs = "".join(
+            _preference_list(vs.conflict, str(d), base)
+            for d in changed
+            if str(d) in vs.conflict.dm_ids
+        )
+    if not lines:
+        return ""
+    body = "<p>" + " ".join(lines) + "</p>"
+    if prefs:
+        body += (
+            "<details><summary>Preference statements changed by this variant</summary>"
+            + prefs
+            + "</details>"
+        )
+    return "<h4>What this variant changes</h4>" + body
+
+
+def _ref_words(conflict: Conflict, ref: str) -> str:
+    try:
+        return conflict.options[conflict.resolve_option(ref)].title
+    except (KeyError, ValueError):
+        return ref
+
+
 def _variants_section(study: Study) -> str:
     concepts = study.variants[0].result.concepts
     head = "<tr><th>variant</th><th>description</th><th class='c'>states</th>"
     head += "".join(f"<th class='c'>{title(c)}</th>" for c in concepts)
     if study.has_target:
         head += f"<th class='c'>{e(study.spec.target_name)}: stable under</th>"
-        head += "<th class='c'>reachable</th><th class='c'>with coalitions</th>"
+        head += (
+            "<th class='c'>stable if reached</th><th class='c'>by separate moves</th>"
+            "<th class='c'>with coalitions of interest</th>"
+            "<th class='c'>only by a joint deal of all</th>"
+        )
     head += "</tr>"
     rows = []
     for v in study.variants:
@@ -732,8 +286,9 @@ def _variants_section(study: Study) -> str:
                 ok = [title(c) for c in concepts if v.target_stable(c)]
                 cls = "ok" if v.target_stable(study.headline) else "no"
                 cells.append(f"<td class='{cls}'>{', '.join(ok) if ok else 'none'}</td>")
-            cells.append(_verdict_cell(v.target_reachable()))
-            cells.append(_verdict_cell(v.target_reachable(coalitions=True)))
+            route = v.target_route()
+            cells.append(_verdict_cell(v.target_stable(study.headline)))
+            cells += _route_cells(route)
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return (
         '<h2 id="variants">Variants compared</h2>'
@@ -742,6 +297,24 @@ def _variants_section(study: Study) -> str:
         + ".</p>"
         f'<div class="scroll"><table>{head}{"".join(rows)}</table></div>'
     )
+
+
+def _route_cells(route: str | None) -> list[str]:
+    """Three cells that keep apart *reached by separate moves*, *with the coalitions of
+    interest* and *only by a joint deal of all*: a ✓ under coalitions never stands for a
+    route that needs everyone to move at once."""
+    if route is None:
+        return ['<td class="c">–</td>'] * 3
+    if route == "status quo":
+        return ['<td class="ok" colspan="3">the status quo</td>']
+    uni = route == "separate moves"
+    coal = route in ("separate moves", "coalition moves")
+    deal = route == "joint deal"
+    return [
+        _verdict_cell(uni),
+        _verdict_cell(coal),
+        '<td class="warn">needs all</td>' if deal else '<td class="c">–</td>',
+    ]
 
 
 def _tableau(vs: VariantStudy, states: Sequence[int]) -> str:
@@ -754,7 +327,7 @@ def _tableau(vs: VariantStudy, states: Sequence[int]) -> str:
         head += f"<th class='{cls}'>{s + 1}{extra}</th>"
     head += "</tr>"
     rows = []
-    for i, d in enumerate(conflict.decision_makers):
+    for d in conflict.decision_makers:
         rows.append(f'<tr class="dm"><td colspan="{len(states) + 1}">{e(d.title)}</td></tr>')
         for k in conflict.options_of(d.id):
             cells = [f"<td>{e(conflict.options[k].title)}</td>"]
@@ -762,7 +335,6 @@ def _tableau(vs: VariantStudy, states: Sequence[int]) -> str:
                 on = int(model.codes[s]) >> k & 1
                 cells.append(f'<td class="{"y" if on else "n"}">{"Y" if on else "N"}</td>')
             rows.append("<tr>" + "".join(cells) + "</tr>")
-        _ = i
     for c in vs.result.concepts:
         cells = [f"<th>{title(c)}</th>"]
         for s in states:
@@ -772,7 +344,7 @@ def _tableau(vs: VariantStudy, states: Sequence[int]) -> str:
     if vs.status_quo is not None:
         for label, dist in (
             ("steps from status quo", vs.status_quo.distance),
-            ("… with coalitions", vs.status_quo.distance_coalition),
+            ("… with coalitions (or all at once)", vs.status_quo.distance_coalition),
         ):
             cells = [f"<th>{label}</th>"]
             for s in states:
@@ -787,9 +359,7 @@ def _coalition_table(study: Study, vs: VariantStudy) -> str:
     if co is None:
         return ""
     concepts = list(co.stable)
-    names = co.coalition_names()
     labels = [_movers(vs.conflict, c) for c in co.coalitions]
-    _ = names
     t = vs.target_state
     head = "<tr><th>coalition</th>"
     if t is not None:
@@ -813,7 +383,8 @@ def _coalition_table(study: Study, vs: VariantStudy) -> str:
         "<h4>Coalitions</h4>"
         "<p>Stability for each coalition (a coalition is stable at a state when it has no "
         "joint improvement, or every joint improvement can be sanctioned by the others; "
-        "DEFINITIONS §3.3). Coalition equilibria (stable for every coalition listed): "
+        "Kilgour, Hipel, Fang and Peng 2001; Inohara and Hipel 2008). Coalition equilibria "
+        "(stable for every coalition listed): "
         f"{counts}.</p>"
         f'<div class="scroll"><table>{head}{"".join(rows)}</table></div>'
     )
@@ -913,12 +484,12 @@ def _variant_section(study: Study, vs: VariantStudy) -> str:
     )
     if study.has_target:
         parts.append(f"<p>{_describe_target_answers(study, vs)} {_reach_sentence(study, vs)}</p>")
-        if vs.target is not None and vs.target.adjusted:
+        if _adjusted(vs):
             parts.append(
                 "<p class='note'>The target is infeasible as written in this variant; "
-                + _join([e(r) for r in vs.target.adjusted])
-                + " take the value the variant holds them at.</p>"
+                f"{_adjusted(vs)} take the value the variant holds them at.</p>"
             )
+    parts.append(_variant_changes(study, vs))
     shown_eq = len([s for s in states if vs.equilibrium_concepts(s)])
     parts.append(
         "<h4>Tableau</h4><p class='note'>Columns: the status quo"
@@ -954,7 +525,7 @@ def _concession_section(study: Study) -> str:
             f"when it is in every sufficient set. Rows of minimal {title(study.headline)} "
             "sets are shaded.</p>"
         )
-        crit_cols = [c for c in ca.criteria if "+" not in c]
+        crit_cols = [c for c in ca.criteria if c in main.result.concepts]
         head = "<tr>" + "".join(
             f"<th class='c' title='{e(conflict.options[k].title)}'>L{j + 1}</th>"
             for j, k in enumerate(ca.levers)
@@ -962,7 +533,7 @@ def _concession_section(study: Study) -> str:
         head += (
             "<th class='c'>state</th>"
             + "".join(f"<th class='c'>{title(c)}</th>" for c in crit_cols)
-            + "</tr>"
+            + "<th>how the state could come about</th></tr>"
         )
         legend = "; ".join(f"L{j + 1} = {e(_lever_text(main, k))}" for j, k in enumerate(ca.levers))
         minimal = {tuple(m) for m in ca.minimal_sufficient(study.headline)}
@@ -972,30 +543,40 @@ def _concession_section(study: Study) -> str:
             cells = [f"<td class='c'>{'●' if k in ls.levers else ''}</td>" for k in ca.levers]
             cells.append(f"<td class='c'>{ls.state + 1 if ls.state >= 0 else 'infeasible'}</td>")
             cells += [_verdict_cell(ls.met[c]) for c in crit_cols]
+            cells.append(f"<td>{e(_route_phrase(main, ls.state)) if ls.state >= 0 else '–'}</td>")
             rows.append(f"<tr{cls}>" + "".join(cells) + "</tr>")
         summary_rows = []
-        for c in ca.criteria:
-            mins = ca.minimal_sufficient(c)
-            nec = ca.necessary(c)
+        groups: dict[tuple[object, ...], list[str]] = {}
+        for c in [*crit_cols, *(["reach"] if "reach" in ca.criteria else [])]:
+            key = (tuple(ca.minimal_sufficient(c)), ca.necessary(c), len(ca.sufficient(c)))
+            label = "reached by separate moves" if c == "reach" else f"{title(c)}-stable"
+            groups.setdefault(key, []).append(label)
+        for (mins, nec, n_suff), labels in groups.items():
+            assert isinstance(mins, tuple) and isinstance(nec, tuple)
             summary_rows.append(
-                f"<tr><td>{e(title(c))}</td><td>{len(ca.sufficient(c)):,}</td><td>"
-                + ("; ".join(_lever_names(main, m) for m in mins[:MAX_LISTED]) or "none")
-                + (f" … ({len(mins)} in all)" if len(mins) > MAX_LISTED else "")
+                f"<tr><td>{'; '.join(e(x) for x in labels)}</td><td>{n_suff:,}</td><td>"
+                + (_sets_with_states(main, ca, list(mins), short=True) or "none")
                 + "</td><td>"
-                + (_join([e(_lever_text(main, k)) for k in nec]) if nec else "none")
+                + (_join([f"L{ca.levers.index(k) + 1}" for k in nec]) if nec else "none")
                 + "</td></tr>"
             )
         parts.append(
             "<h3>Minimal sufficient sets and necessary levers</h3>"
+            f"<p class='note'>{legend}.</p>"
             "<div class='scroll'><table><tr><th>criterion</th><th>sufficient sets</th>"
             "<th>minimal sufficient sets</th><th>necessary levers</th></tr>"
             + "".join(summary_rows)
             + "</table></div>"
         )
+        parts.append(
+            "<p class='note'>Reachability is not a criterion of its own with coalitions: the "
+            "last column of the full table says, for each state, whether separate moves reach "
+            "it, or only the coalitions of interest, or only a joint deal of all.</p>"
+        )
         if main.levers_left_out:
             parts.append(
                 "<p class='note'>Left out in this variant: "
-                + _join([e(r) for r in main.levers_left_out])
+                + _refs(main.conflict, main.levers_left_out)
                 + ".</p>"
             )
         parts.append(
@@ -1012,14 +593,12 @@ def _concession_section(study: Study) -> str:
                 continue
             mins = v.concessions.minimal_sufficient(study.headline)
             text = (
-                "; ".join(_lever_names(v, m) for m in mins[:MAX_LISTED])
+                _sets_with_states(v, v.concessions, mins[:MAX_LISTED])
                 if mins
                 else f"no set makes the {tname} {title(study.headline)}-stable"
             )
             left = (
-                f" (left out: {_join([e(r) for r in v.levers_left_out])})"
-                if v.levers_left_out
-                else ""
+                f" (left out: {_refs(v.conflict, v.levers_left_out)})" if v.levers_left_out else ""
             )
             items.append(f"<li><strong>{e(v.name)}</strong>: {text}{left}.</li>")
         parts.append(
@@ -1027,6 +606,41 @@ def _concession_section(study: Study) -> str:
             f"<ul>{''.join(items)}</ul>"
         )
     return "".join(parts)
+
+
+def _sets_with_states(
+    vs: VariantStudy, ca: ConcessionResult, sets: Sequence[tuple[int, ...]], *, short: bool = False
+) -> str:
+    """The lever sets and the state each makes: factored as ``one of {…} × one of {…}``
+    when they are every such choice, else ``{take ‘A’} → state 12; …``. ``short`` names
+    the levers ``L1``, ``L2``… (the section's legend) instead of by their labels."""
+    state_of = {ls.levers: ls.state for ls in ca.sets}
+
+    def lever(k: int) -> str:
+        return f"L{ca.levers.index(k) + 1}" if short else e(_lever_text(vs, k))
+
+    def states(ms: Sequence[tuple[int, ...]]) -> list[str]:
+        return [
+            _sid(state_of[tuple(m)]) if state_of.get(tuple(m), -1) >= 0 else "infeasible"
+            for m in ms
+        ]
+
+    groups = _factor_sets(sets)
+    if groups is not None:
+        shown = " × ".join(
+            "one of {" + ", ".join(lever(k) for k in g) + "}" if len(g) > 1 else lever(g[0])
+            for g in groups
+        )
+        listed = states(sets[:MAX_LISTED])
+        more = f", … ({len(sets)} in all)" if len(sets) > MAX_LISTED else ""
+        ids = ", ".join(x.removeprefix("state ") for x in listed)
+        return f"{shown} ({len(sets)} sets; their states: {ids}{more})"
+    out = []
+    for m, st in zip(sets[:MAX_LISTED], states(sets[:MAX_LISTED]), strict=True):
+        names = "{" + "; ".join(lever(k) for k in m) + "}" if m else "no concession at all"
+        out.append(f"{names} → {st}")
+    more = f" … ({len(sets)} in all)" if len(sets) > MAX_LISTED else ""
+    return "; ".join(out) + more
 
 
 def _sensitivity_section(study: Study) -> str:
@@ -1058,15 +672,11 @@ def _sensitivity_section(study: Study) -> str:
         rows = []
         for p in flips:
             dm = main.conflict.dm(p.dm).title if p.dm in main.conflict.dm_ids else p.dm
-            change = []
-            for c in p.changed:
-                if c == "reach":
-                    change.append("reachable" if p.reachable else "not reachable")
-                else:
-                    change.append(f"{title(c)} → {'stable' if p.stable[c] else 'unstable'}")
+            change = _flip_changes(p)
             rows.append(
                 f"<tr><td>{e(dm)}</td><td>{e(p.kind)}</td><td class='c'>{p.statement + 1}</td>"
-                f"<td><code>{e(p.text)}</code></td><td>{e('; '.join(change))}</td></tr>"
+                f"<td title='{e(p.text)}'>{_statement_words(main.conflict, p.text)}</td>"
+                f"<td>{e('; '.join(change))}</td></tr>"
             )
         parts.append(
             "<table><tr><th>decision maker</th><th>change</th><th>statement</th><th>text</th>"
@@ -1080,22 +690,34 @@ def _method_section(study: Study) -> str:
     for v in study.variants:
         t = "; ".join(f"{k} {x:.2f} s" for k, x in v.timings.items())
         rows.append(f"<li>{e(v.name)}: {e(t)}</li>")
-    coal = "; ".join(" + ".join(c) for c in study.spec.coalitions) or "none"
+    names = {d.id: d.title for d in study.conflict.decision_makers}
+    coal = "; ".join(" + ".join(names.get(m, m) for m in c) for c in study.spec.coalitions)
+    coal = coal or "none"
     return (
         '<h2 id="method">Method</h2>'
         "<ul>"
         f"<li>Solution concepts: {_join([title(c) for c in study.spec.concepts])}. "
         f"Headline concept: {title(study.headline)}.</li>"
-        "<li>Reachability: legal sequences of unilateral improvements from the status quo "
-        "(no DM moves twice in a row); “with coalitions” also allows joint improvements "
-        f"(every member better off) of the coalitions of interest ({e(coal)}) and of the grand "
-        "coalition.</li>"
+        "<li>Reachability, three answers kept apart: <em>by separate moves</em> (legal "
+        "sequences of unilateral improvements from the status quo, no DM moving twice in a "
+        "row); <em>with coalitions of interest</em> (also joint improvements, every member "
+        f"better off, of {e(coal)}); <em>only by a joint deal of all</em> (reached only when "
+        "every decision maker may move at once: an agreement, not an evolution).</li>"
         "<li>Coalition stability: CNash, CGMR and CSEQ for each single decision maker and each "
         "coalition of interest; outsiders sanction by unilateral moves.</li>"
         "<li>Paths: shortest evolution paths; at most a few equilibria per variant are shown, "
         "most robust first.</li>"
-        f"<li>Run time: {study.seconds:.1f} s in all.<ul>{''.join(rows)}</ul></li>"
-        "</ul>"
+        + (
+            f"<li>Run time of the analyses, per variant: <ul>{''.join(rows)}</ul>"
+            + (
+                f"One-time start-up (loading the compiled kernels, once per process; not "
+                f"part of any variant's cost): {study.startup_seconds:.1f} s. "
+                if study.startup_seconds >= 0.05
+                else ""
+            )
+            + f"Wall time in all: {study.seconds:.1f} s.</li>"
+        )
+        + "</ul>"
     )
 
 
@@ -1111,11 +733,11 @@ def render_html(study: Study, *, extra_sections: Sequence[tuple[str, str, str]] 
     summary = summary_lines(study)
     sum_html = []
     for q, paras in summary:
-        cls = "summary fail" if q == "Where the strategy fails" else "summary"
+        cls = "summary fail" if q == FAILURES else "summary brief" if q == IN_BRIEF else "summary"
         block = (
             "<ul>" + "".join(f"<li>{p}</li>" for p in paras) + "</ul>"
-            if q == "Where the strategy fails"
-            else "".join(f"<p>{p}</p>" for p in paras)
+            if q == FAILURES
+            else "".join(p if p.startswith("<") else f"<p>{p}</p>" for p in paras)
         )
         sum_html.append(f'<div class="{cls}"><h3>{q}</h3>{block}</div>')
     nav = [

@@ -1,9 +1,10 @@
-"""What the web workspace computes, built on the public API of :mod:`detente` only.
+"""What the web workspace computes: presentation of the one study pipeline.
 
 * :func:`parse` reads scenario text (YAML, or GMCR+ JSON for imports) into a
   :class:`~detente.model.Conflict`; a :class:`~detente.io.ScenarioError` keeps its line.
-* :func:`analysis_document` runs the analyses of one scenario version (per variant:
-  stability, status quo paths, coalitions, concessions) and returns a JSON-ready dict.
+* :func:`analysis_document` runs :func:`detente.analysis.study.run_study` (the study the
+  CLI and the HTML report run, with the same constants and headline concept) and returns
+  it as JSON-ready data (:func:`detente.report.document.study_document`).
 * :func:`graph_document`, :func:`explain_document`, :func:`ranking_preview` answer the
   interactive views; they recompile and re-analyse on demand (with a small cache).
 
@@ -20,20 +21,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import detente
-from detente.analysis import coalition_analysis, status_quo_analysis
+from detente.analysis.study import headline_concept, run_study
 from detente.io import ScenarioError, load_scenario_text
 from detente.io.json_out import ranking_groups
 from detente.model import Conflict, GraphModel, ModelError
-from detente.model.analysis_spec import (
-    BASE,
-    analysis_spec,
-    resolve_coalitions,
-    resolve_levers,
-    resolve_target,
-)
+from detente.model.analysis_spec import BASE, analysis_spec
 from detente.model.variants import apply_variant, variant_names
+from detente.report.document import study_document
 from detente.report.text import describe_state, explain_lines
-from detente.stability.result import CONCEPTS, AnalysisResult
+from detente.stability.result import AnalysisResult
 
 __all__ = [
     "Limits",
@@ -47,14 +43,9 @@ __all__ = [
 ]
 
 Progress = Callable[[str, float], None]
-MAX_PATHS = 8
-MAX_LISTED = 200
-"""At most this many state ids per list in the analysis document (counts are exact)."""
-MAX_SETS = 64
 GRAPH_MAX_NODES = 150
 GRAPH_MAX_EQUILIBRIA = 25
 GRAPH_MAX_EDGES = 1500
-COALITION_CONCEPTS = ("cnash", "cgmr", "cseq")
 
 
 @dataclass(frozen=True)
@@ -113,19 +104,8 @@ def check_size(conflict: Conflict, limits: Limits) -> GraphModel:
     return model
 
 
-def _variant_names(conflict: Conflict) -> list[str]:
-    spec = analysis_spec(conflict)
-    if spec.variants:
-        return list(spec.variants)
-    return [BASE, *variant_names(conflict)]
-
-
 def _dm_titles(conflict: Conflict) -> list[str]:
     return [d.title for d in conflict.decision_makers]
-
-
-def _pattern(model: GraphModel, s: int) -> str:
-    return model.pattern(s)
 
 
 # ------------------------------------------------------------------ cache
@@ -138,10 +118,19 @@ def _key(text: str, variant: str) -> tuple[str, str]:
     return hashlib.sha256(text.encode()).hexdigest(), variant
 
 
+def _remember(key: tuple[str, str], value: tuple[Conflict, GraphModel, AnalysisResult]) -> None:
+    with _cache_lock:
+        _cache[key] = value
+        _cache.move_to_end(key)
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+
+
 def analysed(
     text: str, variant: str, filename: str = "scenario.yaml", limits: Limits | None = None
 ) -> tuple[Conflict, GraphModel, AnalysisResult]:
-    """The conflict of ``variant``, its model and its stability result (cached)."""
+    """The conflict of ``variant``, its model and its stability result (cached; an
+    analysis job fills the cache with the study's own results)."""
     key = _key(text, variant)
     with _cache_lock:
         hit = _cache.get(key)
@@ -153,11 +142,8 @@ def analysed(
         raise ModelError(f"unknown variant {variant!r}", ("variants",))
     conflict = base if variant == BASE else apply_variant(base, variant)
     model = check_size(conflict, limits or Limits())
-    result = detente.analyze(model, concepts=analysis_spec(base).concepts or CONCEPTS)
-    with _cache_lock:
-        _cache[key] = (conflict, model, result)
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
+    result = detente.analyze(model, concepts=analysis_spec(base).concepts)
+    _remember(key, (conflict, model, result))
     return conflict, model, result
 
 
@@ -169,166 +155,17 @@ def analysis_document(
     limits: Limits | None = None,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """Every result the workspace shows for one scenario version, per variant."""
+    """Every result the workspace shows for one scenario version, per variant: the study
+    of :func:`detente.analysis.study.run_study` (as the CLI and the HTML report run it),
+    laid out by :func:`detente.report.document.study_document`."""
     limits = limits or Limits()
-    report = progress or (lambda stage, f: None)
     base = parse(text, filename)
-    spec = analysis_spec(base)
-    names = _variant_names(base)
-    out: list[dict[str, Any]] = []
-    for n, name in enumerate(names):
-
-        def sub(stage: str, f: float, _n: int = n, _name: str = name) -> None:
-            report(f"{_name}: {stage}", (_n + f) / len(names))
-
-        out.append(_variant_document(text, base, spec, name, filename, limits, sub))
-    report("done", 1.0)
-    return {
-        "format": "detente-web-analysis/1",
-        "name": base.name,
-        "description": base.description,
-        "decision_makers": [{"id": d.id, "name": d.title} for d in base.decision_makers],
-        "concepts": list(spec.concepts),
-        "headline": "seq" if "seq" in spec.concepts else spec.concepts[0],
-        "main_variant": spec.main_variant or names[0],
-        "variants": out,
-    }
-
-
-def _variant_document(
-    text: str,
-    base: Conflict,
-    spec: Any,
-    name: str,
-    filename: str,
-    limits: Limits,
-    progress: Progress,
-) -> dict[str, Any]:
-    progress("stability", 0.0)
-    conflict, model, result = analysed(text, name, filename, limits)
-    raw = base.variants.get(name) if name != BASE else None
-    description = (str(raw.get("description", "")).strip() if isinstance(raw, dict) else "") or (
-        "the model as written" if name == BASE else ""
-    )
-    n = model.n_dms
-    sq = model.status_quo
-    equilibria = {c: (result.equilibria(c) + 1).tolist() for c in result.concepts}
-    listed = {c: ids[:MAX_LISTED] for c, ids in equilibria.items()}
-    doc: dict[str, Any] = {
-        "name": name,
-        "description": description,
-        "decision_makers": [{"id": d.id, "name": d.title} for d in conflict.decision_makers],
-        "options": [
-            {"ref": conflict.option_ref(k), "label": o.title, "dm": o.dm}
-            for k, o in enumerate(conflict.options)
-        ],
-        "n_states": model.n_states,
-        "status_quo": None if sq is None else sq + 1,
-        "equilibria": listed,
-        "stable_counts": {c: int(result.equilibria(c).size) for c in result.concepts},
-    }
-    progress("status quo", 0.3)
-    coalitions = resolve_coalitions(spec, conflict)
-    multi = [c for c in coalitions if len(c) >= 2]
-    sq_result = None
-    paths: list[dict[str, Any]] = []
-    if sq is not None:
-        sq_coals = list(dict.fromkeys([*multi, tuple(range(n))])) if n >= 2 else []
-        sq_result = status_quo_analysis(model, coalitions=sq_coals)
-        headline = "seq" if "seq" in result.concepts else result.concepts[0]
-        targets = [int(s) for s in result.equilibria(headline)]
-        target = resolve_target(spec, conflict, model)
-        if target is not None and target.state >= 0:  # the analyst's target first, always
-            targets = [target.state] + [s for s in targets if s != target.state]
-        for s in targets:
-            for coal in (False, True):
-                p = sq_result.path(s, coalitions=coal)
-                if p is None or (coal and any(x["to"] == s + 1 for x in paths)):
-                    continue
-                paths.append(
-                    {
-                        "to": s + 1,
-                        "kind": "target" if target and target.state == s else "equilibrium",
-                        "coalitions": coal,
-                        "states": [x + 1 for x in p.states],
-                        "steps": [
-                            {
-                                "movers": [model.dm_names[i] for i in m.movers],
-                                "from": m.source + 1,
-                                "to": m.target + 1,
-                            }
-                            for m in p.steps
-                        ],
-                    }
-                )
-                break
-            if len(paths) >= MAX_PATHS:
-                break
-        doc["reachable"] = int(sq_result.reachable.sum())
-        doc["reachable_coalition"] = int(sq_result.reachable_coalition.sum())
-        doc["target"] = None if target is None or target.state < 0 else target.state + 1
-    doc["paths"] = paths
-
-    progress("coalitions", 0.5)
-    co_list = list(dict.fromkeys([*((i,) for i in range(n)), *coalitions]))
-    co = coalition_analysis(model, coalitions=co_list, concepts=COALITION_CONCEPTS)
-    doc["coalitions"] = {
-        "names": co.coalition_names(),
-        "equilibria": {c: (co.equilibria(c) + 1).tolist()[:MAX_LISTED] for c in co.stable},
-        "counts": {c: int(co.equilibria(c).size) for c in co.stable},
-    }
-
-    progress("concessions", 0.8)
-    doc["concessions"] = None
-    target = resolve_target(spec, conflict, model)
-    if target is not None and target.state >= 0 and spec.levers and sq is not None:
-        from detente.analysis.concessions import concession_analysis
-
-        levers, left_out = resolve_levers(spec, conflict, model)
-        if levers:
-            cr = concession_analysis(result, target.state, levers, status_quo=sq_result)
-            doc["concessions"] = {
-                "dm": model.dm_names[cr.dm],
-                "target": cr.target + 1,
-                "criteria": list(cr.criteria),
-                "levers": [conflict.option_ref(k) for k in cr.levers],
-                "left_out": list(left_out),
-                "sets": [
-                    {
-                        "levers": [conflict.option_ref(k) for k in ls.levers],
-                        "state": ls.state + 1 if ls.state >= 0 else None,
-                        "met": {k: bool(v) for k, v in ls.met.items()},
-                    }
-                    for ls in cr.sets[:MAX_SETS]
-                ],
-                "n_sets": len(cr.sets),
-                "minimal": {
-                    c: [[conflict.option_ref(k) for k in s] for s in cr.minimal_sufficient(c)]
-                    for c in cr.criteria
-                },
-            }
-    # the states worth a row in the equilibria table
-    rows: list[int] = []
-    for s in (
-        ([] if sq is None else [sq])
-        + ([doc["target"] - 1] if doc.get("target") else [])
-        + [x - 1 for p in paths for x in p["states"]]
-        + [x - 1 for c in result.concepts for x in listed[c]]
-    ):
-        if s not in rows:
-            rows.append(s)
-    doc["table"] = [
-        {
-            "id": s + 1,
-            "pattern": model.pattern(s),
-            "status_quo": s == sq,
-            "stable": {c: [bool(v) for v in result.stable[c][:, s]] for c in result.concepts},
-        }
-        for s in rows[:60]
-    ]
-    doc["table_truncated"] = len(rows) > 60
-    progress("done", 1.0)
-    return doc
+    for name in analysis_spec(base).variants:  # every model within the job's limits
+        check_size(base if name == BASE else apply_variant(base, name), limits)
+    study = run_study(base, progress=progress)
+    for vs in study.variants:
+        _remember(_key(text, vs.name), (vs.conflict, vs.model, vs.result))
+    return study_document(study)
 
 
 # ------------------------------------------------------------------ graph
@@ -358,7 +195,7 @@ def graph_document(
     """
     conflict, model, result = analysed(text, variant, filename, limits)
     if concept not in result.concepts:
-        concept = result.concepts[0]
+        concept = headline_concept(result.concepts)
     n = model.n_states
     all_moves = moves == "all"
     eq_arr = result.equilibria(concept)
