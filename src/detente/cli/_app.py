@@ -249,16 +249,22 @@ def analyze(
             doc["explanations"] = [
                 verdict_document(model, v, explain_lines(conflict, model, v)) for v in verdicts
             ]
+            from detente.cli._evolve import free_move_ids
+
+            for v, d in zip(verdicts, doc["explanations"], strict=True):
+                d["free_moves"] = free_move_ids(model, state, v.dm, v.concept)
         sys.stdout.write(dumps(doc))
         return
 
     if state is not None:
+        from detente.cli._evolve import free_move_lines
         from detente.report.text import describe_state, explain_lines
 
         lines = [describe_state(conflict, model, state)]
         for v in verdicts:
             lines.append("")
             lines.extend(explain_lines(conflict, model, v))
+            lines.extend(free_move_lines(conflict, model, state, v.dm, v.concept))
         typer.echo("\n".join(lines))
         return
 
@@ -557,6 +563,14 @@ from detente.cli._sweep import sweep as _sweep  # noqa: E402
 
 app.command(name="sweep")(_reports_errors(_sweep))
 app.command(name="inverse")(_reports_errors(_inverse))
+
+
+# ------------------------------------------------------------------ evolve, commit
+from detente.cli._evolve import commit as _commit  # noqa: E402
+from detente.cli._evolve import evolve as _evolve  # noqa: E402
+
+app.command(name="evolve")(_reports_errors(_evolve))
+app.command(name="commit")(_reports_errors(_commit))
 
 
 # --------------------------------------------------------------------------- main

@@ -19,13 +19,20 @@ from numpy.typing import NDArray
 
 from detente.stability._context import NEG, POS, Context
 
-__all__ = ["gmr_stable"]
+__all__ = ["gmr_floor", "gmr_stable"]
+
+
+def gmr_floor(ctx: Context, i: int) -> NDArray[np.int32]:
+    """Code space: ``W(x)``, the lowest payoff of ``i`` the others can reach from ``x``
+    (``x`` included; ``NEG`` at infeasible codes). A move of ``i`` from ``s`` to ``x`` is
+    undeterred iff ``W(x) > P_i(s)``."""
+    worst, rounds = ctx.closure_min(ctx.payoff_space(i, POS), ctx.others(i))
+    ctx.rounds[f"gmr/{i}"] = rounds
+    worst[~ctx.space.feasible] = NEG
+    return worst
 
 
 def gmr_stable(ctx: Context, i: int) -> NDArray[np.bool_]:
     """Boolean array over states: GMR stable for DM ``i``."""
-    worst, rounds = ctx.closure_min(ctx.payoff_space(i, POS), ctx.others(i))
-    ctx.rounds[f"gmr/{i}"] = rounds
-    worst[~ctx.space.feasible] = NEG
-    unstable: NDArray[np.bool_] = ctx.unsanctioned_exists(i, worst)
+    unstable: NDArray[np.bool_] = ctx.unsanctioned_exists(i, gmr_floor(ctx, i))
     return ~unstable

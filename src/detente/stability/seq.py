@@ -32,11 +32,19 @@ _STACK_MAX_STATES = 1 << 16
 indexes (:attr:`Context.improvement_stack`); above, one compiled call per pass (the
 copies would cost memory, and the call overhead is negligible there)."""
 
-__all__ = ["seq_stable"]
+__all__ = ["seq_floor", "seq_stable"]
 
 
 def seq_stable(ctx: Context, i: int) -> NDArray[np.bool_]:
     """Boolean array over states: SEQ stable for DM ``i``."""
+    unstable: NDArray[np.bool_] = ctx.unsanctioned_exists(i, seq_floor(ctx, i))
+    return ~unstable
+
+
+def seq_floor(ctx: Context, i: int) -> NDArray[np.int32]:
+    """Code space: ``W(x)``, the lowest payoff of ``i`` over the others' improvement
+    closure from ``x`` (``x`` included; ``NEG`` at infeasible codes). A move of ``i`` from
+    ``s`` to ``x`` is undeterred iff ``W(x) > P_i(s)``."""
     others = ctx.others(i)
     if _seq_closure is not None and 0 < ctx.model.n_states <= _STACK_MAX_STATES:
         perms, segs, ptrs, _, his = ctx.improvement_stack
@@ -48,6 +56,4 @@ def seq_stable(ctx: Context, i: int) -> NDArray[np.bool_]:
         ranges = [ctx.improvement_ranges(j) for j in others]
         worst, rounds = closure_min_improving(ctx.model.payoffs[i], indexes, ranges)
     ctx.rounds[f"seq/{i}"] = rounds
-    floor = ctx.space.spread(worst, NEG)
-    unstable: NDArray[np.bool_] = ctx.unsanctioned_exists(i, floor)
-    return ~unstable
+    return ctx.space.spread(worst, NEG)

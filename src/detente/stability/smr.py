@@ -18,16 +18,22 @@ from numpy.typing import NDArray
 
 from detente.stability._context import NEG, POS, Context
 
-__all__ = ["smr_stable"]
+__all__ = ["smr_floor", "smr_stable"]
 
 
 def smr_stable(ctx: Context, i: int) -> NDArray[np.bool_]:
     """Boolean array over states: SMR stable for DM ``i``."""
+    unstable: NDArray[np.bool_] = ctx.unsanctioned_exists(i, smr_floor(ctx, i))
+    return ~unstable
+
+
+def smr_floor(ctx: Context, i: int) -> NDArray[np.int32]:
+    """Code space: ``min(P_i(x), W(x))`` (``NEG`` at infeasible codes). A move of ``i``
+    from ``s`` to ``x`` is undeterred iff this exceeds ``P_i(s)``."""
     best = ctx.best_reply(i).copy()
     best[~ctx.space.feasible] = POS
     worst, rounds = ctx.closure_min(best, ctx.others(i))
     ctx.rounds[f"smr/{i}"] = rounds
     np.minimum(worst, ctx.payoff_space(i, POS), out=worst)
     worst[~ctx.space.feasible] = NEG
-    unstable: NDArray[np.bool_] = ctx.unsanctioned_exists(i, worst)
-    return ~unstable
+    return worst
