@@ -89,36 +89,82 @@ def differences(vs: VariantStudy, s: int) -> list[str]:
     return out
 
 
-def _state_named(study: Study, vs: VariantStudy, s: int) -> str:
+MAX_DIFFERENCES = 3
+"""A state is named by its differences from the target when at most this many options
+differ; otherwise by the moves made since the commitment's start."""
+
+
+def _state_named(study: Study, vs: VariantStudy, s: int, start: int | None = None) -> str:
     """``state 7183 (the united front, except: North Korea also takes ...)``, HTML."""
     tname = study.spec.target_name
+    model = vs.model
     if s == vs.target_state:
         return f"state {s + 1} (the {e(tname)} itself)"
-    if s == vs.model.status_quo:
+    if s == model.status_quo:
         return f"state {s + 1} (the status quo)"
-    d = differences(vs, s)
-    if not d:
-        return f"state {s + 1}"
-    return f"state {s + 1} (the {e(tname)} except: {e('; '.join(d))})"
+    if start is not None and s == start:
+        return f"state {s + 1} (where the commitment put it: nobody moves afterwards)"
+    t = vs.target_state
+    if t is not None:
+        n_diff = bin(int(model.codes[t]) ^ int(model.codes[s])).count("1")
+        if n_diff <= MAX_DIFFERENCES:
+            return f"state {s + 1} (the {e(tname)} except: {e('; '.join(differences(vs, s)))})"
+    if start is not None:
+        names = [d.title for d in vs.conflict.decision_makers]
+        acts = []
+        for i in range(model.n_dms):
+            if (int(model.codes[start]) ^ int(model.codes[s])) & model.dm_masks[i]:
+                acts.append(
+                    names[i]
+                    + " "
+                    + describe_move(vs.conflict, model, start, s, mover=i, form="present")
+                )
+        return f"state {s + 1} (after the commitment, {e('; '.join(acts))})"
+    return f"state {s + 1}"
 
 
-def _changes_text(vs: VariantStudy, changes: Sequence[int]) -> str:
-    """The changes a commitment makes, in words (HTML)."""
+def _lever_label(vs: VariantStudy, k: int) -> str:
+    """``L3``: the lever's number in the report's concession legend, else its words."""
+    cs = vs.commitment
+    if cs is not None and k in cs.levers:
+        return f"L{cs.levers.index(k) + 1}"
+    return _option(vs, k)
+
+
+def _changes_text(vs: VariantStudy, changes: Sequence[int], *, words: bool = True) -> str:
+    """The changes a commitment makes (HTML): in words, or relative to the full package
+    when it leaves out fewer levers than it makes; ``words=False`` gives lever numbers."""
     if not changes:
         return "no commitment at all"
     model = vs.model
-    ref = vs.commitment.reference if vs.commitment is not None else model.status_quo
+    cs = vs.commitment
+    ref = cs.reference if cs is not None else model.status_quo
     assert ref is not None
     ref_code = int(model.codes[ref])
-    words = [f"{'drop' if ref_code >> k & 1 else 'take'} {_option(vs, k)}" for k in sorted(changes)]
-    return "{" + e("; ".join(words)) + "}"
+    pk = vs.package_commitment()
+    if not words:
+        return e(" + ".join(_lever_label(vs, k) for k in sorted(changes)))
+
+    def say(ks: Sequence[int]) -> str:
+        return "; ".join(
+            f"{_lever_label(vs, k)}: {'drop' if ref_code >> k & 1 else 'take'} {_option(vs, k)}"
+            for k in sorted(ks)
+        )
+
+    if pk is not None and set(changes) < set(pk.changes):
+        left = sorted(set(pk.changes) - set(changes))
+        if len(left) < len(changes):
+            return "the full package except {" + e(say(left)) + "}"
+    return "{" + e(say(changes)) + "}"
 
 
 def _distribution(study: Study, vs: VariantStudy, evo: EvolutionResult) -> str:
+    start = evo.start
     """The outcomes, most probable first, with the cycling mass when there is one (HTML)."""
     outs: list[Outcome] = sorted(evo.outcomes, key=lambda o: (-o.probability, o.state))
     items = [
-        f"{_state_named(study, vs, o.state)} with probability {probability_text(o.probability)}"
+        f"{_state_named(study, vs, o.state, start)} with probability "
+        f"{probability_text(o.probability)}"
         for o in outs[:MAX_OUTCOMES]
     ]
     if len(outs) > MAX_OUTCOMES:
@@ -302,7 +348,8 @@ def sufficient_sets_check(study: Study, sets: Sequence[tuple[int, ...]]) -> list
         stable = f"state {s + 1}" if s >= 0 else "infeasible"
         if c is None or c.evolution is None:
             rows.append(
-                f"<tr><td>{_changes_text(vs, _lever_changes(vs, m))}</td><td>{stable}</td>"
+                f"<tr><td>{_changes_text(vs, _lever_changes(vs, m), words=False)}</td>"
+                f"<td>{stable}</td>"
                 "<td>the commitment is infeasible</td><td class='bad'>no</td></tr>"
             )
             continue
@@ -313,7 +360,7 @@ def sufficient_sets_check(study: Study, sets: Sequence[tuple[int, ...]]) -> list
         else:
             verdict = "<td class='bad'>no</td>"
         rows.append(
-            f"<tr><td>{_changes_text(vs, m)}</td><td>{stable}</td>"
+            f"<tr><td>{_changes_text(vs, c.changes, words=False)}</td><td>{stable}</td>"
             f"<td>starts at state {c.start + 1}; ends at "
             f"{_distribution(study, vs, c.evolution)}</td>{verdict}</tr>"
         )
@@ -353,11 +400,27 @@ def path_paragraphs(study: Study) -> list[str]:
             f"After {party} commits to the full package (state {pk.start + 1}), nobody "
             "moves: the conflict stays there."
         ]
-    return [
+    out = [
         f"After {party} commits to the full package (state {pk.start + 1}), the most "
         f"probable path to the most likely outcome (this path has probability "
         f"{probability_text(top.path_probability)}): "
         + "; then ".join(steps)
-        + f", arriving at {_state_named(study, vs, top.state)}, where it ends with "
+        + f", arriving at {_state_named(study, vs, top.state, evo.start)}, where it ends with "
         f"probability {probability_text(top.probability)}."
     ]
+    t = vs.target_state
+    states = top.states
+    if t is not None and t in states[:-1]:
+        nxt = top.path[states.index(t)]
+        who = e(" + ".join(names[i] for i in nxt.movers))
+        out.append(
+            f"The path passes through the {e(study.spec.target_name)} (state {t + 1}) but does "
+            f"not end there: {who} then moves on. "
+            + (
+                f"Without the commitment that move would be deterred; once {party} is "
+                "committed it can no longer answer with a committed option."
+                if vs.target_stable(pk.evolution.concept) and t not in pk.equilibria
+                else ""
+            )
+        )
+    return out
