@@ -101,8 +101,8 @@ def commitment_document(vs: VariantStudy) -> dict[str, Any] | None:
     conflict, model = vs.conflict, vs.model
     ref_code = int(model.codes[cs.reference])
     refs = {k: conflict.option_ref(k) for k in cs.levers}
-    rows = []
-    index = {}
+    rows: list[dict[str, Any]] = []
+    index: dict[tuple[int, ...], int] = {}
     for c in cs.commitments[:MAX_COMMITMENTS]:
         index[c.changes] = len(rows)
         rows.append(
