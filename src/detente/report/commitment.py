@@ -279,7 +279,8 @@ def commitment_paragraphs(study: Study) -> list[str]:
         paras.append(listing(cs.minimal_sure))
     else:
         paras.append(
-            f"<strong>No commitment of these levers makes the {tname} the sure outcome.</strong>"
+            f"Answer: <strong>no commitment of these levers makes the {tname} the sure "
+            "outcome.</strong>"
         )
     possible = [p for p in cs.minimal_possible if p not in cs.minimal_sure]
     if possible:
@@ -331,6 +332,15 @@ def _lever_changes(vs: VariantStudy, levers: Sequence[int]) -> tuple[int, ...]:
     return tuple(k for k in levers if (a ^ b) >> k & 1)
 
 
+def _verdict(p: float) -> str:
+    """A table cell: yes surely / possibly (p) / no."""
+    if p >= 1 - 1e-9:
+        return "<td class='ok'>yes, surely</td>"
+    if p > 0:
+        return f"<td class='ok'>possibly ({probability_text(p)})</td>"
+    return "<td class='bad'>no</td>"
+
+
 def sufficient_sets_check(study: Study, sets: Sequence[tuple[int, ...]]) -> list[str]:
     """Each stability-only sufficient set with what committing to it does (HTML table)."""
     vs = study.main_study
@@ -350,28 +360,26 @@ def sufficient_sets_check(study: Study, sets: Sequence[tuple[int, ...]]) -> list
             rows.append(
                 f"<tr><td>{_changes_text(vs, _lever_changes(vs, m), words=False)}</td>"
                 f"<td>{stable}</td>"
-                "<td>the commitment is infeasible</td><td class='bad'>no</td></tr>"
+                "<td>the commitment is infeasible</td><td class='bad'>no</td><td>–</td></tr>"
             )
             continue
-        if c.p_target >= 1 - 1e-9:
-            verdict = "<td class='ok'>yes, surely</td>"
-        elif c.p_target > 0:
-            verdict = f"<td class='ok'>possibly ({probability_text(c.p_target)})</td>"
-        else:
-            verdict = "<td class='bad'>no</td>"
+        p_there = c.evolution.probability(s) if s >= 0 else 0.0
         rows.append(
             f"<tr><td>{_changes_text(vs, c.changes, words=False)}</td><td>{stable}</td>"
             f"<td>starts at state {c.start + 1}; ends at "
-            f"{_distribution(study, vs, c.evolution)}</td>{verdict}</tr>"
+            f"{_distribution(study, vs, c.evolution)}</td>{_verdict(p_there)}"
+            f"{_verdict(c.p_target)}</tr>"
         )
     head = (
         "<tr><th>set of concessions</th><th>stable if reached</th>"
-        f"<th>if {party} commits to it first</th><th>leads to the {tname}?</th></tr>"
+        f"<th>if {party} commits to it first</th><th>gets there?</th>"
+        f"<th>gets to the {tname}?</th></tr>"
     )
     return [
         f"Does committing to a sufficient set lead to the {tname}? A set is sufficient when "
         "the state it produces would be stable <em>if reached</em>; the commitment test asks "
-        "whether the conflict gets there:",
+        "whether the conflict gets there (to the state the set produces, and to the "
+        f"{tname} itself):",
         f"<div class='scroll'><table>{head}{''.join(rows)}</table></div>",
     ]
 

@@ -122,7 +122,7 @@ def commitment_document(vs: VariantStudy) -> dict[str, Any] | None:
         )
     pk = vs.package_commitment()
     return {
-        "party": [model.dm_names[i] for i in cs.party],
+        "party": [conflict.decision_makers[i].title for i in cs.party],
         "concept": cs.concept,
         "choice": cs.choice,
         "levers": [

@@ -53,6 +53,7 @@ function renderVariant() {
     <div class="scroll-x"><table id="conc-table"><tr><th>levers used</th><th>state</th>${cc.criteria.map(c => `<th>${esc(crit(c))}</th>`).join("")}</tr>` +
     cc.sets.map(s => `<tr><td>${esc(s.levers.join(", ") || "(none)")}</td><td>${s.state ? sid(s.state) : "infeasible"}</td>${cc.criteria.map(c => `<td class="${s.met[c] ? "yes" : ""}">${s.met[c] ? "✓" : ""}</td>`).join("")}</tr>`).join("") +
     `</table></div>${cc.n_sets > cc.sets.length ? `<p class="note">First ${cc.sets.length} of ${cc.n_sets} sets.</p>` : ""}` : `<p class="note">No target and levers in the scenario's analysis block.</p>`;
+  if (window.renderEvolution) renderEvolution(v);
   drawGraph();
 }
 async function explain(state) {
@@ -75,7 +76,7 @@ document.addEventListener("click", ev => {
 
 async function drawGraph() {
   const v = variant();
-  const paths = v.paths.flatMap(p => p.states);
+  const paths = v.paths.flatMap(p => p.states).concat(window.evolutionStates ? evolutionStates(v) : []);
   const q = new URLSearchParams({variant: v.name, concept: $("#concept").value, moves: $("#moves").value, paths: paths.join(","), expand: expanded.join(",")});
   const g = await api("GET", `/api/jobs/${JID}/graph?${q}`);
   const colour = Object.fromEntries(g.decision_makers.map((d, i) => [d.id, DM_COLOURS[i % DM_COLOURS.length]]));
