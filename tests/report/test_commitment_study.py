@@ -159,6 +159,7 @@ def test_seed_study_equals_direct_commitment_call(seed) -> None:  # type: ignore
     direct = commitment_search(model, levers, target=target, concept="seq")
     cs = vs.commitment
     assert cs is not None and cs.target == target and cs.levers == tuple(levers)
+    assert cs.concept == seed.headline == "seq" and cs.choice == "uniform"
     assert len(cs.commitments) == 256
     for a, b in zip(cs.commitments, direct.commitments, strict=True):
         assert a.changes == b.changes and a.start == b.start
