@@ -45,12 +45,12 @@ function evoBarChart(dist, title) {
   if (dist.cycling > 1e-12) bars.push({label: "cycling for ever", p: dist.cycling, id: null});
   bars.sort((a, b) => b.p - a.p);
   const shown = bars.slice(0, 12);
-  const rowH = 22, labelW = 360, barW = 260, h = rowH * shown.length + 6;
+  const rowH = 22, labelW = 390, barW = 260, h = rowH * shown.length + 6;
   const svg = evoSvg("svg", {width: labelW + barW + 60, height: h, role: "img", "aria-label": title, class: "evo-bars"});
   shown.forEach((b, i) => {
     const y = 3 + i * rowH;
     const label = evoSvg("text", {x: labelW - 6, y: y + 15, "text-anchor": "end", "font-size": 12});
-    label.textContent = b.label.length > 58 ? b.label.slice(0, 57) + "…" : b.label;
+    label.textContent = b.label.length > 52 ? b.label.slice(0, 51) + "…" : b.label;
     const full = evoSvg("title", {}); full.textContent = b.label;
     label.appendChild(full);
     const rect = evoSvg("rect", {x: labelW, y: y + 3, width: Math.max(1, b.p * barW), height: rowH - 8,
@@ -198,7 +198,9 @@ function renderEvolution(v) {
   const possible = c.minimal_possible.length
     ? "Minimal commitments under which it is possible: " + c.minimal_possible.map(s => s.map(r => evoLeverText(c, r)).join(" + ")).join(" | ")
     : "None makes it even possible.";
-  box.appendChild(evoEl("p", {id: "evo-verdict"}, `${sure} ${possible}`));
+  const verdict = evoEl("div", {id: "evo-verdict"});
+  verdict.append(evoEl("p", {}, sure), evoEl("p", {}, possible));
+  box.appendChild(verdict);
   box.appendChild(evoEl("p", {class: "note"},
     `${c.n_commitments} commitments by ${c.party.join(" + ")} (a lever left as today stays free). Click a column to sort, a row to chart its outcomes. P(better): probability of ending where ${c.party.join(" + ")} is better off than today.`));
   EVO.rows = c.rows.map((row, i) => ({row, i}));
