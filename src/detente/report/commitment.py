@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_OUTCOMES",
+    "brief_sentences",
     "commitment_paragraphs",
     "differences",
     "package_paragraphs",
@@ -193,7 +194,7 @@ def _how(study: Study) -> str:
     cs = vs.commitment
     assert cs is not None
     return (
-        f"the parties then move one at a time, each taking one of its {title(cs.concept)} "
+        f"the parties move one at a time, each taking one of its {title(cs.concept)} "
         "free moves (the improvements the concept does not deter), every mover and move "
         "equally likely"
     )
@@ -202,6 +203,54 @@ def _how(study: Study) -> str:
 def _target_prob(study: Study, c: CommitmentOutcome) -> str:
     tname = e(study.spec.target_name)
     return f"The {tname} itself: probability {probability_text(c.p_target)}."
+
+
+def _package_words(vs: VariantStudy) -> str:
+    cs = vs.commitment
+    assert cs is not None
+    n = len(cs.levers)
+    return f"all {n} levers, L1–L{n} in question 3" if n > 1 else "its one lever"
+
+
+def brief_sentences(study: Study) -> list[str]:
+    """For *In brief*: where the conflict ends after the full package, and whether any
+    commitment makes the target sure."""
+    vs = study.main_study
+    cs = vs.commitment
+    pk = vs.package_commitment()
+    if cs is None or pk is None or pk.evolution is None:
+        return []
+    tname = e(study.spec.target_name)
+    party = e(_party(vs))
+    outs = sorted(pk.evolution.outcomes, key=lambda o: (-o.probability, o.state))
+    if not outs:
+        return []
+    top = outs[0]
+    first = (
+        f"If {party} commits to the full package first, the conflict ends at "
+        f"{_state_named(study, vs, top.state, pk.evolution.start)} with probability "
+        f"{probability_text(top.probability)}"
+        + (
+            f" (the {tname}: {probability_text(pk.p_target)})."
+            if top.state != vs.target_state
+            else "."
+        )
+    )
+    if cs.minimal_sure:
+        second = (
+            f"{_plural(len(cs.minimal_sure), 'minimal commitment')} "
+            f"{'makes' if len(cs.minimal_sure) == 1 else 'make'} the {tname} the "
+            "sure outcome (question 3)."
+        )
+    elif cs.minimal_possible:
+        second = (
+            f"No commitment of these levers makes the {tname} sure; "
+            f"{_plural(len(cs.minimal_possible), 'minimal commitment')} "
+            f"{'makes' if len(cs.minimal_possible) == 1 else 'make'} it possible (question 3)."
+        )
+    else:
+        second = f"No commitment of these levers makes the {tname} sure, or even possible."
+    return [first, second]
 
 
 def package_paragraphs(study: Study) -> list[str]:
@@ -221,14 +270,14 @@ def package_paragraphs(study: Study) -> list[str]:
         )
         return paras
     moves = pk.evolution.expected_moves
-    mv = f" after {moves:.2g} moves on average" if moves is not None else ""
+    mv = f"; {moves:.2g} moves on average" if moves is not None else ""
     paras.append(
-        f"If {party} commits first to the full package {_changes_text(vs, pk.changes)} "
-        f"and cannot take it back, and {_how(study)}, the conflict ends{mv} at "
-        f"{_distribution(study, vs, pk.evolution)}. "
+        f"If {party} commits first to the full package ({_package_words(vs)}) and cannot "
+        f"take it back, the conflict ends at {_distribution(study, vs, pk.evolution)}. "
         + _target_prob(study, pk)
         + f" {party} ends better off than today with probability "
-        f"{probability_text(pk.p_better)}."
+        f"{probability_text(pk.p_better)}. <span class='note'>Afterwards {_how(study)}"
+        f"{mv}.</span>"
     )
     none = cs.commitments[0]
     if not none.changes and none.evolution is not None:

@@ -156,6 +156,7 @@ def in_brief(study: Study) -> Question:
         )
         + "."
     )
+    out += _commit.brief_sentences(study)
     return IN_BRIEF, [" ".join(out)]
 
 
