@@ -381,13 +381,22 @@ def _lever_changes(vs: VariantStudy, levers: Sequence[int]) -> tuple[int, ...]:
     return tuple(k for k in levers if (a ^ b) >> k & 1)
 
 
+def _after(study: Study, vs: VariantStudy, evo: EvolutionResult) -> str:
+    """Where a commitment's chain goes, from its start (HTML)."""
+    if evo.distribution == {evo.start: 1.0} or (
+        len(evo.outcomes) == 1 and evo.outcomes[0].state == evo.start and not evo.classes
+    ):
+        return f"stays at state {evo.start + 1}: nobody moves afterwards"
+    return f"starts at state {evo.start + 1}; ends at {_distribution(study, vs, evo)}"
+
+
 def _verdict(p: float) -> str:
     """A table cell: yes surely / possibly (p) / no."""
     if p >= 1 - 1e-9:
         return "<td class='ok'>yes, surely</td>"
     if p > 0:
         return f"<td class='ok'>possibly ({probability_text(p)})</td>"
-    return "<td class='bad'>no</td>"
+    return "<td class='no'>no</td>"
 
 
 def sufficient_sets_check(study: Study, sets: Sequence[tuple[int, ...]]) -> list[str]:
@@ -409,14 +418,13 @@ def sufficient_sets_check(study: Study, sets: Sequence[tuple[int, ...]]) -> list
             rows.append(
                 f"<tr><td>{_changes_text(vs, _lever_changes(vs, m), words=False)}</td>"
                 f"<td>{stable}</td>"
-                "<td>the commitment is infeasible</td><td class='bad'>no</td><td>–</td></tr>"
+                "<td>the commitment is infeasible</td><td class='no'>no</td><td>–</td></tr>"
             )
             continue
         p_there = c.evolution.probability(s) if s >= 0 else 0.0
         rows.append(
             f"<tr><td>{_changes_text(vs, c.changes, words=False)}</td><td>{stable}</td>"
-            f"<td>starts at state {c.start + 1}; ends at "
-            f"{_distribution(study, vs, c.evolution)}</td>{_verdict(p_there)}"
+            f"<td>{_after(study, vs, c.evolution)}</td>{_verdict(p_there)}"
             f"{_verdict(c.p_target)}</tr>"
         )
     head = (
