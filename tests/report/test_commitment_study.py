@@ -207,5 +207,14 @@ def test_seed_answers_match_cli(seed, tmp_path) -> None:  # type: ignore[no-unty
     q3 = _text(RC.commitment_paragraphs(seed))
     assert "no commitment of these levers makes the united front the sure outcome" in q3
     assert "probability 0 under every one of the 256 commitments" in q3
+    # where the strategy fails: the carpenter item names the commitment's outcome
+    _, fails = S.failures(seed)
+    carpenter = _text([f for f in fails if f.startswith("<strong>carpenter")])
+    assert (
+        "commits to the full package first, the united front comes about with probability 0"
+        in carpenter
+    )
+    assert "no commitment makes the united front sure" in carpenter
+    assert RC.failure_reasons(seed) and not RC.failure_reasons(run_study(load_scenario_text(TOY)))
     q5 = _text(RC.path_paragraphs(seed))
     assert "passes through the united front (state 6159) but does not end there" in q5

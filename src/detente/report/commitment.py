@@ -37,6 +37,7 @@ __all__ = [
     "brief_sentences",
     "commitment_paragraphs",
     "differences",
+    "failure_reasons",
     "package_paragraphs",
     "path_paragraphs",
     "probability_text",
@@ -210,6 +211,29 @@ def _package_words(vs: VariantStudy) -> str:
     assert cs is not None
     n = len(cs.levers)
     return f"all {n} levers, L1–L{n} in question 3" if n > 1 else "its one lever"
+
+
+def failure_reasons(study: Study) -> list[str]:
+    """For *Where the strategy fails* (main variant): the full package committed first
+    does not surely lead to the target; where it leads instead (HTML clauses)."""
+    vs = study.main_study
+    cs = vs.commitment
+    pk = vs.package_commitment()
+    if cs is None or pk is None or pk.evolution is None or pk.p_target >= 1 - 1e-9:
+        return []
+    party = e(_party(vs))
+    tname = e(study.spec.target_name)
+    outs = sorted(pk.evolution.outcomes, key=lambda o: (-o.probability, o.state))
+    where = "; ".join(
+        f"{_state_named(study, vs, o.state, pk.evolution.start)} with probability "
+        f"{probability_text(o.probability)}"
+        for o in outs[:2]
+    )
+    return [
+        f"if {party} commits to the full package first, the {tname} comes about with "
+        f"probability {probability_text(pk.p_target)}: the conflict ends at {where}"
+        + ("" if cs.minimal_sure else f", and no commitment makes the {tname} sure")
+    ]
 
 
 def brief_sentences(study: Study) -> list[str]:

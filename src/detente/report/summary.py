@@ -554,6 +554,8 @@ def failures(study: Study) -> Question:
         return FAILURES, out
     for v in study.variants:
         reasons = _variant_failures(study, v)
+        if v is main:
+            reasons += _commit.failure_reasons(study)
         if reasons:
             out.append(
                 f"<strong>{e(v.name)}</strong>"
