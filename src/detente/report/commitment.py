@@ -313,11 +313,23 @@ def package_paragraphs(study: Study) -> list[str]:
     if best is not None and best.evolution is not None and best.changes != pk.changes:
         paras.append(
             f"The commitment best for {party} (highest probability of ending better off "
-            f"than today, {probability_text(best.p_better)}) is {_changes_text(vs, best.changes)}"
+            f"than today, {probability_text(best.p_better)}{_ties(cs.commitments, best)}) is "
+            f"{_changes_text(vs, best.changes)}"
             f": it ends at {_distribution(study, vs, best.evolution)}; the {tname} "
             f"with probability {probability_text(best.p_target)}."
         )
     return paras
+
+
+def _ties(commitments: Sequence[CommitmentOutcome], best: CommitmentOutcome) -> str:
+    n = sum(
+        1
+        for c in commitments
+        if c.evolution is not None and round(c.p_better, 12) == round(best.p_better, 12)
+    )
+    if n <= 1:
+        return ""
+    return f"; {n} commitments reach it; this is the first of those with the fewest changes"
 
 
 def commitment_paragraphs(study: Study) -> list[str]:
