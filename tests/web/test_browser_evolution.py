@@ -46,7 +46,7 @@ def test_evolution_panel(server: str, page) -> None:  # type: ignore[no-untyped-
     rows = page.locator("#commit-table tr")
     assert rows.count() == 5
     assert "(no commitment)" in rows.nth(1).text_content()
-    assert "1 (the status quo): 1" in rows.nth(1).text_content()
+    assert "stays at 1 (the status quo): nobody moves" in rows.nth(1).text_content()
     assert "8 (the target): 1" in rows.nth(4).text_content()
     assert "No commitment" not in page.text_content("#evo-verdict")
     assert "take First concession + take Second concession" in page.text_content("#evo-verdict")

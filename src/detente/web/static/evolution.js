@@ -60,6 +60,12 @@ function evoBarChart(dist, title) {
     svg.append(label, rect, val);
   });
   box.appendChild(svg);
+  const cut = shown.filter(b => b.label.length > 52);
+  if (cut.length) {
+    const ul = evoEl("ul", {class: "note"});
+    cut.forEach(b => ul.appendChild(evoEl("li", {}, b.label)));
+    box.appendChild(ul);
+  }
   if (bars.length > shown.length) box.appendChild(evoEl("p", {class: "note"}, `${bars.length - shown.length} more outcomes not drawn.`));
   return box;
 }
@@ -100,7 +106,9 @@ function evoTable(c) {
     const changes = row.changes.length ? row.changes.map(r => evoLeverText(c, r)).join("; ") : "(no commitment)";
     tr.appendChild(evoEl("td", {}, changes + (i === c.package ? "  [full package]" : "") + (i === c.best ? "  [best for the party]" : "")));
     tr.appendChild(evoEl("td", {}, row.start ?? "infeasible"));
-    tr.appendChild(evoEl("td", {}, row.outcomes.map(o => `${evoStateName(o)}: ${evoProb(o.probability)}`).join("; ") || "–"));
+    const stays = row.outcomes.length === 1 && row.outcomes[0].id === row.start && !(row.cycling > 0);
+    tr.appendChild(evoEl("td", {}, stays ? `stays at ${evoStateName(row.outcomes[0])}: nobody moves`
+      : row.outcomes.map(o => `${evoStateName(o)}: ${evoProb(o.probability)}`).join("; ") || "–"));
     tr.appendChild(evoEl("td", {class: row.p_target > 0 ? "yes" : ""}, evoProb(row.p_target)));
     tr.appendChild(evoEl("td", {}, evoProb(row.p_better)));
     tr.appendChild(evoEl("td", {}, row.safe ? "yes" : "no"));
