@@ -84,6 +84,9 @@ def test_toy_report_answers(toy) -> None:  # type: ignore[no-untyped-def]
     q3 = _text(RC.commitment_paragraphs(toy))
     assert "make the deal the sure outcome" in q3
     assert "No commitment" not in q3
+    # {} stays at 1; {a1} -> 6, {a2} -> 7, both -> 8 (ids): three set the conflict moving
+    assert "The 3 commitments after which anybody moves (of 4):" in q3
+    assert "starts at state 2; ends at state 6" in q3
     # the sufficient set {a2} (state 7 by id): committing gets there surely, not to the deal
     check = RC.sufficient_sets_check(toy, [(1,)])
     row = re.search(r"<tr><td>L2</td>.*?</tr>", check[1])
@@ -207,6 +210,8 @@ def test_seed_answers_match_cli(seed, tmp_path) -> None:  # type: ignore[no-unty
     q3 = _text(RC.commitment_paragraphs(seed))
     assert "no commitment of these levers makes the united front the sure outcome" in q3
     assert "probability 0 under every one of the 256 commitments" in q3
+    moving = [c for c in vs.commitment.commitments if c.evolution.distribution != {c.start: 1.0}]
+    assert f"The {len(moving)} commitments after which anybody moves (of 256)" in q3
     # where the strategy fails: the carpenter item names the commitment's outcome
     _, fails = S.failures(seed)
     carpenter = _text([f for f in fails if f.startswith("<strong>carpenter")])

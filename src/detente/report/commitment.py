@@ -44,6 +44,9 @@ __all__ = [
     "sufficient_sets_check",
 ]
 
+MAX_MOVING = 12
+"""At most this many commitments that set the conflict moving are listed in question 3."""
+
 MAX_OUTCOMES = 5
 """At most this many outcomes are named per distribution (the most probable first)."""
 
@@ -378,6 +381,25 @@ def commitment_paragraphs(study: Study) -> list[str]:
         )
     if not cs.minimal_sure:
         paras.append("The most likely outcomes instead: " + _instead(study) + ".")
+    moving = [
+        c
+        for c in cs.commitments
+        if c.evolution is not None and c.evolution.distribution != {c.start: 1.0}
+    ]
+    if moving and len(moving) < len(cs.commitments):
+        items = [
+            f"<li>{_changes_text(vs, c.changes)}: {_after(study, vs, c.evolution)}</li>"
+            for c in moving[:MAX_MOVING]
+            if c.evolution is not None
+        ]
+        more = (
+            f"<li>… and {len(moving) - MAX_MOVING:,} more</li>" if len(moving) > MAX_MOVING else ""
+        )
+        paras.append(
+            f"The {_plural(len(moving), 'commitment')} after which anybody moves (of "
+            f"{len(cs.commitments):,}):"
+        )
+        paras.append("<ul>" + "".join(items) + more + "</ul>")
     return paras
 
 
