@@ -35,7 +35,12 @@ def test_in_brief(study) -> None:  # type: ignore[no-untyped-def]
         "Under base the deal is not SEQ-stable, and not reachable from the status quo. "
         "It needs 1 of the 2 concessions (1 minimal set; see question 3), always take "
         "‘Second concession’. It is SEQ-stable in 0 of 2 variants; it fails in base and "
-        "stubborn."
+        "stubborn. "
+        # commitment (hand derivation in test_commitment_study.py): committing to both
+        # levers starts at state 4 (YYN), the Partner's only free move goes to 8, the deal
+        "If Conceder commits to the full package first, the conflict ends at state 8 (the "
+        "deal itself) with probability 1. 1 minimal commitment makes the deal the sure "
+        "outcome (question 3)."
     )
 
 
@@ -89,7 +94,9 @@ def test_q4_variants_and_statements(study) -> None:  # type: ignore[no-untyped-d
 
 def test_q5_no_path(study) -> None:  # type: ignore[no-untyped-def]
     _, paras = S.moves_question(study)
-    assert paras == ["Under base no evolution path leads from the status quo to the deal."]
+    assert paras[0] == "Under base no evolution path leads from the status quo to the deal."
+    # after the commitment to both levers (state 4) the Partner moves 4 -> 8
+    assert len(paras) == 2 and "(state 4 → 8)" in paras[1]
 
 
 def test_failures_per_variant(study) -> None:  # type: ignore[no-untyped-def]

@@ -18,7 +18,12 @@
    equilibria that are reachable (at most :data:`MAX_PATHS` of them, the most robust first);
 7. for the main variant only, analyses the sensitivity of the target's stability and
    reachability to every preference statement (:mod:`detente.analysis.sensitivity`;
-   concepts Nash, GMR and SEQ).
+   concepts Nash, GMR and SEQ);
+8. for the main variant only, the likely evolution from the status quo
+   (:mod:`detente.analysis.evolution`) and, with a target and levers, the commitment search
+   of the levers' owner (:mod:`detente.analysis.commitment`): every assignment of the
+   levers, each followed by the evolution chain, under the chain concept
+   (:func:`chain_concept`) with uniform choice.
 
 Without an ``analysis:`` block (or without a target) steps 5 and 7 are skipped; the base
 model is studied, or the base model and every variant when the scenario has variants.
@@ -29,6 +34,10 @@ Named choices
   it is computed (credible sanctions; the concept most used in applications), else GMR,
   else the first computed. The CLI, the HTML report and the web use it (and only it) when
   one answer is needed; every concept is shown in the tables.
+* The **chain concept** (:func:`chain_concept`) drives the evolution chain and the
+  commitment search: the headline concept when it is a chain concept (nash, gmr, smr, seq),
+  else the first computed chain concept, else SEQ. Movers pick among their free moves
+  uniformly (``choice="uniform"``, the default of EVOLUTION.md §2).
 * "Reachable" means by a legal sequence of unilateral improvements; "reachable with
   coalitions" also allows the coalitional improvements of the coalitions above.
 """
@@ -45,7 +54,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.analysis.coalition import CoalitionResult, all_coalitions, coalition_analysis
+from detente.analysis.commitment import (
+    MAX_LEVERS as MAX_COMMIT_LEVERS,
+)
+from detente.analysis.commitment import (
+    CommitmentOutcome,
+    CommitmentSearch,
+    commitment_search,
+)
 from detente.analysis.concessions import ConcessionResult, concession_analysis
+from detente.analysis.evolution import CHAIN_CONCEPTS, EvolutionError, EvolutionResult, evolve
 from detente.analysis.sensitivity import Perturbation, sensitivity_analysis
 from detente.analysis.status_quo import EvolutionPath, StatusQuoResult, status_quo_analysis
 from detente.model.analysis_spec import (
@@ -72,6 +90,7 @@ __all__ = [
     "SensitivityResult",
     "Study",
     "VariantStudy",
+    "chain_concept",
     "headline_concept",
     "run_study",
 ]
@@ -153,6 +172,34 @@ class VariantStudy:
     """Reachability from the status quo when the coalitions of interest other than the
     grand coalition may make joint improvements (``None`` without a status quo or when
     there is no such coalition: then it equals unilateral reachability)."""
+    evolution: EvolutionResult | None = None
+    """Main variant: the likely evolution from the status quo under the chain concept
+    (``None`` for the other variants, without a status quo or without a chain concept)."""
+    commitment: CommitmentSearch | None = None
+    """Main variant with a feasible target and levers: the commitment search of the levers'
+    owner (every assignment of the levers; ``None`` otherwise, or with more levers than
+    :data:`detente.analysis.commitment.MAX_LEVERS`)."""
+
+    def package_commitment(self) -> CommitmentOutcome | None:
+        """The commitment to the full package: every lever set to its target value."""
+        if self.commitment is None or self.target_state is None:
+            return None
+        return self.lever_set_commitment(self.commitment.levers)
+
+    def lever_set_commitment(self, levers: Sequence[int]) -> CommitmentOutcome | None:
+        """The commitment that sets the levers ``levers`` to their target values (the
+        others stay free): the commitment matching a concession set of
+        :mod:`detente.analysis.concessions`."""
+        cs, t = self.commitment, self.target_state
+        if cs is None or t is None or self.model.status_quo is None:
+            return None
+        t_code = int(self.model.codes[t])
+        ref_code = int(self.model.codes[cs.reference])
+        changes = tuple(sorted(k for k in levers if (t_code >> k & 1) != (ref_code >> k & 1)))
+        for c in cs.commitments:
+            if c.changes == changes:
+                return c
+        return None
 
     @property
     def reach_partial(self) -> NDArray[np.bool_] | None:
@@ -325,6 +372,19 @@ def headline_concept(concepts: Sequence[str]) -> str:
         if c in concepts:
             return c
     return concepts[0]
+
+
+def chain_concept(concepts: Sequence[str]) -> str:
+    """The concept whose free moves drive the study's evolution chain and commitment search:
+    the headline concept when it is a chain concept, else the first chain concept of
+    ``concepts``, else SEQ."""
+    hc = headline_concept(concepts) if concepts else "seq"
+    if hc in CHAIN_CONCEPTS:
+        return hc
+    for c in concepts:
+        if c in CHAIN_CONCEPTS:
+            return c
+    return "seq"
 
 
 def run_study(
@@ -558,6 +618,29 @@ def _study_variant(
         )
         sensitivity = SensitivityResult(concepts, base_stable, base_reach, tuple(perturbations))
         tick("sensitivity")
+
+    evolution: EvolutionResult | None = None
+    commitment: CommitmentSearch | None = None
+    if main and model.status_quo is not None:
+        cc = chain_concept(spec.concepts)
+        if target is not None and target.state >= 0 and spec.levers:
+            levers, _ = resolve_levers(spec, conflict, model)
+            if levers and len(levers) <= MAX_COMMIT_LEVERS:
+                progress("commitment", 0.999)
+                try:
+                    commitment = commitment_search(model, levers, target=target.state, concept=cc)
+                except EvolutionError:  # a chain too large to solve: leave it out
+                    commitment = None
+                else:
+                    # the assignment with no change is no commitment: plain evolution
+                    evolution = commitment.commitments[0].evolution
+                tick("commitment")
+        if evolution is None:
+            try:
+                evolution = evolve(model, concept=cc)
+            except EvolutionError:
+                evolution = None
+            tick("evolution")
     progress("done", 1.0)
     return VariantStudy(
         name=name,
@@ -575,6 +658,8 @@ def _study_variant(
         timings=timings,
         status_quo_partial=sq_partial,
         startup_seconds=startup,
+        evolution=evolution,
+        commitment=commitment,
     )
 
 

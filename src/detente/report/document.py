@@ -10,13 +10,15 @@ Layout (``format: detente-web-analysis/2``): ``name``, ``description``,
 ``decision_makers``, ``concepts``, ``headline`` (the study's headline concept),
 ``main_variant``, ``baseline``, ``target_name`` and ``variants``, one document per variant
 with its equilibria, status quo, target verdicts and route, paths, coalitions, concessions
-and (main variant only) sensitivity.
+and (main variant only) sensitivity, likely ``evolution`` and the ``commitment`` search
+(:mod:`detente.report.evolution_document`; ``None`` for the other variants).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from detente.report.evolution_document import commitment_document, evolution_document
 from detente.report.text import describe_move
 
 if TYPE_CHECKING:
@@ -91,6 +93,8 @@ def variant_document(study: Study, vs: VariantStudy) -> dict[str, Any]:
     doc["coalitions"] = _coalition_document(vs)
     doc["concessions"] = _concession_document(vs)
     doc["sensitivity"] = _sensitivity_document(vs)
+    doc["evolution"] = evolution_document(vs)
+    doc["commitment"] = commitment_document(vs)
     rows: list[int] = []
     for s in (
         ([] if sq is None else [sq])

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from detente.report import commitment as _commit
 from detente.report._prose import (
     MAX_LISTED,
     _adjusted,
@@ -155,6 +156,7 @@ def in_brief(study: Study) -> Question:
         )
         + "."
     )
+    out += _commit.brief_sentences(study)
     return IN_BRIEF, [" ".join(out)]
 
 
@@ -272,6 +274,7 @@ def target_question(study: Study) -> Question:
                 f"Once reached, none of the coalitions of interest can profitably leave the "
                 f"{tname} together (coalition-stable for each)."
             )
+    paras += _commit.package_paragraphs(study)
     return q2, paras
 
 
@@ -306,6 +309,8 @@ def concessions_question(study: Study) -> Question | None:
     else:
         paras = [_sufficient_sets_text(study, main, ca, mins), _sets_table(study, main, ca, mins)]
         paras.append(_sets_routes(study, main, ca, mins))
+        paras += _commit.sufficient_sets_check(study, mins[:MAX_LISTED])
+    paras += _commit.commitment_paragraphs(study)
     if main.levers_left_out:
         paras.append(
             "Left out in this variant (removed or held fixed): "
@@ -528,6 +533,7 @@ def moves_question(study: Study) -> Question:
                     else ""
                 )
             )
+    paras += _commit.path_paragraphs(study)
     return q5, paras
 
 
@@ -548,6 +554,8 @@ def failures(study: Study) -> Question:
         return FAILURES, out
     for v in study.variants:
         reasons = _variant_failures(study, v)
+        if v is main:
+            reasons += _commit.failure_reasons(study)
         if reasons:
             out.append(
                 f"<strong>{e(v.name)}</strong>"

@@ -84,6 +84,7 @@ function renderVariant() {
     <div class="scroll-x"><table id="conc-table"><tr><th>levers used</th><th>state</th>${cc.criteria.map(c => html`<th>${crit(c)}</th>`)}</tr>${
     cc.sets.map(s => html`<tr><td title="${s.levers.join(", ")}">${s.levers.map(label).join("; ") || "(none)"}</td><td>${s.state ? sid(s.state) : "infeasible"}</td>${cc.criteria.map(c => html`<td class="${s.met[c] ? "yes" : ""}">${s.met[c] ? "✓" : ""}</td>`)}</tr>`)}
     </table></div>${cc.n_sets > cc.sets.length ? html`<p class="note">First ${cc.sets.length} of ${cc.n_sets} sets.</p>` : ""}` : html`<p class="note">No target and levers in the scenario's analysis block.</p>`);
+  if (window.renderEvolution) renderEvolution(v);
   drawGraph();
 }
 async function explain(state) {
@@ -106,9 +107,10 @@ document.addEventListener("click", ev => {
 
 async function drawGraph() {
   const v = variant();
-  // the states of the chosen path (by default the path to the target, else the first)
+  // the states of the chosen path (by default the path to the target, else the first),
+  // and those of the evolution path being stepped (evolution.js)
   const chosen = v.paths[Number($("#path").value)] || v.paths.find(x => x.kind === "target") || v.paths[0];
-  const paths = chosen ? chosen.states : [];
+  const paths = (chosen ? chosen.states : []).concat(window.evolutionStates ? evolutionStates(v) : []);
   const q = new URLSearchParams({variant: v.name, concept: $("#concept").value, moves: $("#moves").value, paths: paths.join(","), expand: expanded.join(",")});
   const g = await api("GET", `/api/jobs/${JID}/graph?${q}`);
   const colour = Object.fromEntries(g.decision_makers.map((d, i) => [d.id, DM_COLOURS[i % DM_COLOURS.length]]));
