@@ -165,3 +165,16 @@ def test_explain_lists_free_moves(files: dict[str, Path]) -> None:
     by = {(e["dm"], e["concept"]): e["free_moves"] for e in doc["explanations"]}
     assert by[("a", "seq")] == [2] and by[("b", "seq")] == [3]
     assert by[("a", "sim")] is None
+
+
+def test_commit_table_fits_the_width_when_piped() -> None:
+    """The seed's 256-row table fits COLUMNS (100) when piped: changes and outcomes wrap
+    instead of the table being drawn at a fixed 160 columns."""
+    seed = Path(__file__).resolve().parents[2] / "scenarios" / "korea-2015.yaml"
+    r = runner.invoke(
+        app, ["commit", str(seed), "--variant", "carpenter"], env={"COLUMNS": "100"}
+    )
+    assert r.exit_code == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert any("us.peace_treaty=Y" in line for line in lines)
+    assert max(len(line) for line in lines) <= 100

@@ -33,7 +33,8 @@ def test_in_brief(study) -> None:  # type: ignore[no-untyped-def]
     assert text == (
         "Under stubborn the status quo is SEQ-stable (1 SEQ equilibrium in all). "
         "Under base the deal is not SEQ-stable, and not reachable from the status quo. "
-        "It needs 1 of the 2 concessions (1 minimal set; see question 3), always take "
+        "Its stability once reached needs 1 of the 2 concessions (1 minimal set; see question 3), "
+        "always take "
         "‘Second concession’. It is SEQ-stable in 0 of 2 variants; it fails in base and "
         "stubborn. "
         # commitment (hand derivation in test_commitment_study.py): committing to both

@@ -343,16 +343,13 @@ def _print_search(conflict: Any, search: Any) -> None:
     if search.target is not None:
         console.print(f"Target: {describe_state(conflict, model, search.target)}")
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for col in (
-        "commitment (changes)",
-        "start",
-        "outcomes (probability)",
-        "P(target)",
-        "P(better)",
-        "safe",
-        "hopeful",
-    ):
-        table.add_column(col, overflow="fold")
+    # the changes and outcomes wrap; the short columns keep their width (fits the terminal,
+    # or COLUMNS when piped)
+    table.add_column("commitment (changes)", overflow="fold", ratio=3)
+    table.add_column("start", no_wrap=True)
+    table.add_column("outcomes (probability)", overflow="fold", ratio=2)
+    for col in ("P(target)", "P(better)", "safe", "hopeful"):
+        table.add_column(col, no_wrap=True)
 
     def short(ks: Sequence[int]) -> str:
         if not ks:
@@ -369,8 +366,6 @@ def _print_search(conflict: Any, search: Any) -> None:
             "yes" if c.safe else "no",
             "yes" if c.hopeful else "no",
         )
-    if not console.is_terminal:
-        console.width = max(console.width, 160)
     console.print(table)
     console.print(
         f"P(better): probability of ending where every member of {party} is strictly better "
@@ -378,14 +373,17 @@ def _print_search(conflict: Any, search: Any) -> None:
         "hopeful: possibly so."
     )
     if search.target is not None:
-        for label, sets in (("sure", search.minimal_sure), ("possible", search.minimal_possible)):
+        for label, sets in (
+            ("the sure", search.minimal_sure),
+            ("a possible", search.minimal_possible),
+        ):
             if sets:
-                console.print(f"Minimal commitments that make the target the {label} outcome:")
+                console.print(f"Minimal commitments that make the target {label} outcome:")
                 for s in sets:
                     console.print(f"  {words(s)}")
             else:
                 console.print(
-                    f"No commitment of these levers makes the target the {label} outcome."
+                    f"No commitment of these levers makes the target {label} outcome."
                 )
     if search.best is not None:
         b = search.best

@@ -141,7 +141,8 @@ def in_brief(study: Study) -> Question:
                 else f"{_plural(len(mins), 'minimal set')}"
             )
             out.append(
-                f"It needs {size if size is not None else 'a few'} of the {len(ca.levers)} "
+                "Its stability once reached needs "
+                f"{size if size is not None else 'a few'} of the {len(ca.levers)} "
                 f"concessions ({how}; see question 3)"
                 + (f", always {_join([e(_lever_text(main, k)) for k in nec])}" if nec else "")
                 + "."
@@ -365,7 +366,10 @@ def _sufficient_sets_text(
     if not any(ls.levers == full and ls.met[hc] for ls in ca.sets):
         text += " Making every concession does not suffice."
     elif len(mins[0]) < len(full):
-        text += f" The full package ({len(full)} concessions) is more than the model needs."
+        text += (
+            f" Stability once reached needs fewer than the full package's {len(full)}"
+            " concessions; that says nothing yet about whether the conflict gets there."
+        )
     return text
 
 
