@@ -151,6 +151,11 @@ def create_app(
     def robustness_page(sid: Id) -> FileResponse:
         return page("robustness.html")
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        # no icon: an empty answer, so browsers log no failed request on every page
+        return Response(status_code=204)
+
     @app.get("/jobs/{jid}", include_in_schema=False)
     def job_page(jid: Id) -> FileResponse:
         try:

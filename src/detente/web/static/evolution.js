@@ -212,7 +212,8 @@ function renderEvolution(v) {
   box.appendChild(evoEl("p", {class: "note"},
     `${c.n_commitments} commitments by ${c.party.join(" + ")} (a lever left as today stays free). Click a column to sort, a row to chart its outcomes. P(better): probability of ending where ${c.party.join(" + ")} is better off than today.`));
   EVO.rows = c.rows.map((row, i) => ({row, i}));
-  const wrap = evoEl("div", {class: "scroll-x"});
+  // 2^k rows: the table scrolls inside its own box (header kept in view), not the page
+  const wrap = evoEl("div", {class: "scroll-x scroll-y", id: "evo-table-wrap"});
   wrap.appendChild(evoTable(c));
   box.appendChild(wrap);
 }
