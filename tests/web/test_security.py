@@ -376,3 +376,9 @@ def test_alias_bombs_are_refused_by_every_web_yaml_reader(client: TestClient) ->
     r = client.post("/api/validate", json={"text": bomb})
     assert r.status_code in (200, 422)
     assert "alias" in r.text.lower()
+
+
+def test_favicon_is_an_empty_answer(client: TestClient) -> None:
+    """Browsers ask for /favicon.ico on every page: 204, not a logged 404."""
+    r = client.get("/favicon.ico")
+    assert r.status_code == 204 and r.content == b""
