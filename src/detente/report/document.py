@@ -152,7 +152,7 @@ def _coalition_document(vs: VariantStudy) -> dict[str, Any] | None:
     return {
         "names": co.coalition_names(),
         "labels": labels,
-        "equilibria": {c: (co.equilibria(c) + 1).tolist()[:MAX_LISTED] for c in co.stable},
+        "equilibria": {c: co.equilibria(c).tolist()[:MAX_LISTED] for c in co.stable},
         "counts": {c: int(co.equilibria(c).size) for c in co.stable},
         "target_stable": None
         if t is None
