@@ -7,13 +7,20 @@ Typical use::
     >>> from detente.catalog import load_case
     >>> conflict = load_case("prisoners_dilemma")   # or detente.load("my-conflict.yaml")
     >>> result = detente.analyze(conflict)
-    >>> [int(s) + 1 for s in result.equilibria("nash")]   # GMCR+ state ids
+    >>> result.equilibria("nash").tolist()   # state ids, 1-based as in GMCR+
     [1]
-    >>> [int(s) + 1 for s in result.equilibria("gmr")]
+    >>> result.equilibria("gmr").tolist()
     [1, 4]
+    >>> print(result.explain(4, "one", "gmr"))  # doctest: +NORMALIZE_WHITESPACE
+    GMR: state 4 is stable for Prisoner One.
+      - Prisoner One can improve from state 4 to state 3 by dropping 'Cooperate with Two'.
+        Prisoner Two would answer by dropping 'Cooperate with One', ending in state 1,
+        which Prisoner One ranks below state 4.
 
 (Mutual defection, state 1, is the only Nash equilibrium; mutual cooperation, state 4, is
-also GMR-stable: Fraser & Hipel 1984, as published in the catalogue file.)
+also GMR-stable: Fraser & Hipel 1984, as published in the catalogue file.) State ids are
+1-based everywhere in the public API, as in GMCR+, the CLI, the JSON output and reports;
+a DM is given by its index (0-based, model order) or its id (``"one"`` above).
 
 The names below are the public API (``docs/explanation/architecture.md``). They are
 imported on first use, so ``import detente`` (and ``detente --help``) loads neither numpy

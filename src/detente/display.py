@@ -255,7 +255,7 @@ def result_html(result: AnalysisResult) -> str:
     rows = []
     sq = model.status_quo
     for c in result.concepts:
-        eq = result.equilibria(c)
+        eq = result.equilibrium_indices(c)
         sq_eq = "" if sq is None else ("yes" if bool(result.stable[c][:, sq].all()) else "no")
         rows.append([_concept(c), f"{eq.size:,}", ids_text(eq.tolist()), sq_eq])
     table = HtmlTable(
@@ -290,7 +290,11 @@ def variant_html(v: Any) -> str:
     if v.description:
         facts.append(("description", v.description))
     rows = [
-        [_concept(c), f"{v.result.equilibria(c).size:,}", ids_text(v.result.equilibria(c))]
+        [
+            _concept(c),
+            f"{v.result.equilibrium_indices(c).size:,}",
+            ids_text(v.result.equilibrium_indices(c)),
+        ]
         for c in v.result.concepts
     ]
     return card(
@@ -324,7 +328,7 @@ def study_html(study: Any) -> str:
                 _yes_no(stable),
                 _yes_no(reach),
                 _yes_no(reach_c),
-                f"{v.result.equilibria(head).size:,}" if head in v.result.stable else "",
+                f"{v.result.equilibrium_indices(head).size:,}" if head in v.result.stable else "",
             ]
         )
     table = HtmlTable(
@@ -478,7 +482,7 @@ def variant_frame(v: Any, kind: str = "equilibria") -> pd.DataFrame:
         for c in v.result.concepts:
             row[f"target_{c}"] = v.target_stable(c)
         for c in v.result.concepts:
-            row[f"n_{c}_equilibria"] = int(v.result.equilibria(c).size)
+            row[f"n_{c}_equilibria"] = int(v.result.equilibrium_indices(c).size)
         return pd.DataFrame([row], index=pd.Index([v.name], name="variant"))
     if kind == "coalitions":
         rows = []
@@ -643,7 +647,7 @@ def to_networkx(
     eq_of: dict[int, list[str]] = {}
     if analysis is not None:
         for c in analysis.concepts:
-            for s in analysis.equilibria(c).tolist():
+            for s in analysis.equilibrium_indices(c).tolist():
                 eq_of.setdefault(int(s), []).append(c)
     graph = nx.MultiDiGraph()
     sq = model.status_quo
@@ -727,7 +731,9 @@ def summary_text(obj: Any) -> str:
         )
     if isinstance(obj, AnalysisResult):
         model = obj.model
-        counts = ", ".join(f"{_concept(c)} {obj.equilibria(c).size:,}" for c in obj.concepts)
+        counts = ", ".join(
+            f"{_concept(c)} {obj.equilibrium_indices(c).size:,}" for c in obj.concepts
+        )
         sq = "" if model.status_quo is None else f"; status quo {model.status_quo + 1}"
         return f"<AnalysisResult: {model.n_states:,} states; equilibria: {counts}{sq}>"
     kind = type(obj).__name__

@@ -207,7 +207,7 @@ def test_random_cross_check(seed: int) -> None:
     coals = [c for c in all_coalitions(model.n_dms) if len(c) >= 2]
     d_uni = brute.status_quo_bfs(model, s0)
     d_coal = brute.status_quo_bfs(model, s0, coals)
-    eq = {c: set(res.equilibria(c).tolist()) for c in CONCEPTS}
+    eq = {c: set(res.equilibrium_indices(c).tolist()) for c in CONCEPTS}
     t_code, q_code = int(model.codes[target]), int(model.codes[s0])
     assert len(con.sets) == 2 ** len(levers)
     for ls in con.sets:

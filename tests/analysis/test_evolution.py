@@ -251,7 +251,7 @@ def test_properties(seed: int) -> None:
     model = random_model(seed)
     res = analyze_model(model, AnalysisOptions(concepts=CONCEPTS))
     for concept in CONCEPTS:
-        eq = set(res.equilibria(concept).tolist())
+        eq = set(res.equilibrium_indices(concept).tolist())
         for choice in ("uniform", "best"):
             r = evolve(model, concept=concept, choice=choice)
             assert set(r.distribution) <= eq

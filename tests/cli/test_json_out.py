@@ -56,7 +56,7 @@ def test_every_key_is_documented() -> None:
         preferences={"x": Prioritization(())},
     )
     result = detente.analyze(c, concepts=("nash",))
-    verdict = result.explain(0, 0, "nash")
+    verdict = result.explain(1, 0, "nash")  # state id 1
     from detente.io.json_out import verdict_document
 
     keys = set(result_document(c, result)) | {"explained_state", "explanations"}

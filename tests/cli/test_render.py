@@ -133,7 +133,7 @@ def test_tableau_keeps_labels_ids_and_width(
         assert first_words in text, o.title
     # ✓ marks exactly under the shown equilibria
     for c in result.concepts:
-        eq = {int(s) + 1 for s in result.equilibria(c)} & set(columns)
+        eq = {int(s) for s in result.equilibria(c)} & set(columns)  # state ids, 1-based
         assert checks.get(concept_title(c), set()) == eq, c
 
 

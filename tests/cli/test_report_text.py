@@ -94,7 +94,7 @@ def test_explanations_agree_with_the_engine() -> None:
     for concept in ("nash", "gmr", "seq"):
         for s in range(result.model.n_states):
             for i in range(3):
-                v = result.explain(s, i, concept)
+                v = result.explain(s + 1, i, concept)  # state id, 1-based
                 word = "stable" if result.stable[concept][i, s] else "unstable"
                 first = explain_lines(c, result.model, v)[0]
                 assert first.endswith(f"is {word} for {'ABC'[i]}.")

@@ -130,7 +130,7 @@ def test_networkx_refuses_huge_graphs_before_building() -> None:
 
 # ------------------------------------------------------------------ explanations
 def test_explain_prints_sentences_with_labels(pd_result) -> None:
-    v = pd_result.explain(3, 0, "nash")  # state 4, Prisoner One
+    v = pd_result.explain(4, 0, "nash")  # state id 4, Prisoner One (DM index 0)
     assert not v.stable
     text = str(v)
     assert text.splitlines()[0] == "Nash: state 4 is unstable for Prisoner One."
@@ -151,7 +151,7 @@ def test_explain_prints_sentences_with_labels(pd_result) -> None:
 
 def test_explain_without_a_conflict_names_ids(pd_conflict) -> None:
     result = detente.analyze(pd_conflict.compile())
-    text = str(result.explain(3, 1, "nash"))
+    text = str(result.explain(4, "two", "nash"))  # DM by id
     assert text.startswith("Nash: state 4 is unstable for two.")
 
 
@@ -235,7 +235,7 @@ def test_study_frames_agree_with_the_study(korea_study) -> None:
 
 def test_variant_explain_uses_labels(korea_study) -> None:
     v = korea_study.variants[0]
-    text = str(v.explain(v.model.status_quo, 1, "nash"))
+    text = str(v.explain(v.model.status_quo + 1, 1, "nash"))  # state id
     assert text.startswith(f"Nash: state {v.model.status_quo + 1} is ")
     assert "North Korea" in text
 

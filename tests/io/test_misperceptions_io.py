@@ -37,7 +37,7 @@ def test_gmcr_misperceptions_are_read() -> None:
     # states by code: 1 NN, 2 YN, 3 NY, 4 YY; One does not perceive YY
     assert unperceived(c) == [[4], []]
     # as derived by hand in tests/stability/test_misperception.py: NY is the one equilibrium
-    assert detente.analyze(c).equilibria("gmr").tolist() == [2]
+    assert detente.analyze(c).equilibria("gmr").tolist() == [3]  # state id 3 (NY)
 
 
 def test_gmcr_round_trip_keeps_misperceptions() -> None:

@@ -25,14 +25,13 @@ def ids(indices: Iterable[int]) -> list[int]:
 
 
 def equilibria(result: AnalysisResult) -> dict[str, list[int]]:
-    """``{concept: [1-based equilibrium ids]}``."""
-    return {c: ids(result.equilibria(c)) for c in result.concepts}
+    """``{concept: [1-based equilibrium ids]}`` (the public API already numbers from 1)."""
+    return {c: sorted(int(s) for s in result.equilibria(c)) for c in result.concepts}
 
 
 def stable_sets(result: AnalysisResult, dm: str) -> dict[str, list[int]]:
     """``{concept: [1-based ids of the states stable for dm]}``."""
-    i = result.model.dm_names.index(dm)
-    return {c: ids(result.stable_states(c, i)) for c in result.concepts}
+    return {c: sorted(int(s) for s in result.stable_states(c, dm)) for c in result.concepts}
 
 
 def patterns(model: GraphModel) -> list[str]:

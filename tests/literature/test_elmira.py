@@ -113,7 +113,7 @@ def test_coalition_result_published(conflict) -> None:
     res = coalition_analysis(model, [*singles, pair], concepts=("cnash",))
     assert res.stable["cnash"][: len(singles), 6].all()  # stable for each DM alone
     assert not res.stable["cnash"][len(singles), 6]  # not for the coalition
-    assert 6 not in res.equilibria("cnash")
+    assert 7 not in res.equilibria("cnash")  # state id 7
 
 
 def test_mapping_to_published_9_state_model(result) -> None:

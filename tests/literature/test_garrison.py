@@ -75,7 +75,7 @@ def test_computed_equilibria(result) -> None:
 def _sanction_path(result, state: int, dm: str) -> list[tuple[str, int]]:
     """The GMR witness for 1-based ``state``: [(mover, reached id), ...]."""
     model = result.model
-    v = result.explain(state - 1, model.dm_names.index(dm), "gmr")
+    v = result.explain(state, dm, "gmr")
     assert v.stable
     (check,) = v.improvements
     assert check.sanction is not None

@@ -88,7 +88,7 @@ def test_published_block(result) -> None:
 
 def test_mutual_cooperation_witness(result) -> None:
     """State 4 is SEQ-stable for One because Two credibly answers 4 -> 3 with 3 -> 1."""
-    v = result.explain(3, 0, "seq")
+    v = result.explain(4, 0, "seq")  # state id 4
     assert v.stable
     (check,) = v.improvements
     assert check.target == 2

@@ -72,7 +72,8 @@ def check_equilibria(analyze: Analyzer, conflict: Conflict, sim_movers: str) -> 
         expected = [
             s for s in range(stable.shape[1]) if all(stable[i, s] for i in range(stable.shape[0]))
         ]
-        assert result.equilibria(c).tolist() == expected
+        assert result.equilibrium_indices(c).tolist() == expected  # 0-based indices
+        assert result.equilibria(c).tolist() == [s + 1 for s in expected]  # 1-based ids
 
 
 def check_renaming(analyze: Analyzer, conflict: Conflict, sim_movers: str) -> None:

@@ -48,24 +48,24 @@ def test_hand_derived_prisoners_dilemma() -> None:
     result = detente.analyze(c)
     assert result.model.perceived is not None
     for concept in CONCEPTS:
-        assert result.equilibria(concept).tolist() == [2], concept  # state 3 (0-based 2)
+        assert result.equilibria(concept).tolist() == [3], concept  # state id 3
         assert result.stable[concept][0].tolist() == [False, True, True, False], concept
     assert result.stable["nash"][1].tolist() == [False, False, True, True]
     assert result.stable["gmr"][1].tolist() == [True, False, True, True]
     plain = detente.analyze(load_scenario_text(BASE))
-    assert plain.equilibria("nash").tolist() == [3]
-    assert plain.equilibria("gmr").tolist() == [0, 3]
+    assert plain.equilibria("nash").tolist() == [4]  # state ids
+    assert plain.equilibria("gmr").tolist() == [1, 4]
     # witnesses live in one's perceived graph, with full-model state indices
-    v = result.explain(0, 0, "gmr")
+    v = result.explain(1, 0, "gmr")  # state id 1
     assert not v.stable and [c.target for c in v.improvements] == [1]
     assert v.improvements[0].sanction is None
     assert "perceives" in v.note
-    v = result.explain(3, 0, "seq")
+    v = result.explain(4, 0, "seq")  # state id 4
     assert not v.stable and "does not perceive" in v.note
     for concept in CONCEPTS:
         for s in range(4):
             for i in range(2):
-                assert result.explain(s, i, concept).stable == result.stable[concept][i, s]
+                assert result.explain(s + 1, i, concept).stable == result.stable[concept][i, s]
                 # the witness search agrees when called on the model directly
                 assert verdict(result.model, s, i, concept).stable == result.stable[concept][i, s]
 
@@ -136,7 +136,7 @@ def test_matches_reference_on_each_perceived_graph(seed: int, sim_movers: str) -
                 expected = bool(ref.stable[concept][i, where[code]]) if code in where else False
                 assert result.stable[concept][i, s] == expected, (concept, dm, s)
                 if s % 3 == 0:
-                    assert result.explain(s, i, concept).stable == expected
+                    assert result.explain(s + 1, i, concept).stable == expected  # state id
 
 
 def test_no_misperceptions_is_the_ordinary_analysis() -> None:

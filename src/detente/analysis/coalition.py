@@ -74,7 +74,12 @@ class CoalitionResult:
     stable: dict[str, NDArray[np.bool_]]
 
     def equilibria(self, concept: str) -> NDArray[np.int64]:
-        """States stable for every listed coalition."""
+        """State ids (1-based, as everywhere in the output) stable for every listed
+        coalition. For 0-based indices use :meth:`equilibrium_indices`."""
+        return self.equilibrium_indices(concept) + 1
+
+    def equilibrium_indices(self, concept: str) -> NDArray[np.int64]:
+        """State indices (0-based) stable for every listed coalition."""
         return np.flatnonzero(self.stable[concept].all(axis=0)).astype(np.int64)
 
     def stable_for_dm(self, concept: str, dm: int) -> NDArray[np.bool_]:

@@ -274,8 +274,10 @@ class VariantStudy:
 
         return variant_frame(self, kind)
 
-    def explain(self, state: int, dm: int, concept: str) -> Verdict:
-        """The witness for ``state`` (0-based) and DM index ``dm``; print it for sentences."""
+    def explain(self, state: int, dm: int | str, concept: str) -> Verdict:
+        """The witness for state id ``state`` (1-based, as in the report) and ``dm`` (a DM
+        index or a DM id) under ``concept``; print it for sentences. See
+        :meth:`AnalysisResult.explain <detente.stability.result.AnalysisResult.explain>`."""
         return replace(self.result, conflict=self.conflict).explain(state, dm, concept)
 
     def featured_states(self, limit: int = 12) -> tuple[list[int], int]:

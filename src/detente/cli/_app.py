@@ -194,7 +194,7 @@ def analyze(
             result = detente.analyze(model, concepts=concepts, sim_movers=movers, progress=reporter)
         ahead = _foresight.compute(model, ahead)
         verdicts = (
-            [result.explain(state, i, c) for i in dms for c in concepts]
+            [result.verdict(state, i, c) for i in dms for c in concepts]
             if state is not None
             else []
         )

@@ -47,7 +47,7 @@ def tableau_states(
     """
     votes: dict[int, int] = {}
     for concept in result.concepts:
-        for s in result.equilibria(concept):
+        for s in result.equilibrium_indices(concept):
             votes[int(s)] = votes.get(int(s), 0) + 1
     sq = result.model.status_quo
     keep = list(dict.fromkeys([*(() if sq is None else (sq,)), *always]))
@@ -201,7 +201,7 @@ def tableau(
     first_concept = len(labels)
     for concept in result.concepts:
         labels.append(Text(concept_title(concept), style="bold"))
-        eq = set(int(s) for s in result.equilibria(concept))
+        eq = set(int(s) for s in result.equilibrium_indices(concept))
         for col, s in zip(rows, states, strict=True):
             col.append(Text(CHECK, style="bold green") if s in eq else "")
     columns = []
@@ -301,7 +301,7 @@ def print_analysis(
         console.print()
     budget = MAX_SUMMARY_LINES * max(console.width, 40) - 60
     for concept in result.concepts:
-        line = summary_line(concept, result.equilibria(concept).tolist(), budget)
+        line = summary_line(concept, result.equilibrium_indices(concept).tolist(), budget)
         console.print(Text(line))
 
 
@@ -346,7 +346,7 @@ def print_comparison(
     for c in concepts:
         labels.append(Text(concept_title(c), style="bold"))
         for col, (_, r, _) in zip(cells, rows, strict=True):
-            col.append(_ids_cell(r.equilibria(c).tolist()))
+            col.append(_ids_cell(r.equilibrium_indices(c).tolist()))
     sections = [first_concept]
     if any(t is not None for _, _, t in rows):
         sections.append(len(labels))

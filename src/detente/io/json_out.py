@@ -127,7 +127,7 @@ def result_document(
     for concept in result.concepts:
         arr = result.stable[concept]
         stable[concept] = {dm: (np.flatnonzero(arr[i]) + 1).tolist() for i, dm in enumerate(dm_ids)}
-        equilibria[concept] = (result.equilibria(concept) + 1).tolist()
+        equilibria[concept] = (result.equilibrium_indices(concept) + 1).tolist()
     doc: dict[str, Any] = {
         "format": FORMAT,
         "detente_version": version,

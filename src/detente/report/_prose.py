@@ -177,7 +177,7 @@ def _selectivity_sentence(vs: VariantStudy) -> str:
     """Where the status quo stands in this variant, and how many states each concept
     accepts (a verdict that most states share says little on its own)."""
     res, n = vs.result, vs.model.n_states
-    eq = {c: res.equilibria(c).tolist() for c in res.concepts}
+    eq = {c: res.equilibrium_indices(c).tolist() for c in res.concepts}
     out = []
     sq = vs.model.status_quo
     if sq is not None:
@@ -220,7 +220,7 @@ def _path_words(vs: VariantStudy, path: EvolutionPath, end_name: str) -> str:
 
 
 def _equilibria_phrase(vs: VariantStudy, concept: str) -> str:
-    eq = vs.result.equilibria(concept).tolist()
+    eq = vs.result.equilibrium_indices(concept).tolist()
     n = len(eq)
     if n == 0:
         return f"{title(concept)}: none"

@@ -60,7 +60,7 @@ def variant_document(study: Study, vs: VariantStudy) -> dict[str, Any]:
     """One variant of the study (see :func:`study_document`)."""
     conflict, model, result = vs.conflict, vs.model, vs.result
     sq = model.status_quo
-    equilibria = {c: (result.equilibria(c) + 1).tolist() for c in result.concepts}
+    equilibria = {c: (result.equilibrium_indices(c) + 1).tolist() for c in result.concepts}
     listed = {c: ids[:MAX_LISTED] for c, ids in equilibria.items()}
     t = vs.target_state
     doc: dict[str, Any] = {
@@ -152,7 +152,7 @@ def _coalition_document(vs: VariantStudy) -> dict[str, Any] | None:
     return {
         "names": co.coalition_names(),
         "labels": labels,
-        "equilibria": {c: (co.equilibria(c) + 1).tolist()[:MAX_LISTED] for c in co.stable},
+        "equilibria": {c: co.equilibria(c).tolist()[:MAX_LISTED] for c in co.stable},
         "counts": {c: int(co.equilibria(c).size) for c in co.stable},
         "target_stable": None
         if t is None

@@ -283,7 +283,7 @@ def _variants_section(study: Study) -> str:
         cells = [f"<td><a href='#v-{e(v.name)}'>{name}</a></td>", f"<td>{e(v.description)}</td>"]
         cells.append(f"<td class='c'>{v.model.n_states:,}</td>")
         for c in concepts:
-            cells.append(f"<td class='c'>{len(v.result.equilibria(c)):,}</td>")
+            cells.append(f"<td class='c'>{len(v.result.equilibrium_indices(c)):,}</td>")
         if study.has_target:
             if v.target_state is None:
                 cells.append("<td class='no'>infeasible</td>")

@@ -93,7 +93,7 @@ def in_brief(study: Study) -> Question:
     sq = base.model.status_quo
     if sq is not None:
         held = base.equilibrium_concepts(sq)
-        n_eq = len(base.result.equilibria(hc))
+        n_eq = len(base.result.equilibrium_indices(hc))
         out.append(
             f"Under {e(base.name)} the status quo is "
             + (f"{title(hc)}-stable" if hc in held else f"not {title(hc)}-stable")
@@ -197,7 +197,7 @@ def stable_today(study: Study) -> Question:
             )
         else:
             paras.append(f"The status quo ({_sid(sqs)}) is not an equilibrium under any concept.")
-    heq = res.equilibria(hc).tolist()
+    heq = res.equilibrium_indices(hc).tolist()
     if heq and len(heq) <= 4:
         for s in heq:
             if s == sqs:
@@ -461,7 +461,7 @@ def robustness_question(study: Study) -> Question:
             + (f"; not in {_join([e(n) for n in not_in])}." if not_in else ".")
         )
     else:
-        counts = [f"{e(v.name)}: {len(v.result.equilibria(hc)):,}" for v in study.variants]
+        counts = [f"{e(v.name)}: {len(v.result.equilibrium_indices(hc)):,}" for v in study.variants]
         paras.append(f"{title(hc)} equilibria per variant: " + "; ".join(counts) + ".")
     sens = main.sensitivity
     if sens is not None:

@@ -212,7 +212,7 @@ def graph_document(
     if all_moves:
         max_nodes = min(max_nodes, GRAPH_MAX_NODES_ALL)
         max_edges = min(max_edges, GRAPH_MAX_EDGES_ALL)
-    eq_arr = result.equilibria(concept)
+    eq_arr = result.equilibrium_indices(concept)
     eq = {int(s) for s in eq_arr}
     sq = model.status_quo
     target = None
@@ -359,7 +359,7 @@ def explain_document(
         raise ModelError(f"unknown concept {concept!r}", ("concept",))
     per_dm = []
     for i in range(model.n_dms):
-        v = result.explain(s, i, concept)
+        v = result.verdict(s, i, concept)
         per_dm.append(
             {
                 "dm": model.dm_names[i],
