@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.stability import backend
-from detente.stability._context import NEG, Context
+from detente.stability._context import NEG, POS, Context
 from detente.stability._kernels import SEQ_KERNELS, closure_min_improving
 
 __all__ = ["seq_floor", "seq_stable"]
@@ -52,8 +52,11 @@ def seq_floor(ctx: Context, i: int) -> NDArray[np.int32]:
         # above: the same fixed point in one compiled call on the movers' own arrays
         # (tuples, no stacked copy), in place
         ranges = [ctx.improvement_ranges(j) for j in others]
+        pay = ctx.model.payoffs[i]
+        if pay.size and int(pay.min()) > NEG and int(pay.max()) < POS:
+            pay = pay.astype(np.int32)  # half the bytes for the passes' random reads
         worst, _ = big.closure_min_tuples(
-            ctx.model.payoffs[i],
+            pay,
             tuple(ctx.improvements(j).perm for j in others),
             tuple(ctx.improvements(j).seg_start for j in others),
             tuple(rg[0] for rg in ranges),

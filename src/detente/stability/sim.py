@@ -19,7 +19,9 @@ option values of the other DMs (one SOS pass per DM, improvement or not) cannot 
 down to ``P_i(s)``, the improvement is unsanctioned. The remaining combinations are
 searched exactly for each improvement, stopping for a pair at its first sanction: with a
 compiled depth-first branch and bound when numba is installed (``pip install
-detente[fast]``; the same bounds, with fewer DMs free, prune partial combinations), otherwise
+detente[fast]``; the same bounds, with fewer DMs free, prune partial combinations; on large
+conflicts the combination that sanctioned a state's previous improvement is tried first,
+which cannot change the answer since any sanction settles the pair), otherwise
 by plain enumeration in vectorised numpy blocks over all undecided pairs at once. The
 worst case is the product of the opponents' numbers of improvements, which is inherent in
 the definition (the focal DM's payoffs over the combined states are arbitrary); in
