@@ -181,7 +181,7 @@ def _bfs(
                 continue
             pos = np.repeat(lo[q] - np.cumsum(length) + length, length) + np.arange(tot)
             found_src.append(np.repeat(qsrc, length))
-            found_tgt.append(perms[j][pos])
+            found_tgt.append(perms[j][pos].astype(np.int64))
             found_mv.append(np.full(tot, j, dtype=np.int64))
         # a target goes to the first mover (unilateral before coalition, lower index first)
         # and then the lowest source that finds it: later movers look only at free targets

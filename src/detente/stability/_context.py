@@ -34,7 +34,7 @@ class Context:
         self._ui: dict[int, ImprovementIndex] = {}
         self._best: dict[int, NDArray[np.int32]] = {}
         self._pay: dict[tuple[int, int], NDArray[np.int32]] = {}
-        self._csr: dict[int, tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]] = {}
+        self._csr: dict[int, tuple[NDArray[np.int32], NDArray[np.int32], NDArray[np.int32]]] = {}
 
     @cached_property
     def space(self) -> CodeSpace:
@@ -68,7 +68,7 @@ class Context:
 
     def improvement_ranges(
         self, j: int
-    ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    ) -> tuple[NDArray[np.int32], NDArray[np.int32], NDArray[np.int32]]:
         """Cached :meth:`ImprovementIndex.csr` of DM ``j``."""
         if j not in self._csr:
             self._csr[j] = self.improvements(j).csr(self.model.n_states)

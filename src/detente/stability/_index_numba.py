@@ -20,8 +20,8 @@ def improvement_ranges(codes, p, u, sub, perm, mask, up, down, pats, size):  # t
     m = codes.shape[0]
     npat = pats.shape[0]
     seg_start = np.ones(m, dtype=np.bool_)
-    first = np.full(size, -1, dtype=np.int64)
-    end = np.zeros(size, dtype=np.int64)
+    first = np.full(size, -1, dtype=np.int32)
+    end = np.zeros(size, dtype=np.int32)
     keys = np.empty(m, dtype=np.int64)
     prev = -1
     for k in range(m):
@@ -34,11 +34,13 @@ def improvement_ranges(codes, p, u, sub, perm, mask, up, down, pats, size):  # t
             first[s] = k
         end[s] = k + 1
         prev = s
-    ptr = np.zeros(m + 1, dtype=np.int64)
-    cap = m * npat
-    lo = np.empty(cap, dtype=np.int64)
-    hi = np.empty(cap, dtype=np.int64)
-    pat = np.empty(cap, dtype=np.int64)
+    ptr = np.zeros(m + 1, dtype=np.int32)
+    # int32 (fewer than 2**31 states) and grown on demand: a buffer of m * npat ranges
+    # would take GBs at 24 options
+    cap = m + 16
+    lo = np.empty(cap, dtype=np.int32)
+    hi = np.empty(cap, dtype=np.int32)
+    pat = np.empty(cap, dtype=np.int32)
     w = 0
     for x in range(m):
         c = codes[x]
@@ -65,6 +67,17 @@ def improvement_ranges(codes, p, u, sub, perm, mask, up, down, pats, size):  # t
                 else:
                     right = mid
             if left > a:
+                if w == cap:
+                    cap *= 2
+                    lo2 = np.empty(cap, dtype=np.int32)
+                    hi2 = np.empty(cap, dtype=np.int32)
+                    pat2 = np.empty(cap, dtype=np.int32)
+                    lo2[:w] = lo[:w]
+                    hi2[:w] = hi[:w]
+                    pat2[:w] = pat[:w]
+                    lo = lo2
+                    hi = hi2
+                    pat = pat2
                 lo[w] = a
                 hi[w] = left
                 pat[w] = g

@@ -47,6 +47,7 @@ NEG = np.iinfo(np.int32).min // 2
 POS = np.iinfo(np.int32).max // 2
 
 IntArray = NDArray[np.int64]
+IdxArray = NDArray[np.int32]  # improvement index arrays (fewer than 2**31 states)
 BoolArray = NDArray[np.bool_]
 
 
@@ -203,13 +204,19 @@ class ImprovementIndex:
     """
 
     dm: int
-    perm: IntArray
+    perm: IdxArray
     seg_start: BoolArray
-    seg: IntArray  # sub-fibre number of each sorted position
-    ptr: IntArray
-    lo: IntArray
-    hi: IntArray
-    pat: IntArray
+    ptr: IdxArray
+    lo: IdxArray
+    hi: IdxArray
+    pat: IdxArray
+
+    @cached_property
+    def seg(self) -> IntArray:
+        """Sub-fibre number of each sorted position (numpy pass only: computed on first
+        use, as it costs ``8 m`` bytes)."""
+        seg: IntArray = np.cumsum(self.seg_start) - 1
+        return seg
 
     @property
     def n_arcs(self) -> int:
@@ -256,7 +263,9 @@ class ImprovementIndex:
         u = int(p.max()) + 1 if p.size else 1
         sub = codes & ~(mask & ~irr)  # context + irreversible part of j
         key = sub * u + (u - 1 - p)
-        perm = np.argsort(key, kind="stable")
+        # index arrays in int32: half the memory of the largest arrays of an analysis
+        assert codes.size < 1 << 31
+        perm = np.argsort(key, kind="stable").astype(np.int32)
         kernels = backend.compiled(INDEX_KERNELS, codes.size) if codes.size else None
         if kernels is not None:
             seg_start, ptr, lo, hi, pat = kernels.improvement_ranges(
@@ -271,8 +280,7 @@ class ImprovementIndex:
                 np.array(list(_submasks(irr)), dtype=np.int64),
                 1 << model.n_options,
             )
-            seg = np.cumsum(seg_start) - 1
-            return cls(j, perm, seg_start, seg, ptr, lo, hi, pat)
+            return cls(j, perm, seg_start, ptr, lo, hi, pat)
         keys = key[perm]
         seg_start = np.ones(codes.size, dtype=bool)
         sub_sorted = sub[perm]
@@ -298,11 +306,10 @@ class ImprovementIndex:
                 qlo.append(lo[keep])
                 qhi.append(hi[keep])
                 qpat.append(np.full(int(keep.sum()), g, dtype=np.int64))
-        seg = np.cumsum(seg_start) - 1
         n_states = codes.size
         if not qx:
-            z = np.zeros(0, dtype=np.int64)
-            return cls(j, perm, seg_start, seg, np.zeros(n_states + 1, dtype=np.int64), z, z, z)
+            z = np.zeros(0, dtype=np.int32)
+            return cls(j, perm, seg_start, np.zeros(n_states + 1, dtype=np.int32), z, z, z)
         x = np.concatenate(qx)
         lo_all = np.concatenate(qlo)
         hi_all = np.concatenate(qhi)
@@ -310,11 +317,11 @@ class ImprovementIndex:
         if len(qx) > 1:
             order = np.argsort(x, kind="stable")
             x, lo_all, hi_all, pat_all = x[order], lo_all[order], hi_all[order], pat_all[order]
-        ptr = np.zeros(n_states + 1, dtype=np.int64)
+        ptr = np.zeros(n_states + 1, dtype=np.int32)
         np.cumsum(np.bincount(x, minlength=n_states), out=ptr[1:])
         return cls(
-            j, perm, seg_start, seg, ptr, lo_all.astype(np.int64), hi_all.astype(np.int64),
-            pat_all,
+            j, perm, seg_start, ptr, lo_all.astype(np.int32), hi_all.astype(np.int32),
+            pat_all.astype(np.int32),
         )
 
     def min_over(self, values: IntArray) -> IntArray:
@@ -334,7 +341,7 @@ class ImprovementIndex:
             out[xs] = cand
         return out
 
-    def csr(self, n_states: int) -> tuple[IntArray, IntArray, IntArray]:
+    def csr(self, n_states: int) -> tuple[IdxArray, IdxArray, IdxArray]:
         """Ranges per state: state ``x`` improves to ``perm[lo[q]:hi[q]]`` for
         ``q in range(ptr[x], ptr[x+1])``."""
         assert self.ptr.size == n_states + 1
@@ -355,7 +362,7 @@ class ImprovementIndex:
             total = int(cnt.sum())
             starts = np.repeat(lo_r - np.cumsum(cnt) + cnt, cnt)
             srcs.append(np.repeat(x, cnt))
-            tgts.append(self.perm[starts + np.arange(total)])
+            tgts.append(self.perm[starts + np.arange(total)].astype(np.int64))
         if not srcs:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty
@@ -373,7 +380,7 @@ class ImprovementIndex:
 def closure_min_improving(
     values: IntArray,
     indexes: list[ImprovementIndex],
-    ranges: list[tuple[IntArray, IntArray, IntArray]] | None = None,
+    ranges: list[tuple[IdxArray, IdxArray, IdxArray]] | None = None,
 ) -> tuple[IntArray, int]:
     """Min of ``values`` over all states reachable by sequences of the given DMs'
     unilateral improvements (start state included).

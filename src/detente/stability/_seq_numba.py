@@ -82,3 +82,26 @@ def closure_min(values, movers, perms, seg_starts, ptrs, his):  # type: ignore[n
             stale += 1
         k += 1
     return cur, k // n
+
+
+@njit(cache=True, nogil=True)
+def closure_min_tuples(values, perms, seg_starts, ptrs, his):  # type: ignore[no-untyped-def]
+    """:func:`closure_min` on the movers' own index arrays, given as tuples with one array
+    per mover (at least one): no stacked copy of the indexes (large conflicts), one
+    buffer for the prefix minima, the values updated in place on a copy."""
+    cur = values.copy()
+    n = len(perms)
+    m = cur.shape[0]
+    if m == 0:
+        return cur, 0
+    prefix = np.empty(m, dtype=cur.dtype)
+    stale = 0
+    k = 0
+    while stale < n:
+        j = k % n
+        if _pass_inplace(cur, perms[j], seg_starts[j], ptrs[j], his[j], prefix):
+            stale = 1
+        else:
+            stale += 1
+        k += 1
+    return cur, k // n

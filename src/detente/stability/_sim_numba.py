@@ -172,17 +172,18 @@ def sim_states_serial(todo, codes, pay, iperm, iptr, ilo, ihi, dptr, dl, may, bo
     return ok
 
 
-# Large conflicts: no precomputed table of every improvement (memory), deltas gathered
-# per state.
+# Large conflicts: no precomputed table of every improvement (memory), and no stacked copy
+# of the other DMs' indexes either: they come as tuples of the per-DM arrays (one entry per
+# other DM, in search order). A level's deltas are gathered for a state only when the search
+# first reaches that level there (most improvements meet a sanction at the first levels).
 
 
 @njit(cache=True, nogil=True)
-def _dfs_fill(start, th, deg, dl, doff, bounds, digits, base):  # type: ignore[no-untyped-def]
+def _dfs_fill(level, th, deg, dl, doff, got, bounds, digits, base):  # type: ignore[no-untyped-def]
+    """Depth-first search from ``level`` (resumable). Returns 1 at a sanction, 0 when the
+    search is exhausted, and ``-1 - lv`` when it needs level ``lv``'s deltas, which are
+    not gathered yet: the caller gathers them and resumes at ``lv``."""
     r = deg.shape[0]
-    for lv in range(r):
-        digits[lv] = -1
-    base[0] = start
-    level = 0
     while level >= 0:
         digits[level] += 1
         d = digits[level]
@@ -192,14 +193,17 @@ def _dfs_fill(start, th, deg, dl, doff, bounds, digits, base):  # type: ignore[n
             continue
         code = base[level]
         if d > 0:
+            if got[level] == 0:
+                digits[level] -= 1
+                return -1 - level
             code ^= dl[doff[level] + d - 1]
         if bounds[level + 1, code] > th:
             continue
         if level == r - 1:
-            return True
+            return 1
         level += 1
         base[level] = code
-    return False
+    return 0
 
 
 @njit(cache=True, nogil=True)
@@ -211,36 +215,64 @@ def _state_fill(s, codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may
         for k in range(ilo[q], ihi[q]):
             if bounds[0, codes[iperm[k]]] > th:
                 return False
-    r = operm.shape[0]
-    if r == 0:
-        return iptr[s] == iptr[s + 1]
+    r = len(operm)
     # scratch rows (reused from state to state: no allocation per state)
     deg = scratch[0, :r]
     doff = scratch[1, :r]
     digits = scratch[2, :r]
     base = scratch[3, :r]
-    dl = scratch[4]
+    got = scratch[4, :r]
+    kd = scratch[5, :r]
+    dl = scratch[6]
     for lv in range(r):
         deg[lv] = 0
+        got[lv] = 0
         if may[lv, s]:
-            for q in range(optr[lv, s], optr[lv, s + 1]):
-                deg[lv] += ohi[lv, q] - olo[lv, q]
+            ptr = optr[lv]
+            lo = olo[lv]
+            hi = ohi[lv]
+            for q in range(ptr[s], ptr[s + 1]):
+                deg[lv] += hi[q] - lo[q]
     total = 0
     for lv in range(r):
         doff[lv] = total
         total += deg[lv]
-    for lv in range(r):
-        if deg[lv] == 0:
-            continue
-        w = doff[lv]
-        for q in range(optr[lv, s], optr[lv, s + 1]):
-            for k in range(olo[lv, q], ohi[lv, q]):
-                dl[w] = codes[operm[lv, k]] ^ cs
-                w += 1
+    killer = False  # kd holds the last sanction found at this state
     for q in range(iptr[s], iptr[s + 1]):
         for k in range(ilo[q], ihi[q]):
-            if not _dfs_fill(codes[iperm[k]], th, deg, dl, doff, bounds, digits, base):
+            start = codes[iperm[k]]
+            if killer:
+                # the combination that sanctioned the previous improvement often
+                # sanctions this one too: one leaf test before the search (any sanction
+                # will do, so the order of the tries cannot change the answer)
+                code = start
+                for lv in range(r):
+                    if kd[lv] > 0:
+                        code ^= dl[doff[lv] + kd[lv] - 1]
+                if bounds[r, code] <= th:
+                    continue
+            for lv in range(r):
+                digits[lv] = -1
+            base[0] = start
+            res = _dfs_fill(0, th, deg, dl, doff, got, bounds, digits, base)
+            while res < 0:
+                lv = -1 - res
+                w = doff[lv]
+                perm = operm[lv]
+                ptr = optr[lv]
+                lo = olo[lv]
+                hi = ohi[lv]
+                for q2 in range(ptr[s], ptr[s + 1]):
+                    for k2 in range(lo[q2], hi[q2]):
+                        dl[w] = codes[perm[k2]] ^ cs
+                        w += 1
+                got[lv] = 1
+                res = _dfs_fill(lv, th, deg, dl, doff, got, bounds, digits, base)
+            if res == 0:
                 return False
+            for lv in range(r):
+                kd[lv] = digits[lv]
+            killer = True
     return True
 
 
@@ -248,31 +280,34 @@ def _state_fill(s, codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may
 def _scratch_fill(todo, optr, olo, ohi, may):  # type: ignore[no-untyped-def]
     """Scratch rows for :func:`_state_fill`: wide enough for the largest number of the other
     DMs' improvements from any state of ``todo`` (and for ``r`` levels)."""
-    r = optr.shape[0]
+    r = len(optr)
     width = max(r, 1)
     for p in range(todo.shape[0]):
         s = todo[p]
         tot = 0
         for lv in range(r):
             if may[lv, s]:
-                for q in range(optr[lv, s], optr[lv, s + 1]):
-                    tot += ohi[lv, q] - olo[lv, q]
+                ptr = optr[lv]
+                lo = olo[lv]
+                hi = ohi[lv]
+                for q in range(ptr[s], ptr[s + 1]):
+                    tot += hi[q] - lo[q]
         if tot > width:
             width = tot
-    return np.zeros((5, width), dtype=np.int64)
+    return width
 
 
 @njit(cache=True, nogil=True, parallel=True)
 def sim_states_fill(todo, codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bounds):  # type: ignore[no-untyped-def]
     """:func:`sim_states` gathering each state's improvement deltas on the fly from the
-    other DMs' ranges (``operm``, ``optr``, ``olo``, ``ohi``: one row per other DM): no
-    table of all improvements, for large conflicts."""
+    other DMs' ranges (``operm``, ``optr``, ``olo``, ``ohi``: tuples with one array per other
+    DM, at least one): no table of all improvements, for large conflicts."""
     n = todo.shape[0]
     ok = np.zeros(n, dtype=np.bool_)
     chunks = min(n, 64)
-    width = _scratch_fill(todo, optr, olo, ohi, may).shape[1]
+    width = _scratch_fill(todo, optr, olo, ohi, may)
     for c in prange(chunks):
-        scratch = np.zeros((5, width), dtype=np.int64)
+        scratch = np.zeros((7, width), dtype=np.int64)
         for p in range(c * n // chunks, (c + 1) * n // chunks):
             ok[p] = _state_fill(
                 todo[p], codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bounds,
@@ -287,7 +322,7 @@ def sim_states_fill_serial(  # type: ignore[no-untyped-def]
 ):
     n = todo.shape[0]
     ok = np.zeros(n, dtype=np.bool_)
-    scratch = _scratch_fill(todo, optr, olo, ohi, may)
+    scratch = np.zeros((7, _scratch_fill(todo, optr, olo, ohi, may)), dtype=np.int64)
     for p in range(n):
         ok[p] = _state_fill(
             todo[p], codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bounds,

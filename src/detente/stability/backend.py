@@ -82,7 +82,8 @@ class Backend:
     numpy pass there); larger ones use numpy's strided operations, faster at scale."""
     seq_stack_max_states: int = 1 << 16
     """SEQ: up to this many states, all rounds in one compiled call on stacked copies of
-    the improvement indexes; above, one compiled call per pass (the copies cost memory)."""
+    the improvement indexes; above, one compiled call on the DMs' own index arrays (the
+    copies cost memory)."""
     sim_table_max_states: int = 1 << 16
     """SIM: up to this many states the compiled search reads a precomputed table of every
     DM's improvements; above, it gathers them per state (the table would take hundreds of

@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.stability import backend
-from detente.stability._context import NEG, Context
+from detente.stability._context import NEG, POS, Context
 from detente.stability._kernels import SEQ_KERNELS, closure_min_improving
 
 __all__ = ["seq_floor", "seq_stable"]
@@ -36,7 +36,8 @@ def seq_floor(ctx: Context, i: int) -> NDArray[np.int32]:
     others = ctx.others(i)
     m = ctx.model.n_states
     # up to seq_stack_max_states all rounds run in one compiled call on stacked copies of
-    # the indexes (Context.improvement_stack); above, one compiled call per pass
+    # the indexes (Context.improvement_stack); above, one compiled call on tuples of the
+    # per-DM arrays
     kernels = (
         backend.compiled(SEQ_KERNELS, m)
         if 0 < m <= backend.settings().seq_stack_max_states
@@ -46,6 +47,20 @@ def seq_floor(ctx: Context, i: int) -> NDArray[np.int32]:
         perms, segs, ptrs, _, his = ctx.improvement_stack
         worst, _ = kernels.closure_min(
             ctx.model.payoffs[i], np.array(others, dtype=np.int64), perms, segs, ptrs, his
+        )
+    elif others and m > 0 and (big := backend.compiled(SEQ_KERNELS, m)) is not None:
+        # above: the same fixed point in one compiled call on the movers' own arrays
+        # (tuples, no stacked copy), in place
+        ranges = [ctx.improvement_ranges(j) for j in others]
+        pay = ctx.model.payoffs[i]
+        if pay.size and int(pay.min()) > NEG and int(pay.max()) < POS:
+            pay = pay.astype(np.int32)  # half the bytes for the passes' random reads
+        worst, _ = big.closure_min_tuples(
+            pay,
+            tuple(ctx.improvements(j).perm for j in others),
+            tuple(ctx.improvements(j).seg_start for j in others),
+            tuple(rg[0] for rg in ranges),
+            tuple(rg[2] for rg in ranges),
         )
     else:
         indexes = [ctx.improvements(j) for j in others]

@@ -19,7 +19,9 @@ option values of the other DMs (one SOS pass per DM, improvement or not) cannot 
 down to ``P_i(s)``, the improvement is unsanctioned. The remaining combinations are
 searched exactly for each improvement, stopping for a pair at its first sanction: with a
 compiled depth-first branch and bound when numba is installed (``pip install
-detente[fast]``; the same bounds, with fewer DMs free, prune partial combinations), otherwise
+detente[fast]``; the same bounds, with fewer DMs free, prune partial combinations; on large
+conflicts the combination that sanctioned a state's previous improvement is tried first,
+which cannot change the answer since any sanction settles the pair), otherwise
 by plain enumeration in vectorised numpy blocks over all undecided pairs at once. The
 worst case is the product of the opponents' numbers of improvements, which is inherent in
 the definition (the focal DM's payoffs over the combined states are arbitrary); in
@@ -138,18 +140,16 @@ def _sim_compiled(
         dptrs, dls = ctx.delta_stack
         kernel = kernels.sim_states if parallel else kernels.sim_states_serial
         ok = kernel(*head, dptrs[np.array(others, dtype=np.int64)], dls, may, bounds)
+    elif r == 0:
+        # nobody can sanction: stable iff no improvement (bounds[0] = P_i: the cut agrees)
+        ok = iptr[todo + 1] == iptr[todo]
     else:
-        width = max([1] + [int(ctx.improvement_ranges(j)[1].size) for j in others])
-        operm = np.zeros((r, m), dtype=np.int64)
-        optr = np.zeros((r, m + 1), dtype=np.int64)
-        olo = np.zeros((r, width), dtype=np.int64)
-        ohi = np.zeros((r, width), dtype=np.int64)
-        for lv, j in enumerate(others):
-            ptr, lo, hi = ctx.improvement_ranges(j)
-            operm[lv] = ctx.improvements(j).perm
-            optr[lv] = ptr
-            olo[lv, : lo.size] = lo
-            ohi[lv, : hi.size] = hi
+        # the other DMs' own index arrays, as tuples: no stacked copy (memory)
+        ranges = [ctx.improvement_ranges(j) for j in others]
+        operm = tuple(ctx.improvements(j).perm for j in others)
+        optr = tuple(rg[0] for rg in ranges)
+        olo = tuple(rg[1] for rg in ranges)
+        ohi = tuple(rg[2] for rg in ranges)
         kernel = kernels.sim_states_fill if parallel else kernels.sim_states_fill_serial
         ok = kernel(*head, operm, optr, olo, ohi, may, bounds)
     stable[todo[~ok]] = False
