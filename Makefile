@@ -18,6 +18,11 @@ PYTHON ?= python3
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON_PREFERENCE := only-system
 export UV_NO_PROGRESS := 1
+# Byte-compile every installed module at install time (and detente's own sources in `setup`):
+# with PYTHONDONTWRITEBYTECODE set, as on many CI machines and shells, Python would otherwise
+# recompile each module from source on every run (the Prisoner's Dilemma: 1.0 s of CPU
+# instead of 0.4 s). Existing .pyc files are still read when that variable is set.
+export UV_COMPILE_BYTECODE := 1
 
 UV_VERSION ?= 0.13.9
 UV_LOCAL := $(CURDIR)/.tools/uv/bin/uv
@@ -39,6 +44,7 @@ $(UV_LOCAL):
 # `uv sync --locked` is a ~0.1 s no-op when .venv already matches uv.lock.
 setup: $(UV)
 	$(UV) sync --locked --all-extras --group dev --python $(PYTHON)
+	@$(VPY) -m compileall -q -j 0 src/detente >/dev/null
 	@$(MAKE) vendor
 
 # Browser libraries of the web workspace (cytoscape, dagre; swagger-ui-dist for /docs) from

@@ -4,9 +4,10 @@ way in the same run (the reference: what no Python program can beat on this mach
 
 Each case runs ``--repeat`` times in a fresh subprocess; the best wall time is compared
 with its target and the CPU time (user + system) is shown too: on a shared machine the
-CPU time is what an idle one would see as wall time. Byte-code caching is on for the
-children (``PYTHONDONTWRITEBYTECODE`` removed), as on a user's machine; one untimed run
-per case writes the ``.pyc`` files first.
+CPU time is what an idle one would see as wall time. The children inherit this shell's
+environment as is, ``PYTHONDONTWRITEBYTECODE`` included: the byte code they read is what
+``make setup`` compiled (installed packages and detente's sources), as on a user's
+machine; the record says how many of detente's modules lack a current ``.pyc``.
 
 Cases and targets:
 
@@ -59,7 +60,7 @@ CASES = (
 
 
 def _env(numba_cache: str | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT / "src")
     if numba_cache is not None:
         env["NUMBA_CACHE_DIR"] = numba_cache
@@ -114,7 +115,24 @@ def importtime(case: Case, top: int) -> None:
         print(f"    {cum / 1000:8.1f} ms cumulative {own / 1000:7.1f} ms own  {name}")
 
 
+def stale_bytecode() -> tuple[int, int]:
+    """(modules of detente without a current ``.pyc``, modules of detente)."""
+    import importlib.util
+
+    sources = sorted((ROOT / "src" / "detente").rglob("*.py"))
+    stale = 0
+    for src in sources:
+        pyc = Path(importlib.util.cache_from_source(str(src)))
+        if not pyc.exists() or pyc.stat().st_mtime < src.stat().st_mtime:
+            stale += 1
+    return stale, len(sources)
+
+
 def startup(repeat: int, show_imports: int) -> None:
+    stale, total = stale_bytecode()
+    print(f"byte code: {total - stale} of {total} detente modules precompiled; "
+          f"PYTHONDONTWRITEBYTECODE={'set' if os.environ.get('PYTHONDONTWRITEBYTECODE') else 'unset'}"
+          + (" (run `make setup` to compile the rest)" if stale else ""))
     ref_wall, ref_cpu = min(_run([sys.executable, "-c", "pass"], _env()) for _ in range(repeat))
     print(f"reference: bare interpreter {ref_wall * 1000:.0f} ms wall, "
           f"{ref_cpu * 1000:.0f} ms CPU (best of {repeat})")
