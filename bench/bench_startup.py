@@ -128,23 +128,34 @@ def stale_bytecode() -> tuple[int, int]:
     return stale, len(sources)
 
 
-def startup(repeat: int, show_imports: int) -> None:
+def startup(repeat: int, show_imports: int = 0) -> dict[str, object]:
+    """Measure every case; print one line each; return the figures (for bench/run_all.py)."""
     stale, total = stale_bytecode()
+    dont_write = bool(os.environ.get("PYTHONDONTWRITEBYTECODE"))
     print(f"byte code: {total - stale} of {total} detente modules precompiled; "
-          f"PYTHONDONTWRITEBYTECODE={'set' if os.environ.get('PYTHONDONTWRITEBYTECODE') else 'unset'}"
+          f"PYTHONDONTWRITEBYTECODE={'set' if dont_write else 'unset'}"
           + (" (run `make setup` to compile the rest)" if stale else ""))
     ref_wall, ref_cpu = min(_run([sys.executable, "-c", "pass"], _env()) for _ in range(repeat))
+    load = os.getloadavg()[0]
     print(f"reference: bare interpreter {ref_wall * 1000:.0f} ms wall, "
           f"{ref_cpu * 1000:.0f} ms CPU (best of {repeat})")
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"load average {load:.1f} on {os.cpu_count()} cores")
+    cases = []
     for case in CASES:
         wall, cpu = measure(case, repeat)
         ok = "ok" if wall < case.target_s else ("ok (CPU)" if cpu < case.target_s else "MISS")
         print(f"{ok:8s} {case.name:32s} {wall:6.2f} s wall  {cpu:6.2f} s CPU  "
               f"target < {case.target_s:.1f} s  ({wall / ref_wall:5.1f}x bare interpreter)",
               flush=True)
+        cases.append({"case": case.name, "argv": ["detente", *case.args[:1]],
+                      "wall_s": wall, "cpu_s": cpu, "target_s": case.target_s,
+                      "ratio_bare_interpreter": wall / ref_wall})
         if show_imports and not case.cold_numba:
             importtime(case, show_imports)
+    return {"repeat": repeat, "stale_bytecode": stale, "modules": total,
+            "pythondontwritebytecode": dont_write, "load_average": load,
+            "bare_interpreter_wall_s": ref_wall, "bare_interpreter_cpu_s": ref_cpu,
+            "cases": cases}
 
 
 def break_even(sizes: list[int], n_dms: int) -> None:

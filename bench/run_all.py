@@ -8,6 +8,10 @@ Usage::
 
 Sections (each also runs alone with ``--only``):
 
+* ``startup``: ``bench/bench_startup.py``: wall and CPU time of fresh ``detente`` processes
+  (``--help``, the Prisoner's Dilemma, the seed with a warm and with an empty numba cache)
+  against a bare interpreter started the same way in the same run;
+
 * ``engine``: at 12 options, the engine against the two straightforward implementations
   kept as test oracles (``detente.stability.reference``: a per-state sanction search, and
   the dense matrix method of Xu, Hipel & Kilgour 2009; ``--skip-dense`` skips the latter,
@@ -21,10 +25,10 @@ Sections (each also runs alone with ``--only``):
 
 The record (machine, load average, commit, date, every figure) is written as JSON to
 ``bench/results/`` (``--out`` to choose the file) and the figures are printed against the
-targets of issue 13 (and the earlier engine issue): sweeps >= 1,000 variants/s on the seed
-with 2 workers; 24 options in <= 30 s and <= 4 GB; 20 options, all six concepts, < 10 s;
-at 12 options >= 1,000x the dense matrix method. Timings on a machine shared with other
-jobs are pessimistic: the load average is recorded with them.
+targets of issue 13 (and the earlier engine issue): start-up times; sweeps >= 1,000
+variants/s on the seed with 2 workers; 24 options in <= 30 s and <= 4 GB; 20 options, all
+six concepts, < 10 s; at 12 options >= 1,000x the dense matrix method. Timings on a
+machine shared with other jobs are pessimistic: the load average is recorded with them.
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "src"))
 
-SECTIONS = ("engine", "sweep", "analyses", "study")
+SECTIONS = ("startup", "engine", "sweep", "analyses", "study")
 
 
 def _child(n_options: int, n_dms: int, concepts: str) -> dict[str, Any]:
@@ -228,6 +232,15 @@ def _commit() -> dict[str, Any]:
 def targets(rec: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
     """``(target, wanted, measured, met)`` rows; ``met`` is ``None`` when not measured."""
     rows: list[tuple[str, str, str, bool | None]] = []
+    for case in (rec.get("startup") or {}).get("cases", []):
+        rows.append(
+            (
+                f"start-up: {case['case']}",
+                f"< {case['target_s']:.1f} s wall",
+                f"{case['wall_s']:.2f} s wall ({case['cpu_s']:.2f} s CPU)",
+                case["wall_s"] < case["target_s"],
+            )
+        )
     sweep = rec.get("sweep")
     if sweep:
         by = {(r["executor"], r["mode"]): r for r in sweep["runs"]}
@@ -309,6 +322,10 @@ def main() -> None:
         f"{' (dirty)' if rec['dirty'] else ''}",
         flush=True,
     )
+    if "startup" in sections:
+        from bench_startup import startup
+
+        rec["startup"] = startup(repeat=5)
     if "engine" in sections:
         rec["engine"] = {
             "reference": None
@@ -339,7 +356,7 @@ def main() -> None:
     print("\nTargets (issue 13; engine issue):")
     for t in rec["targets"]:
         mark = {True: "met", False: "NOT met", None: "-"}[t["met"]]
-        print(f"  {t['target']:<32} {t['wanted']:<22} {t['measured']:<44} {mark}")
+        print(f"  {t['target']:<42} {t['wanted']:<24} {t['measured']:<44} {mark}")
     print(f"record: {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
 
 
