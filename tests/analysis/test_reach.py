@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from detente.analysis import _reach
 from detente.analysis._reach import (
     Frame,
     claim_grouped,
@@ -56,13 +57,38 @@ def _big_model(rng: np.random.Generator):  # type: ignore[no-untyped-def]
     ).compile()
 
 
+@pytest.mark.parametrize("pair_row_max", [0, 64, 1 << 40])
 @pytest.mark.parametrize("seed", range(6))
-def test_packed_scans_match_their_numpy_twins(seed: int) -> None:
+def test_packed_scans_match_their_numpy_twins(
+    seed: int, pair_row_max: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """``dominated_grouped`` / ``claim_grouped`` (compiled, forced, when numba is installed)
     against their numpy twins on packed rows (sub-cubes of 64 codes or more, and padded small
-    ones)."""
+    ones). The numpy ``dominated_grouped`` runs with every row on its large-row path (front
+    of weakly maximal floors), every row on its pair-batch path, and a mix."""
+    monkeypatch.setattr(_reach, "PAIR_ROW_MAX", pair_row_max)
     with backend.use(compiled="always" if backend.numba_available() else "never"):
         _packed_scans_match(seed)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_weakly_maximal_is_the_pareto_front(seed: int) -> None:
+    """Written from the definition: the distinct rows that no other distinct row is at least
+    as high as everywhere; and the test it serves (some row > p everywhere) is unchanged."""
+    rng = np.random.default_rng([20261207, seed])
+    h = int(rng.integers(1, 5))
+    vec = rng.integers(0, 4, size=(int(rng.integers(1, 40)), h)).astype(np.int64)
+    got = {tuple(r) for r in _reach.weakly_maximal(vec).tolist()}
+    rows = {tuple(r) for r in vec.tolist()}
+    def above(q: tuple[int, ...], r: tuple[int, ...]) -> bool:
+        return q != r and all(a >= b for a, b in zip(q, r, strict=True))
+
+    want = {r for r in rows if not any(above(q, r) for q in rows)}
+    assert got == want
+    assert len(got) == len(_reach.weakly_maximal(vec))  # no duplicates
+    for p in rng.integers(-1, 4, size=(20, h)).tolist():
+        front = _reach.weakly_maximal(vec)
+        assert bool((front > p).all(axis=1).any()) == bool((vec > p).all(axis=1).any())
 
 
 def _packed_scans_match(seed: int) -> None:

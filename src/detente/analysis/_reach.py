@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 from numpy.typing import NDArray
@@ -319,6 +321,18 @@ def claim_grouped_numpy(
     return best
 
 
+@contextmanager
+def _charged() -> Iterator[None]:
+    """Report the CPU time of a numpy scan to the backend's ski-rental rule
+    (:attr:`detente.stability.backend.Backend.numpy_seconds`), as analyses do: a study
+    whose coalition scans add up switches to the compiled kernels."""
+    start = time.process_time()
+    try:
+        yield
+    finally:
+        backend.charge(time.process_time() - start)
+
+
 REACH_KERNELS = "detente.analysis._reach_numba"
 """Compiled twins of the scans (:mod:`detente.stability.backend` chooses)."""
 
@@ -368,11 +382,40 @@ def claim_grouped(
     target against the group's weakly minimal sources first)."""
     kernels = backend.compiled(REACH_KERNELS, pay.shape[0])
     if kernels is None:
-        return claim_grouped_numpy(words, which, index, gptr, gsrc, pay, free, best)
+        with _charged():
+            return claim_grouped_numpy(words, which, index, gptr, gsrc, pay, free, best)
     out: NDArray[np.int64] = kernels.claim_grouped(
         words, which, index, gptr, gsrc, pay, free, best
     )
     return out
+
+
+def weakly_maximal(vectors: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The distinct rows of ``vectors`` (``t × H``) that no other row is at least as high
+    as in every column (the Pareto front, duplicates removed). Some row ``f`` of ``vectors``
+    has ``f > p`` in every column exactly when some row of the front has it: a row that is
+    weakly below another passes the test only when that other one does.
+
+    The front is peeled from the top: a row with the largest sum is maximal (a distinct row
+    at least as high everywhere would have a larger sum), so it joins the front and every
+    row weakly below it leaves; repeat until no row is left."""
+    if vectors.shape[0] <= 1:
+        return vectors
+    if vectors.shape[1] == 1:
+        return vectors.max(axis=0, keepdims=True)
+    rest = np.unique(vectors, axis=0)
+    rest = rest[np.argsort(-rest.sum(axis=1), kind="stable")]
+    front = []
+    while rest.shape[0]:
+        top = rest[0]
+        front.append(top)
+        rest = rest[~(rest <= top).all(axis=1)]
+    return np.stack(front)
+
+
+PAIR_ROW_MAX = 1 << 12
+"""Rows with at most this many (source, state) pairs are tested pair by pair, many rows in
+one vectorised batch; larger rows one at a time against their weakly maximal floors."""
 
 
 def dominated_grouped_numpy(
@@ -387,13 +430,45 @@ def dominated_grouped_numpy(
 ) -> NDArray[np.bool_]:
     """Row ``r`` serves the sources ``gsrc[gptr[r]:gptr[r + 1]]``: ``out[c, s]`` (in
     place) becomes True when some state ``t`` of the row has ``floors[t, c] > pay[s]`` in
-    every column."""
-    for srcs, tgt in _row_sources_and_states(words, which, index, gptr, gsrc):
-        step = max(1, BLOCK_BUDGET // max(1, tgt.size * pay.shape[1]))
+    every column.
+
+    Small rows (at most :data:`PAIR_ROW_MAX` pairs) are expanded into (source, state)
+    pairs and tested in batches across rows; each large row tests its sources against its
+    weakly maximal floors only (:func:`weakly_maximal`), as the compiled twin does."""
+    rows = unpack_rows(words, index.shape[1])
+    n_src = np.diff(gptr)
+    n_tgt = rows.sum(axis=1, dtype=np.int64)
+    pairs = n_src * n_tgt
+    small = np.flatnonzero((pairs > 0) & (pairs <= PAIR_ROW_MAX))
+    budget = max(PAIR_ROW_MAX, BLOCK_BUDGET // max(1, pay.shape[1]))
+    a = 0
+    while a < small.size:  # batches of small rows, at most `budget` pairs each
+        ends = np.cumsum(pairs[small[a:]])
+        b = a + max(1, int(np.searchsorted(ends, budget, side="right")))
+        batch = small[a:b]
+        a = b
+        r_of, col = np.nonzero(rows[batch])
+        r = batch[r_of]
+        tgt = index[which[r], col].astype(np.int64)
+        rep = n_src[r]
+        pair_t = np.repeat(tgt, rep)
+        first = np.repeat(gptr[r] - (np.cumsum(rep) - rep), rep)
+        pair_s = gsrc[first + np.arange(pair_t.size)]
         for c in range(floors.shape[1]):
-            for a in range(0, srcs.size, step):
-                part = srcs[a : a + step]
-                dom = (floors[tgt, c][None, :, :] > pay[part][:, None, :]).all(axis=2)
+            dom = (floors[pair_t, c] > pay[pair_s]).all(axis=1)
+            out[c, pair_s[dom]] = True
+    for r in np.flatnonzero(pairs > PAIR_ROW_MAX):
+        srcs = gsrc[gptr[r] : gptr[r + 1]]
+        tgt = index[which[r], np.flatnonzero(rows[r])].astype(np.int64)
+        for c in range(floors.shape[1]):
+            todo = srcs[~out[c, srcs]]
+            if not todo.size:
+                continue
+            front = weakly_maximal(floors[tgt, c])
+            step = max(1, BLOCK_BUDGET // max(1, front.size))
+            for lo in range(0, todo.size, step):
+                part = todo[lo : lo + step]
+                dom = (front[None, :, :] > pay[part][:, None, :]).all(axis=2)
                 out[c, part] |= dom.any(axis=1)
     return out
 
@@ -412,7 +487,8 @@ def dominated_grouped(
     sources against the row's weakly maximal floors only)."""
     kernels = backend.compiled(REACH_KERNELS, pay.shape[0])
     if kernels is None:
-        return dominated_grouped_numpy(words, which, index, gptr, gsrc, floors, pay, out)
+        with _charged():
+            return dominated_grouped_numpy(words, which, index, gptr, gsrc, floors, pay, out)
     res: NDArray[np.bool_] = kernels.dominated_grouped(
         words, which, index, gptr, gsrc, floors, pay, out
     )
