@@ -42,7 +42,7 @@ def test_kernels_match_the_engine(seed: int) -> None:
     ctx = Context(model)
     arrays = [_arrays(ctx, j) for j in range(n_dms)]
     cols = [tuple(a[k] for a in arrays) for k in (0, 1, 2, 4)]
-    got = kernels.seq_stable_all(model.payoffs, *cols)
+    got = kernels.seq_stable_all(tuple(model.payoffs), *cols)
     want = np.stack([seq_stable(ctx, i) for i in range(n_dms)])
     assert np.array_equal(got, want)
     reach_cols = [tuple(a[k] for a in arrays) for k in (0, 2, 3, 4)]

@@ -45,7 +45,8 @@ def _min_pass(cur, perm, seg_start, ptr, hi, prefix):  # type: ignore[no-untyped
 @njit(cache=True, nogil=True)
 def seq_stable_all(payoffs, perms, seg_starts, ptrs, his):  # type: ignore[no-untyped-def]
     """``out[i, s]``: ``s`` is SEQ stable for DM ``i`` (Fraser & Hipel 1979; see
-    :mod:`detente.stability.seq` for the definition and the method).
+    :mod:`detente.stability.seq` for the definition and the method). ``payoffs``: one
+    ``int64`` array per DM, as the index arrays (no stacked copy per variant).
 
     For each DM ``i``: ``W(x)``, the minimum of ``P_i`` over the states the others reach
     from ``x`` by legal sequences of unilateral improvements, is the fixed point of the
@@ -53,7 +54,8 @@ def seq_stable_all(payoffs, perms, seg_starts, ptrs, his):  # type: ignore[no-un
     :func:`detente.stability.seq.seq_stable`. Then ``s`` is unstable iff some ``s1`` in
     ``R_i^+(s)`` has ``W(s1) > P_i(s)``; the maximum of ``W`` over each improvement range
     of ``s`` (a prefix of a sub-fibre) is a prefix maximum in ``i``'s sorted order."""
-    n, m = payoffs.shape
+    n = len(payoffs)
+    m = payoffs[0].shape[0] if n else 0
     out = np.ones((n, m), dtype=np.bool_)
     if m == 0:
         return out

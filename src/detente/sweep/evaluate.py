@@ -16,6 +16,7 @@ import hashlib
 import json
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -111,14 +112,18 @@ def _sweep(task: BatchTask) -> tuple[ResolvedSweep, Conflict]:
     return _SWEEPS[key]
 
 
-def run_batch(task: BatchTask) -> list[VariantOutcome]:
+def run_batch(task: BatchTask, *, work: int | None = None) -> list[VariantOutcome]:
     """Evaluate the variants ``task.vids`` (the executor's unit of work).
 
     ``task.mode == "incremental"`` (default): :class:`_Prepared` reuses, across the
     variants of the batch and the batches of the sweep, every piece of the analysis the
     variant's changes leave alone (see :func:`evaluate_incremental`). ``"full"``: each
     variant is analysed from scratch (:func:`evaluate_variant`; the oracle of the
-    differential tests and the reference of ``bench/bench_sweep.py``)."""
+    differential tests and the reference of ``bench/bench_sweep.py``).
+
+    ``work``: the size (variants x codes) by which the kernels are chosen (default: this
+    batch's); :func:`detente.sweep.run.preflight` passes a full batch's, so that it loads
+    the kernels the workers will run."""
     sweep, conflict = _sweep(task)
     if task.mode == "full":
         return [evaluate_variant(sweep, conflict, vid) for vid in task.vids]
@@ -128,8 +133,9 @@ def run_batch(task: BatchTask) -> list[VariantOutcome]:
     prep = _PREPARED.get(key)
     if prep is None:
         prep = _PREPARED[key] = _Prepared(sweep, conflict)
-    work = len(task.vids) << prep.sweep.n_options  # variants x codes
-    return [evaluate_incremental(prep, vid, work=work) for vid in task.vids]
+    if work is None:
+        work = len(task.vids) << prep.sweep.n_options  # variants x codes
+    return _evaluate_many(prep, task.vids, work)
 
 
 @dataclass(frozen=True)
@@ -374,6 +380,8 @@ class _Structure:
         self.bits = [dm_bits(model, j) for j in range(model.n_dms)]
         self.by_change: dict[tuple[int, tuple[Any, ...]], _DMData] = {}
         self.by_payoff: dict[tuple[int, bytes], _DMData] = {}
+        self.by_levels: dict[tuple[int, tuple[Any, ...]], _DMData] = {}
+        self.dm_factors: list[tuple[int, ...]] = []  # per DM index (set by _Prepared)
         self.limit = max(_MIN_DM_ENTRIES, _DM_CACHE_BYTES // max(1, 64 * model.n_states))
 
     def dm(self, i: int, ch: _Changes) -> _DMData:
@@ -392,6 +400,7 @@ class _Structure:
             row = payoff_vector(new, model.codes, ("preferences", dm), model.n_options)
         else:
             row = model.payoffs[i].copy()
+        row = np.ascontiguousarray(row, dtype=np.int64)  # one dtype for the kernels' tuples
         for d, ca, cb in ch.flips:
             if d == dm:
                 a, b = model.index_of(ca), model.index_of(cb)
@@ -401,6 +410,7 @@ class _Structure:
         if len(self.by_change) >= self.limit or len(self.by_payoff) >= self.limit:
             self.by_change.clear()
             self.by_payoff.clear()
+            self.by_levels.clear()
         pkey = (i, row.tobytes())
         got = self.by_payoff.get(pkey)
         if got is None:
@@ -461,12 +471,26 @@ def _make_context_class() -> Any:
 
 
 class _Prepared:
-    """A worker's state for one sweep: the structures met so far and their caches."""
+    """A worker's state for one sweep: the structures met so far and their caches.
+
+    Variants are looked up by their factor levels first: the levels of the variant and
+    lever factors name the structure, and DM ``d``'s payoffs depend only on the levels of
+    the factors about ``d`` (:attr:`dm_factors`: its statement, weight and uncertain-pair
+    factors), so ``(i, those levels)`` finds DM ``i``'s cached pieces without building the
+    variant's :class:`_Changes` (built only on a miss)."""
 
     def __init__(self, sweep: ResolvedSweep, conflict: Conflict) -> None:
         self.sweep = sweep
         self.conflict = conflict
         self.structures: dict[tuple[Any, ...], _Structure] = {}
+        self.struct_factors = tuple(
+            k for k, f in enumerate(sweep.factors) if f.kind in _STRUCTURE_KINDS
+        )
+        self.dm_factors: dict[str, tuple[int, ...]] = {}
+        for k, f in enumerate(sweep.factors):
+            if f.kind in _DM_KINDS:
+                self.dm_factors[f.dm] = (*self.dm_factors.get(f.dm, ()), k)
+        self.struct_keys: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
     def structure(self, ch: _Changes) -> _Structure:
         key = (ch.variant, ch.fixed)
@@ -475,8 +499,46 @@ class _Prepared:
             while len(self.structures) >= _MAX_STRUCTURES:
                 del self.structures[next(iter(self.structures))]
             st = _Structure(*_build_structure(self.conflict, ch.variant, ch.fixed))
+            st.dm_factors = [self.dm_factors.get(d, ()) for d in st.model.dm_names]
         self.structures[key] = st  # most recently used last
         return st
+
+    def lookup(self, levels: list[Any]) -> tuple[_Structure, list[_DMData]]:
+        """The variant's structure and every DM's cached pieces (filled on a miss)."""
+        made: list[_Changes] = []
+
+        def changes() -> _Changes:
+            if not made:
+                made.append(_changes(self.sweep, levels))
+            return made[0]
+
+        skey = tuple(levels[k] for k in self.struct_factors)
+        key = self.struct_keys.get(skey)
+        if key is None:
+            ch = changes()
+            key = self.struct_keys[skey] = (ch.variant, ch.fixed)
+        st = self.structures.get(key)
+        if st is None or next(reversed(self.structures)) is not st:
+            st = self.structure(changes())
+        data = []
+        by_levels = st.by_levels
+        for i, idx in enumerate(st.dm_factors):
+            lkey = (i, tuple([levels[k] for k in idx]))
+            got = by_levels.get(lkey)
+            if got is None:
+                got = st.dm(i, changes())
+                if len(by_levels) >= st.limit:
+                    by_levels.clear()
+                by_levels[lkey] = got
+            data.append(got)
+        return st, data
+
+
+_STRUCTURE_KINDS = frozenset({"variant", "lever"})
+"""Factor kinds that change the structure (moves); the others change one DM's payoffs."""
+
+_DM_KINDS = frozenset({"statement", "weight", "uncertain"})
+"""Factor kinds that change the payoffs of their DM (``Factor.dm``) only."""
 
 
 def _compiled(work: int) -> Any:
@@ -493,6 +555,28 @@ def evaluate_incremental(prep: _Prepared, vid: int, *, work: int = 0) -> Variant
     """:func:`evaluate_variant` reusing the pieces the variant's changes leave alone.
     ``work``: the batch's size in variants x states, for the choice of kernels
     (:func:`_compiled`); at least this variant's states."""
+    return _evaluate_many(prep, (vid,), work)[0]
+
+
+def _lazy_context(struct: _Structure, data: list[_DMData]) -> Callable[[], Any]:
+    """The variant's model and context, built on the first call only (when a cache
+    misses)."""
+    made: list[Any] = []
+
+    def context() -> Any:
+        if not made:
+            base = struct.model
+            payoffs = np.stack([d.payoffs for d in data]) if data else base.payoffs
+            model = dataclasses.replace(base, payoffs=payoffs)
+            made.append(_variant_context(model, struct, data))
+        return made[0]
+
+    return context
+
+
+def _evaluate_many(prep: _Prepared, vids: tuple[int, ...], work: int) -> list[VariantOutcome]:
+    """:func:`evaluate_incremental` for each of ``vids``; what does not depend on the
+    variant (imports, the concepts' order, the kernels) is settled once per batch."""
     from detente.stability.gmr import gmr_stable
     from detente.stability.nash import nash_stable
     from detente.stability.seq import seq_stable
@@ -500,81 +584,75 @@ def evaluate_incremental(prep: _Prepared, vid: int, *, work: int = 0) -> Variant
     from detente.stability.sim import sim_stable
     from detente.stability.smr import smr_stable
 
-    t0 = time.perf_counter()
     sweep = prep.sweep
-    levels = variant_levels(sweep, vid)
-    ch = _changes(sweep, levels)
-    struct = prep.structure(ch)
-    base = struct.model
-    n = base.n_dms
-    data = [struct.dm(i, ch) for i in range(n)]
-    payoffs = np.stack([d.payoffs for d in data]) if n else base.payoffs
-    made: list[Any] = []
-
-    def context() -> Any:  # the variant's model and context, only when a cache misses
-        if not made:
-            model = dataclasses.replace(base, payoffs=payoffs)
-            made.append(_variant_context(model, struct, data))
-        return made[0]
-
     concepts = tuple(sweep.spec.concepts)
     needed = set(concepts)
     if "seq_sim" in needed:
         needed |= {"seq", "sim"}
-    fast = _compiled(max(work, base.n_states)) if n and base.n_states else None
-    arrays = []
-    if fast:
-        for j, d in enumerate(data):
-            arrays.append(d.arrays if d.arrays is not None else d.kernel_arrays(context(), j))
+    order = [c for c in ("nash", "gmr", "smr", "seq", "sim") if c in needed]
     funcs = {"nash": nash_stable, "gmr": gmr_stable, "smr": smr_stable, "seq": seq_stable}
-    stable: dict[str, NDArray[np.bool_]] = {}
-    eqs: dict[str, NDArray[np.bool_]] = {}
-    for concept in ("nash", "gmr", "smr", "seq", "sim"):
-        if concept not in needed:
-            continue
-        if concept in _PER_DM:  # cached with the DM's payoffs
-            rows = []
-            for i in range(n):
-                got = data[i].stable.get(concept)
-                if got is None:
-                    got = data[i].stable[concept] = funcs[concept](context(), i)
-                rows.append(got)
-            if concept in ("seq", "sim"):  # only when a test plants a wrong reuse
-                stable[concept] = np.stack(rows)
-            if concept in concepts:
-                eq = np.ones(base.n_states, dtype=bool)
-                for r in rows:
-                    eq &= r
-                eqs[concept] = eq
-            continue
-        if concept == "seq" and fast:
-            cols = [tuple(a[k] for a in arrays) for k in (0, 1, 2, 4)]
-            stable["seq"] = fast.seq_stable_all(payoffs, *cols)
-        else:
-            arr = np.empty((n, base.n_states), dtype=bool)
-            for i in range(n):
-                if concept == "seq":
-                    arr[i] = seq_stable(context(), i)
-                else:
-                    arr[i] = sim_stable(context(), i, None)
-            stable[concept] = arr
-        if concept in concepts:
-            eqs[concept] = np.asarray(stable[concept].all(axis=0), dtype=bool)
-    if "seq_sim" in needed:
-        eqs["seq_sim"] = np.asarray(
-            seq_sim_stable(stable["seq"], stable["sim"]).all(axis=0), dtype=bool
-        )
-    eqs = {k: eqs[k] for k in concepts}
-    reach = None
-    if sweep.spec.reachability and base.status_quo is not None:
+    reach_wanted = sweep.spec.reachability
+    out: list[VariantOutcome] = []
+    for vid in vids:
+        t0 = time.perf_counter()
+        levels = variant_levels(sweep, vid)
+        struct, data = prep.lookup(levels)
+        base = struct.model
+        n = base.n_dms
+        m = base.n_states
+        context = _lazy_context(struct, data)
+        fast = _compiled(max(work, m)) if n and m else None
+        arrays: list[tuple[NDArray[Any], ...]] = []
         if fast:
-            reach = fast.reach_from(
-                base.status_quo, *(tuple(a[k] for a in arrays) for k in (0, 2, 3, 4))
+            for j, d in enumerate(data):
+                arrays.append(d.arrays if d.arrays is not None else d.kernel_arrays(context(), j))
+        stable: dict[str, NDArray[np.bool_]] = {}
+        eqs: dict[str, NDArray[np.bool_]] = {}
+        for concept in order:
+            if concept in _PER_DM:  # cached with the DM's payoffs
+                rows = []
+                for i in range(n):
+                    got = data[i].stable.get(concept)
+                    if got is None:
+                        got = data[i].stable[concept] = funcs[concept](context(), i)
+                    rows.append(got)
+                if concept in ("seq", "sim"):  # only when a test plants a wrong reuse
+                    stable[concept] = np.stack(rows)
+                if concept in concepts:
+                    eq = np.ones(m, dtype=bool)
+                    for r in rows:
+                        eq &= r
+                    eqs[concept] = eq
+                continue
+            if concept == "seq" and fast:
+                pays = tuple(d.payoffs for d in data)
+                cols = [tuple(a[k] for a in arrays) for k in (0, 1, 2, 4)]
+                stable["seq"] = fast.seq_stable_all(pays, *cols)
+            else:
+                arr = np.empty((n, m), dtype=bool)
+                for i in range(n):
+                    if concept == "seq":
+                        arr[i] = seq_stable(context(), i)
+                    else:
+                        arr[i] = sim_stable(context(), i, None)
+                stable[concept] = arr
+            if concept in concepts:
+                eqs[concept] = np.asarray(stable[concept].all(axis=0), dtype=bool)
+        if "seq_sim" in needed:
+            eqs["seq_sim"] = np.asarray(
+                seq_sim_stable(stable["seq"], stable["sim"]).all(axis=0), dtype=bool
             )
-        else:
-            from detente.analysis.status_quo import status_quo_analysis
+        eqs = {k: eqs[k] for k in concepts}
+        reach = None
+        if reach_wanted and base.status_quo is not None:
+            if fast:
+                reach = fast.reach_from(
+                    base.status_quo, *(tuple(a[k] for a in arrays) for k in (0, 2, 3, 4))
+                )
+            else:
+                from detente.analysis.status_quo import status_quo_analysis
 
-            ctx = context()
-            reach = status_quo_analysis(ctx.model, coalitions=(), context=ctx).reachable
-    model = base
-    return _outcome(sweep, model, vid, levels, eqs, reach, time.perf_counter() - t0)
+                ctx = context()
+                reach = status_quo_analysis(ctx.model, coalitions=(), context=ctx).reachable
+        out.append(_outcome(sweep, base, vid, levels, eqs, reach, time.perf_counter() - t0))
+    return out
