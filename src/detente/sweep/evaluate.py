@@ -336,6 +336,11 @@ emptied; about 64 bytes per state and entry)."""
 _MIN_DM_ENTRIES = 16
 """Per-DM cache entries kept whatever the size."""
 
+_DIRTY_SHARE = 8
+"""SEQ's compiled fixed point revisits only the sub-fibres where values fell while at most
+``n_states // _DIRTY_SHARE`` states changed since a mover's last pass (a full pass
+otherwise; :func:`detente.sweep._numba.seq_stable_all`)."""
+
 _MAX_STRUCTURES = 16
 """Structures (strategy variant x levers held) a worker keeps; the least recently used
 goes first."""
@@ -344,7 +349,7 @@ goes first."""
 class _DMData:
     """Cached pieces that depend on one DM's payoffs (and the structure) only."""
 
-    __slots__ = ("arrays", "best", "index", "pay", "payoffs", "ranges", "stable")
+    __slots__ = ("arrays", "best", "index", "local", "pay", "payoffs", "ranges", "stable")
 
     def __init__(self, payoffs: NDArray[np.int64]) -> None:
         self.payoffs = payoffs
@@ -352,18 +357,20 @@ class _DMData:
         self.ranges: Any = None
         self.best: Any = None
         self.arrays: tuple[NDArray[Any], ...] | None = None
+        self.local = False
         self.pay: dict[int, Any] = {}
         self.stable: dict[str, NDArray[np.bool_]] = {}
 
-    def kernel_arrays(self, ctx: Any, j: int) -> tuple[NDArray[Any], ...]:
-        """``(perm, seg_start, ptr, lo, hi)`` of the DM's improvement index, contiguous
-        (for :mod:`detente.sweep._numba`)."""
+    def kernel_arrays(self, ctx: Any, j: int, fast: Any) -> tuple[NDArray[Any], ...]:
+        """``(perm, seg_start, ptr, lo, hi, segid, segpos)`` of the DM's improvement index,
+        contiguous, and its sub-fibres (for :mod:`detente.sweep._numba`, the module
+        ``fast``); :attr:`local` too."""
         if self.arrays is None:
             idx = ctx.improvements(j)
             ptr, lo, hi = ctx.improvement_ranges(j)
-            self.arrays = tuple(
-                np.ascontiguousarray(a) for a in (idx.perm, idx.seg_start, ptr, lo, hi)
-            )
+            arrays = [np.ascontiguousarray(a) for a in (idx.perm, idx.seg_start, ptr, lo, hi)]
+            segid, segpos, self.local = fast.sub_fibres(arrays[0], arrays[1], ptr, lo)
+            self.arrays = (*arrays, segid, segpos)
         return self.arrays
 
 
@@ -518,7 +525,7 @@ class _Prepared:
             ch = changes()
             key = self.struct_keys[skey] = (ch.variant, ch.fixed)
         st = self.structures.get(key)
-        if st is None or next(reversed(self.structures)) is not st:
+        if st is None or next(reversed(self.structures)) != key:  # not the latest used
             st = self.structure(changes())
         data = []
         by_levels = st.by_levels
@@ -605,7 +612,8 @@ def _evaluate_many(prep: _Prepared, vids: tuple[int, ...], work: int) -> list[Va
         arrays: list[tuple[NDArray[Any], ...]] = []
         if fast:
             for j, d in enumerate(data):
-                arrays.append(d.arrays if d.arrays is not None else d.kernel_arrays(context(), j))
+                got = d.arrays if d.arrays is not None else d.kernel_arrays(context(), j, fast)
+                arrays.append(got)
         stable: dict[str, NDArray[np.bool_]] = {}
         eqs: dict[str, NDArray[np.bool_]] = {}
         for concept in order:
@@ -626,8 +634,10 @@ def _evaluate_many(prep: _Prepared, vids: tuple[int, ...], work: int) -> list[Va
                 continue
             if concept == "seq" and fast:
                 pays = tuple(d.payoffs for d in data)
-                cols = [tuple(a[k] for a in arrays) for k in (0, 1, 2, 4)]
-                stable["seq"] = fast.seq_stable_all(pays, *cols)
+                cols = [tuple(a[k] for a in arrays) for k in (0, 1, 2, 4, 5, 6)]
+                local = np.array([d.local for d in data], dtype=bool)
+                dirty_max = m // _DIRTY_SHARE
+                stable["seq"] = fast.seq_stable_all(pays, *cols, local, dirty_max)
             else:
                 arr = np.empty((n, m), dtype=bool)
                 for i in range(n):
