@@ -612,8 +612,8 @@ def _evaluate_many(prep: _Prepared, vids: tuple[int, ...], work: int) -> list[Va
         arrays: list[tuple[NDArray[Any], ...]] = []
         if fast:
             for j, d in enumerate(data):
-                got = d.arrays if d.arrays is not None else d.kernel_arrays(context(), j, fast)
-                arrays.append(got)
+                ka = d.arrays if d.arrays is not None else d.kernel_arrays(context(), j, fast)
+                arrays.append(ka)
         stable: dict[str, NDArray[np.bool_]] = {}
         eqs: dict[str, NDArray[np.bool_]] = {}
         for concept in order:
