@@ -286,26 +286,37 @@ def _outcome(
     eqs: dict[str, NDArray[np.bool_]],
     reach: NDArray[np.bool_] | None,
     seconds: float,
+    tgt: int | None = None,
 ) -> VariantOutcome:
-    """Equilibria (and the reachable set) as code-space bit sets, and the target's flags."""
+    """Equilibria (and the reachable set) as code-space bit sets (:func:`pack_bits`, all
+    sets packed in one call), and the target's flags. ``tgt``: the target's state index
+    in ``model`` (``-1``: none or infeasible), when the caller knows it."""
     size = 1 << sweep.n_options
-    bits: dict[str, bytes] = {}
-    target: dict[str, bool] = {}
-    tgt = model.index_of(sweep.target_code) if sweep.target_code is not None else -1
-    sets = dict(eqs)
+    if tgt is None:
+        tgt = _target_index(sweep, model)
+    keys = list(eqs)
+    rows = list(eqs.values())
     if reach is not None:
-        sets["reach"] = reach
-    dense = model.n_states == size  # every code feasible: state index == code
-    space = np.zeros(size, dtype=bool)
-    for k, eq in sets.items():
-        if dense:
-            space = eq
-        else:
-            space[:] = False
-            space[model.codes[eq]] = True
-        bits[k] = pack_bits(space)
-        target[k] = bool(tgt >= 0 and eq[tgt])
+        keys.append("reach")
+        rows.append(reach)
+    sets = np.stack(rows) if rows else np.zeros((0, model.n_states), dtype=bool)
+    if model.n_states == size:  # every code feasible: state index == code
+        space = sets
+    else:
+        space = np.zeros((len(rows), size), dtype=bool)
+        space[:, model.codes] = sets
+    packed = np.packbits(space, axis=1, bitorder="little")
+    sparse = 8 * np.count_nonzero(space, axis=1) < size
+    bits = {
+        k: zlib.compress(packed[r].tobytes(), 1 if sparse[r] else 0) for r, k in enumerate(keys)
+    }
+    on = sets[:, tgt] if tgt >= 0 else np.zeros(len(rows), dtype=bool)
+    target = {k: bool(on[r]) for r, k in enumerate(keys)}
     return VariantOutcome(vid, levels, bits, target, seconds)
+
+
+def _target_index(sweep: ResolvedSweep, model: GraphModel) -> int:
+    return model.index_of(sweep.target_code) if sweep.target_code is not None else -1
 
 
 # ------------------------------------------------------------------ incremental evaluation
@@ -389,6 +400,7 @@ class _Structure:
         self.by_payoff: dict[tuple[int, bytes], _DMData] = {}
         self.by_levels: dict[tuple[int, tuple[Any, ...]], _DMData] = {}
         self.dm_factors: list[tuple[int, ...]] = []  # per DM index (set by _Prepared)
+        self.target: int | None = None  # the sweep's target state's index (set on first use)
         self.limit = max(_MIN_DM_ENTRIES, _DM_CACHE_BYTES // max(1, 64 * model.n_states))
 
     def dm(self, i: int, ch: _Changes) -> _DMData:
@@ -599,16 +611,20 @@ def _evaluate_many(prep: _Prepared, vids: tuple[int, ...], work: int) -> list[Va
     order = [c for c in ("nash", "gmr", "smr", "seq", "sim") if c in needed]
     funcs = {"nash": nash_stable, "gmr": gmr_stable, "smr": smr_stable, "seq": seq_stable}
     reach_wanted = sweep.spec.reachability
+    exhaustive = sweep.exhaustive
+    kernels: dict[int, Any] = {}  # per number of states
     out: list[VariantOutcome] = []
     for vid in vids:
         t0 = time.perf_counter()
-        levels = variant_levels(sweep, vid)
+        levels = variant_levels(sweep, vid, exhaustive=exhaustive)
         struct, data = prep.lookup(levels)
         base = struct.model
         n = base.n_dms
         m = base.n_states
         context = _lazy_context(struct, data)
-        fast = _compiled(max(work, m)) if n and m else None
+        if m not in kernels:
+            kernels[m] = _compiled(max(work, m)) if n and m else None
+        fast = kernels[m]
         arrays: list[tuple[NDArray[Any], ...]] = []
         if fast:
             for j, d in enumerate(data):
@@ -664,5 +680,8 @@ def _evaluate_many(prep: _Prepared, vids: tuple[int, ...], work: int) -> list[Va
 
                 ctx = context()
                 reach = status_quo_analysis(ctx.model, coalitions=(), context=ctx).reachable
-        out.append(_outcome(sweep, base, vid, levels, eqs, reach, time.perf_counter() - t0))
+        if struct.target is None:
+            struct.target = _target_index(sweep, base)
+        seconds = time.perf_counter() - t0
+        out.append(_outcome(sweep, base, vid, levels, eqs, reach, seconds, struct.target))
     return out
