@@ -222,3 +222,46 @@ def _fresh_worker_caches(monkeypatch):
     monkeypatch.setattr(ev, "_SWEEPS", {})
     monkeypatch.setattr(ev, "_MODELS", {})
     monkeypatch.setattr(ev, "_PREPARED", {})
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_changed_payoffs_equal_payoff_vector(seed) -> None:
+    """The workers' payoffs from cached statement truth rows equal the model's
+    ``payoff_vector`` of the changed preference (drops, swaps, weight overrides; both
+    kinds of preference), value for value."""
+    from detente.model.conflict import payoff_vector
+    from detente.model.expr import evaluate
+
+    rng = np.random.default_rng([2027, seed])
+    n_dms = int(rng.integers(1, 4))
+    conflict = random_conflict(
+        rng, n_dms, int(rng.integers(max(n_dms, 2), 8)), p_prioritization=1.0
+    )
+    model = conflict.compile()
+    for dm, pref in conflict.preferences.items():
+        assert isinstance(pref, Prioritization)
+        if rng.random() < 0.5:
+            pref = Weighted(
+                tuple(
+                    dataclasses.replace(
+                        s, weight=Fraction(int(rng.integers(-3, 7)), int(rng.integers(1, 4)))
+                    )
+                    for s in pref.statements
+                )
+            )
+        q = len(pref.statements)
+        truth = np.array([evaluate(s.expr, model.codes) for s in pref.statements], dtype=bool)
+        truth = truth.reshape(q, model.n_states)
+        for _ in range(6):
+            ops = [
+                [str(rng.choice(["drop", "swap"])), int(rng.integers(q))]
+                for _ in range(int(rng.integers(0, 3)))
+            ]
+            weights = {}
+            if rng.random() < 0.4:
+                weights[int(rng.integers(q))] = float(rng.uniform(0.5, 9.0))
+            want = payoff_vector(
+                ev._new_preference(pref, ops, weights), model.codes, (dm,), model.n_options
+            )
+            got = ev._changed_payoffs(pref, ops, weights, truth)
+            assert got is not None and np.array_equal(got, want), (seed, dm, ops, weights)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
 import time
 import zlib
 from collections.abc import Callable
@@ -33,7 +34,7 @@ from detente.model.conflict import (
     Weighted,
     payoff_vector,
 )
-from detente.model.expr import Not, Var
+from detente.model.expr import Not, Var, evaluate
 from detente.sweep.sampling import variant_levels
 from detente.sweep.spec import ResolvedSweep, SweepSpec, resolve_spec
 
@@ -213,6 +214,16 @@ def _new_preference(
     pref: Prioritization | Weighted, ops: list[list[Any]], weights: dict[int, float]
 ) -> Prioritization | Weighted:
     """Apply drop/swap operations (by original position) and weight overrides."""
+    items = _new_items(pref, ops, weights)
+    if items is None:  # a prioritization, reordered
+        return Prioritization(tuple(s for _, s, _ in _apply_ops(pref, ops)))
+    return Weighted(tuple(dataclasses.replace(s, weight=w) for _, s, w in items))
+
+
+def _apply_ops(pref: Prioritization | Weighted, ops: list[list[Any]]) -> list[list[Any]]:
+    """``[t, statement, weight]`` per remaining statement (``t``: its original position),
+    in the new order, after the drops and swaps (a swap of weighted statements exchanges
+    their weights; of prioritized ones, their places)."""
     q = len(pref.statements)
     if isinstance(pref, Weighted):
         base_w = [s.weight if s.weight is not None else Fraction(1) for s in pref.statements]
@@ -231,17 +242,66 @@ def _new_preference(
                 a[2], b[2] = b[2], a[2]  # exchange the weights
             else:
                 items[pos], items[pos + 1] = b, a
+    return items
+
+
+def _new_items(
+    pref: Prioritization | Weighted, ops: list[list[Any]], weights: dict[int, float]
+) -> list[tuple[int, Statement, Fraction]] | None:
+    """The changed preference as weighted statements ``(t, statement, weight)``, or
+    ``None`` when it stays a prioritization (no weight override)."""
+    items = _apply_ops(pref, ops)
     if not weights and isinstance(pref, Prioritization):
-        return Prioritization(tuple(it[1] for it in items))
+        return None
     q2 = len(items)
-    stmts: list[Statement] = []
+    out: list[tuple[int, Statement, Fraction]] = []
     for p, (t, s, w) in enumerate(items):
         if isinstance(pref, Prioritization):
             w = Fraction(2 ** (q2 - 1 - p))
         if t in weights:
             w = Fraction(weights[t]).limit_denominator(10**6)
-        stmts.append(dataclasses.replace(s, weight=w))
-    return Weighted(tuple(stmts))
+        out.append((t, s, w))
+    return out
+
+
+def _dense_rank(key: NDArray[np.int64]) -> NDArray[np.int64]:
+    out: NDArray[np.int64] = np.unique(key, return_inverse=True)[1].astype(np.int64)
+    return out.reshape(key.shape)
+
+
+def _changed_payoffs(
+    pref: Prioritization | Weighted,
+    ops: list[list[Any]],
+    weights: dict[int, float],
+    truth: NDArray[np.bool_],
+) -> NDArray[np.int64] | None:
+    """:func:`~detente.model.conflict.payoff_vector` of :func:`_new_preference`, the same
+    values, from ``truth[t]`` (where original statement ``t`` holds, over the states):
+    a prioritization's payoff is the dense rank of the states' satisfaction patterns read
+    as binary numbers (statement 1 the most significant bit: the lexicographic order), a
+    weighted one's the dense rank of the weighted sums. ``None`` when the numbers would
+    not fit in 62 bits (the caller then uses ``payoff_vector``, which reports it)."""
+    m = truth.shape[1]
+    items = _new_items(pref, ops, weights)
+    if items is None:
+        order = [t for t, _, _ in _apply_ops(pref, ops)]
+        if len(order) > 62:
+            return None
+        key = np.zeros(m, dtype=np.int64)
+        for t in order:
+            key <<= 1
+            key |= truth[t]
+        return _dense_rank(key)
+    denom = 1
+    for _, _, w in items:
+        denom = denom * w.denominator // math.gcd(denom, w.denominator)
+    ints = [int(w * denom) for _, _, w in items]
+    if sum(abs(x) for x in ints) >= 2**62:
+        return None
+    score = np.zeros(m, dtype=np.int64)
+    for (t, _, _), wi in zip(items, ints, strict=True):
+        score[truth[t]] += wi
+    return _dense_rank(score)
 
 
 def evaluate_variant(sweep: ResolvedSweep, conflict: Conflict, vid: int) -> VariantOutcome:
@@ -401,6 +461,7 @@ class _Structure:
         self.by_levels: dict[tuple[int, tuple[Any, ...]], _DMData] = {}
         self.dm_factors: list[tuple[int, ...]] = []  # per DM index (set by _Prepared)
         self.target: int | None = None  # the sweep's target state's index (set on first use)
+        self.truth: dict[str, NDArray[np.bool_]] = {}  # per DM: where each statement holds
         self.limit = max(_MIN_DM_ENTRIES, _DM_CACHE_BYTES // max(1, 64 * model.n_states))
 
     def dm(self, i: int, ch: _Changes) -> _DMData:
@@ -415,8 +476,16 @@ class _Structure:
         if dm in ch.ops or dm in ch.weights:
             pref = self.conflict.preferences[dm]
             assert isinstance(pref, Prioritization | Weighted)
-            new = _new_preference(pref, ch.ops.get(dm, []), ch.weights.get(dm, {}))
-            row = payoff_vector(new, model.codes, ("preferences", dm), model.n_options)
+            ops, weights = ch.ops.get(dm, []), ch.weights.get(dm, {})
+            if dm not in self.truth:
+                self.truth[dm] = np.array(
+                    [evaluate(st.expr, model.codes) for st in pref.statements], dtype=bool
+                ).reshape(len(pref.statements), model.n_states)
+            got_row = _changed_payoffs(pref, ops, weights, self.truth[dm])
+            if got_row is None:
+                new = _new_preference(pref, ops, weights)
+                got_row = payoff_vector(new, model.codes, ("preferences", dm), model.n_options)
+            row = got_row
         else:
             row = model.payoffs[i].copy()
         row = np.ascontiguousarray(row, dtype=np.int64)  # one dtype for the kernels' tuples
