@@ -18,7 +18,9 @@ Sections (each also runs alone with ``--only``):
   5-10 minutes), in the same process; then time and peak memory at 16 and 20 (and 24)
   options, each in a fresh process;
 * ``sweep``: the seed's robustness sweep, variants per second (``bench/bench_sweep.py``),
-  incremental against the full re-analysis of each variant in the same run;
+  incremental against the full re-analysis of each variant in the same run; each rate
+  includes starting the executor, the preflight, computing and writing every result to
+  a fresh store; ``detente sweep`` is also timed as a whole in a fresh process;
 * ``analyses``: ``bench/bench_analyses.py`` (coalitions and status quo against the
   brute-force oracles; the seed study by stage), its output kept as printed;
 * ``study``: ``bench/bench_study_sizes.py`` (the full study at 16 and 18 options), ditto.
@@ -251,8 +253,19 @@ def targets(rec: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
                     "seed sweep, 2 workers",
                     f">= {sweep['target_rate']:,.0f} variants/s",
                     f"{par['rate']:,.0f} variants/s ({par['cpu_ms_per_variant']:.2f} CPU ms "
-                    "per variant)",
+                    "per variant, results written)",
                     par["rate"] >= sweep["target_rate"],
+                )
+            )
+        cli = sweep.get("cli")
+        if cli:
+            rows.append(
+                (
+                    "seed sweep, detente sweep -w 2",
+                    "(whole command)",
+                    f"{cli['rate']:,.0f} variants/s ({cli['variants']:,} in "
+                    f"{cli['wall_s']:.1f} s, fresh process)",
+                    None,
                 )
             )
     engine = rec.get("engine") or {}
@@ -336,7 +349,7 @@ def main() -> None:
     if "sweep" in sections:
         from bench_sweep import report, sweep_bench
 
-        rec["sweep"] = sweep_bench(variants=args.sweep_variants)
+        rec["sweep"] = sweep_bench(variants=args.sweep_variants, cli=True)
         print("\n".join(report(rec["sweep"])), flush=True)
     if "analyses" in sections:
         rec["analyses"] = _script("bench_analyses.py")

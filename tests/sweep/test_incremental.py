@@ -31,18 +31,24 @@ from detente.testing import random_conflict
 
 SEEDS = range(16)
 
+RICH_SEEDS = range(100, 106)
+"""Larger cases (three or four DMs, up to nine options, fewer one-way options): SEQ's
+fixed point takes several rounds there, so the compiled kernel's dirty passes
+(:func:`detente.sweep._numba.seq_stable_all`) decide answers."""
+
 
 def _random_case(seed: int, tmp: Path) -> Path:
     """A random scenario file and a random sweep spec over it; returns the spec's path."""
     rng = np.random.default_rng([2026, seed])
-    n_dms = int(rng.integers(2, 5))
-    n_options = int(rng.integers(n_dms, 8))
+    rich = seed in RICH_SEEDS
+    n_dms = int(rng.integers(3, 5)) if rich else int(rng.integers(2, 5))
+    n_options = int(rng.integers(n_dms + 3, 10)) if rich else int(rng.integers(n_dms, 8))
     conflict = random_conflict(
         rng,
         n_dms,
         n_options,
         p_infeasible=float(rng.choice([0.0, 0.2, 0.4])),
-        p_irreversible=float(rng.choice([0.0, 0.3, 0.6])),
+        p_irreversible=float(rng.choice([0.0, 0.1] if rich else [0.0, 0.3, 0.6])),
         status_quo=bool(rng.random() < 0.8),
         p_prioritization=1.0,
     )
@@ -121,7 +127,7 @@ def _evaluate(path: Path, mode: str) -> list[Any]:
 
 def _mismatches(tmp: Path, *, first: bool = False) -> list[tuple[int, int]]:
     bad: list[tuple[int, int]] = []
-    for seed in SEEDS:
+    for seed in [*SEEDS, *RICH_SEEDS]:
         if bad and first:
             break
         path = _random_case(seed, tmp)
@@ -132,15 +138,19 @@ def _mismatches(tmp: Path, *, first: bool = False) -> list[tuple[int, int]]:
     return bad
 
 
-@pytest.fixture(params=["compiled", "numpy"])
+@pytest.fixture(params=["compiled", "compiled-dirty", "numpy"])
 def backend(request, monkeypatch):
-    """Both paths of the incremental evaluation (and of the engine, where it has a
-    backend switch)."""
+    """Every path of the incremental evaluation (and of the engine, where it has a
+    backend switch); ``compiled-dirty``: the compiled SEQ fixed point revisits only the
+    changed sub-fibres whenever it can (with the default share it mostly makes full
+    passes on these small models)."""
     from detente.stability import backend as switch
 
-    if request.param == "compiled":
+    if request.param.startswith("compiled"):
         pytest.importorskip("numba")
-    with switch.use(compiled="always" if request.param == "compiled" else "never"):
+    if request.param == "compiled-dirty":
+        monkeypatch.setattr(ev, "_DIRTY_SHARE", 1)
+    with switch.use(compiled="never" if request.param == "numpy" else "always"):
         yield request.param
 
 
@@ -168,13 +178,23 @@ def test_cases_exercise_every_factor(tmp_path) -> None:
     assert weighted >= 2
 
 
-@pytest.mark.parametrize("bug", ["seq as own-only", "flips ignored"])
+@pytest.mark.parametrize(
+    "bug",
+    [
+        "seq as own-only",
+        "flips ignored",
+        "pairs left out of the level key",
+        "seq dirty epoch ignored",
+        "seq dirty sub-fibre cut short",
+    ],
+)
 def test_planted_bugs_are_caught(bug, monkeypatch, tmp_path) -> None:
-    """The differential comparison fails when the incremental logic reuses too much."""
+    """The differential comparison fails when the incremental logic reuses too much, or
+    when the compiled SEQ fixed point revisits too little."""
     if bug == "seq as own-only":
         # SEQ_i also depends on the others' improvements: caching it by i's payoffs is wrong
         monkeypatch.setattr(ev, "_PER_DM", ev._PER_DM | {"seq"})
-    else:
+    elif bug == "flips ignored":
         monkeypatch.setattr(
             ev._Changes,
             "dm_key",
@@ -183,6 +203,16 @@ def test_planted_bugs_are_caught(bug, monkeypatch, tmp_path) -> None:
                 tuple(sorted(self.weights.get(dm, {}).items())),
             ),
         )
+    elif bug == "pairs left out of the level key":
+        # a DM's cached pieces looked up by its statement and weight levels only
+        monkeypatch.setattr(ev, "_DM_KINDS", frozenset({"statement", "weight"}))
+    else:
+        pytest.importorskip("numba")
+        from tests.sweep.mutants import mutant
+
+        bad = mutant(bug.removeprefix("seq "))
+        monkeypatch.setattr(ev, "_compiled", lambda work: bad)
+        monkeypatch.setattr(ev, "_DIRTY_SHARE", 1)  # the dirty passes wherever possible
     assert _mismatches(tmp_path, first=True) != []
 
 
@@ -192,3 +222,46 @@ def _fresh_worker_caches(monkeypatch):
     monkeypatch.setattr(ev, "_SWEEPS", {})
     monkeypatch.setattr(ev, "_MODELS", {})
     monkeypatch.setattr(ev, "_PREPARED", {})
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_changed_payoffs_equal_payoff_vector(seed) -> None:
+    """The workers' payoffs from cached statement truth rows equal the model's
+    ``payoff_vector`` of the changed preference (drops, swaps, weight overrides; both
+    kinds of preference), value for value."""
+    from detente.model.conflict import payoff_vector
+    from detente.model.expr import evaluate
+
+    rng = np.random.default_rng([2027, seed])
+    n_dms = int(rng.integers(1, 4))
+    conflict = random_conflict(
+        rng, n_dms, int(rng.integers(max(n_dms, 2), 8)), p_prioritization=1.0
+    )
+    model = conflict.compile()
+    for dm, pref in conflict.preferences.items():
+        assert isinstance(pref, Prioritization)
+        if rng.random() < 0.5:
+            pref = Weighted(
+                tuple(
+                    dataclasses.replace(
+                        s, weight=Fraction(int(rng.integers(-3, 7)), int(rng.integers(1, 4)))
+                    )
+                    for s in pref.statements
+                )
+            )
+        q = len(pref.statements)
+        truth = np.array([evaluate(s.expr, model.codes) for s in pref.statements], dtype=bool)
+        truth = truth.reshape(q, model.n_states)
+        for _ in range(6):
+            ops = [
+                [str(rng.choice(["drop", "swap"])), int(rng.integers(q))]
+                for _ in range(int(rng.integers(0, 3)))
+            ]
+            weights = {}
+            if rng.random() < 0.4:
+                weights[int(rng.integers(q))] = float(rng.uniform(0.5, 9.0))
+            want = payoff_vector(
+                ev._new_preference(pref, ops, weights), model.codes, (dm,), model.n_options
+            )
+            got = ev._changed_payoffs(pref, ops, weights, truth)
+            assert got is not None and np.array_equal(got, want), (seed, dm, ops, weights)

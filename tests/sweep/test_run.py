@@ -162,3 +162,30 @@ def test_results_sensitivity_and_export(syria_spec, tmp_path) -> None:
         assert "p_seq" in states and "p_reach" in states
         variants = pq.read_table(tmp_path / "out" / "variants.parquet")
         assert variants.num_rows == 640 and len(paths) == 2
+
+
+def test_preflight_loads_the_kernels_the_batches_will_use(syria_spec) -> None:
+    """In a fresh process: after ``preflight`` of the seed's sweep (8,192 states a variant,
+    batches on the compiled kernels), numba and the sweep's kernels are loaded, so that
+    forked pool workers inherit them; after a three-option sweep's (numpy kernels), numba
+    is not even imported."""
+    pytest.importorskip("numba")
+    import subprocess
+    import sys
+
+    from tests.sweep.conftest import ROOT
+
+    code = (
+        "import sys\n"
+        "from detente.sweep import load_sweep, preflight\n"
+        "from detente.stability import backend\n"
+        "sweep, _ = load_sweep(sys.argv[1])\n"
+        "preflight(sweep)\n"
+        "print('numba' in sys.modules, backend._loaded.get('detente.sweep._numba') is not None)\n"
+    )
+    seed = ROOT / "scenarios" / "sweeps" / "korea-robustness.yaml"
+    for spec, want in ((seed, "True True"), (syria_spec(samples=40), "False False")):
+        out = subprocess.run(
+            [sys.executable, "-c", code, str(spec)], capture_output=True, text=True, check=True
+        )
+        assert out.stdout.split() == want.split(), (spec, out.stdout, out.stderr)

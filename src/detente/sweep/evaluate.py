@@ -14,8 +14,10 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -32,7 +34,7 @@ from detente.model.conflict import (
     Weighted,
     payoff_vector,
 )
-from detente.model.expr import Not, Var
+from detente.model.expr import Not, Var, evaluate
 from detente.sweep.sampling import variant_levels
 from detente.sweep.spec import ResolvedSweep, SweepSpec, resolve_spec
 
@@ -111,14 +113,18 @@ def _sweep(task: BatchTask) -> tuple[ResolvedSweep, Conflict]:
     return _SWEEPS[key]
 
 
-def run_batch(task: BatchTask) -> list[VariantOutcome]:
+def run_batch(task: BatchTask, *, work: int | None = None) -> list[VariantOutcome]:
     """Evaluate the variants ``task.vids`` (the executor's unit of work).
 
     ``task.mode == "incremental"`` (default): :class:`_Prepared` reuses, across the
     variants of the batch and the batches of the sweep, every piece of the analysis the
     variant's changes leave alone (see :func:`evaluate_incremental`). ``"full"``: each
     variant is analysed from scratch (:func:`evaluate_variant`; the oracle of the
-    differential tests and the reference of ``bench/bench_sweep.py``)."""
+    differential tests and the reference of ``bench/bench_sweep.py``).
+
+    ``work``: the size (variants x codes) by which the kernels are chosen (default: this
+    batch's); :func:`detente.sweep.run.preflight` passes a full batch's, so that it loads
+    the kernels the workers will run."""
     sweep, conflict = _sweep(task)
     if task.mode == "full":
         return [evaluate_variant(sweep, conflict, vid) for vid in task.vids]
@@ -128,8 +134,9 @@ def run_batch(task: BatchTask) -> list[VariantOutcome]:
     prep = _PREPARED.get(key)
     if prep is None:
         prep = _PREPARED[key] = _Prepared(sweep, conflict)
-    work = len(task.vids) << prep.sweep.n_options  # variants x codes
-    return [evaluate_incremental(prep, vid, work=work) for vid in task.vids]
+    if work is None:
+        work = len(task.vids) << prep.sweep.n_options  # variants x codes
+    return _evaluate_many(prep, task.vids, work)
 
 
 @dataclass(frozen=True)
@@ -207,6 +214,16 @@ def _new_preference(
     pref: Prioritization | Weighted, ops: list[list[Any]], weights: dict[int, float]
 ) -> Prioritization | Weighted:
     """Apply drop/swap operations (by original position) and weight overrides."""
+    items = _new_items(pref, ops, weights)
+    if items is None:  # a prioritization, reordered
+        return Prioritization(tuple(s for _, s, _ in _apply_ops(pref, ops)))
+    return Weighted(tuple(dataclasses.replace(s, weight=w) for _, s, w in items))
+
+
+def _apply_ops(pref: Prioritization | Weighted, ops: list[list[Any]]) -> list[list[Any]]:
+    """``[t, statement, weight]`` per remaining statement (``t``: its original position),
+    in the new order, after the drops and swaps (a swap of weighted statements exchanges
+    their weights; of prioritized ones, their places)."""
     q = len(pref.statements)
     if isinstance(pref, Weighted):
         base_w = [s.weight if s.weight is not None else Fraction(1) for s in pref.statements]
@@ -225,17 +242,66 @@ def _new_preference(
                 a[2], b[2] = b[2], a[2]  # exchange the weights
             else:
                 items[pos], items[pos + 1] = b, a
+    return items
+
+
+def _new_items(
+    pref: Prioritization | Weighted, ops: list[list[Any]], weights: dict[int, float]
+) -> list[tuple[int, Statement, Fraction]] | None:
+    """The changed preference as weighted statements ``(t, statement, weight)``, or
+    ``None`` when it stays a prioritization (no weight override)."""
+    items = _apply_ops(pref, ops)
     if not weights and isinstance(pref, Prioritization):
-        return Prioritization(tuple(it[1] for it in items))
+        return None
     q2 = len(items)
-    stmts: list[Statement] = []
+    out: list[tuple[int, Statement, Fraction]] = []
     for p, (t, s, w) in enumerate(items):
         if isinstance(pref, Prioritization):
             w = Fraction(2 ** (q2 - 1 - p))
         if t in weights:
             w = Fraction(weights[t]).limit_denominator(10**6)
-        stmts.append(dataclasses.replace(s, weight=w))
-    return Weighted(tuple(stmts))
+        out.append((t, s, w))
+    return out
+
+
+def _dense_rank(key: NDArray[np.int64]) -> NDArray[np.int64]:
+    out: NDArray[np.int64] = np.unique(key, return_inverse=True)[1].astype(np.int64)
+    return out.reshape(key.shape)
+
+
+def _changed_payoffs(
+    pref: Prioritization | Weighted,
+    ops: list[list[Any]],
+    weights: dict[int, float],
+    truth: NDArray[np.bool_],
+) -> NDArray[np.int64] | None:
+    """:func:`~detente.model.conflict.payoff_vector` of :func:`_new_preference`, the same
+    values, from ``truth[t]`` (where original statement ``t`` holds, over the states):
+    a prioritization's payoff is the dense rank of the states' satisfaction patterns read
+    as binary numbers (statement 1 the most significant bit: the lexicographic order), a
+    weighted one's the dense rank of the weighted sums. ``None`` when the numbers would
+    not fit in 62 bits (the caller then uses ``payoff_vector``, which reports it)."""
+    m = truth.shape[1]
+    items = _new_items(pref, ops, weights)
+    if items is None:
+        order = [t for t, _, _ in _apply_ops(pref, ops)]
+        if len(order) > 62:
+            return None
+        key = np.zeros(m, dtype=np.int64)
+        for t in order:
+            key <<= 1
+            key |= truth[t]
+        return _dense_rank(key)
+    denom = 1
+    for _, _, w in items:
+        denom = denom * w.denominator // math.gcd(denom, w.denominator)
+    ints = [int(w * denom) for _, _, w in items]
+    if sum(abs(x) for x in ints) >= 2**62:
+        return None
+    score = np.zeros(m, dtype=np.int64)
+    for (t, _, _), wi in zip(items, ints, strict=True):
+        score[truth[t]] += wi
+    return _dense_rank(score)
 
 
 def evaluate_variant(sweep: ResolvedSweep, conflict: Conflict, vid: int) -> VariantOutcome:
@@ -280,26 +346,37 @@ def _outcome(
     eqs: dict[str, NDArray[np.bool_]],
     reach: NDArray[np.bool_] | None,
     seconds: float,
+    tgt: int | None = None,
 ) -> VariantOutcome:
-    """Equilibria (and the reachable set) as code-space bit sets, and the target's flags."""
+    """Equilibria (and the reachable set) as code-space bit sets (:func:`pack_bits`, all
+    sets packed in one call), and the target's flags. ``tgt``: the target's state index
+    in ``model`` (``-1``: none or infeasible), when the caller knows it."""
     size = 1 << sweep.n_options
-    bits: dict[str, bytes] = {}
-    target: dict[str, bool] = {}
-    tgt = model.index_of(sweep.target_code) if sweep.target_code is not None else -1
-    sets = dict(eqs)
+    if tgt is None:
+        tgt = _target_index(sweep, model)
+    keys = list(eqs)
+    rows = list(eqs.values())
     if reach is not None:
-        sets["reach"] = reach
-    dense = model.n_states == size  # every code feasible: state index == code
-    space = np.zeros(size, dtype=bool)
-    for k, eq in sets.items():
-        if dense:
-            space = eq
-        else:
-            space[:] = False
-            space[model.codes[eq]] = True
-        bits[k] = pack_bits(space)
-        target[k] = bool(tgt >= 0 and eq[tgt])
+        keys.append("reach")
+        rows.append(reach)
+    sets = np.stack(rows) if rows else np.zeros((0, model.n_states), dtype=bool)
+    if model.n_states == size:  # every code feasible: state index == code
+        space = sets
+    else:
+        space = np.zeros((len(rows), size), dtype=bool)
+        space[:, model.codes] = sets
+    packed = np.packbits(space, axis=1, bitorder="little")
+    sparse = 8 * np.count_nonzero(space, axis=1) < size
+    bits = {
+        k: zlib.compress(packed[r].tobytes(), 1 if sparse[r] else 0) for r, k in enumerate(keys)
+    }
+    on = sets[:, tgt] if tgt >= 0 else np.zeros(len(rows), dtype=bool)
+    target = {k: bool(on[r]) for r, k in enumerate(keys)}
     return VariantOutcome(vid, levels, bits, target, seconds)
+
+
+def _target_index(sweep: ResolvedSweep, model: GraphModel) -> int:
+    return model.index_of(sweep.target_code) if sweep.target_code is not None else -1
 
 
 # ------------------------------------------------------------------ incremental evaluation
@@ -330,6 +407,11 @@ emptied; about 64 bytes per state and entry)."""
 _MIN_DM_ENTRIES = 16
 """Per-DM cache entries kept whatever the size."""
 
+_DIRTY_SHARE = 8
+"""SEQ's compiled fixed point revisits only the sub-fibres where values fell while at most
+``n_states // _DIRTY_SHARE`` states changed since a mover's last pass (a full pass
+otherwise; :func:`detente.sweep._numba.seq_stable_all`)."""
+
 _MAX_STRUCTURES = 16
 """Structures (strategy variant x levers held) a worker keeps; the least recently used
 goes first."""
@@ -338,7 +420,7 @@ goes first."""
 class _DMData:
     """Cached pieces that depend on one DM's payoffs (and the structure) only."""
 
-    __slots__ = ("arrays", "best", "index", "pay", "payoffs", "ranges", "stable")
+    __slots__ = ("arrays", "best", "index", "local", "pay", "payoffs", "ranges", "stable")
 
     def __init__(self, payoffs: NDArray[np.int64]) -> None:
         self.payoffs = payoffs
@@ -346,18 +428,20 @@ class _DMData:
         self.ranges: Any = None
         self.best: Any = None
         self.arrays: tuple[NDArray[Any], ...] | None = None
+        self.local = False
         self.pay: dict[int, Any] = {}
         self.stable: dict[str, NDArray[np.bool_]] = {}
 
-    def kernel_arrays(self, ctx: Any, j: int) -> tuple[NDArray[Any], ...]:
-        """``(perm, seg_start, ptr, lo, hi)`` of the DM's improvement index, contiguous
-        (for :mod:`detente.sweep._numba`)."""
+    def kernel_arrays(self, ctx: Any, j: int, fast: Any) -> tuple[NDArray[Any], ...]:
+        """``(perm, seg_start, ptr, lo, hi, segid, segpos)`` of the DM's improvement index,
+        contiguous, and its sub-fibres (for :mod:`detente.sweep._numba`, the module
+        ``fast``); :attr:`local` too."""
         if self.arrays is None:
             idx = ctx.improvements(j)
             ptr, lo, hi = ctx.improvement_ranges(j)
-            self.arrays = tuple(
-                np.ascontiguousarray(a) for a in (idx.perm, idx.seg_start, ptr, lo, hi)
-            )
+            arrays = [np.ascontiguousarray(a) for a in (idx.perm, idx.seg_start, ptr, lo, hi)]
+            segid, segpos, self.local = fast.sub_fibres(arrays[0], arrays[1], ptr, lo)
+            self.arrays = (*arrays, segid, segpos)
         return self.arrays
 
 
@@ -374,6 +458,10 @@ class _Structure:
         self.bits = [dm_bits(model, j) for j in range(model.n_dms)]
         self.by_change: dict[tuple[int, tuple[Any, ...]], _DMData] = {}
         self.by_payoff: dict[tuple[int, bytes], _DMData] = {}
+        self.by_levels: dict[tuple[int, tuple[Any, ...]], _DMData] = {}
+        self.dm_factors: list[tuple[int, ...]] = []  # per DM index (set by _Prepared)
+        self.target: int | None = None  # the sweep's target state's index (set on first use)
+        self.truth: dict[str, NDArray[np.bool_]] = {}  # per DM: where each statement holds
         self.limit = max(_MIN_DM_ENTRIES, _DM_CACHE_BYTES // max(1, 64 * model.n_states))
 
     def dm(self, i: int, ch: _Changes) -> _DMData:
@@ -388,10 +476,19 @@ class _Structure:
         if dm in ch.ops or dm in ch.weights:
             pref = self.conflict.preferences[dm]
             assert isinstance(pref, Prioritization | Weighted)
-            new = _new_preference(pref, ch.ops.get(dm, []), ch.weights.get(dm, {}))
-            row = payoff_vector(new, model.codes, ("preferences", dm), model.n_options)
+            ops, weights = ch.ops.get(dm, []), ch.weights.get(dm, {})
+            if dm not in self.truth:
+                self.truth[dm] = np.array(
+                    [evaluate(st.expr, model.codes) for st in pref.statements], dtype=bool
+                ).reshape(len(pref.statements), model.n_states)
+            got_row = _changed_payoffs(pref, ops, weights, self.truth[dm])
+            if got_row is None:
+                new = _new_preference(pref, ops, weights)
+                got_row = payoff_vector(new, model.codes, ("preferences", dm), model.n_options)
+            row = got_row
         else:
             row = model.payoffs[i].copy()
+        row = np.ascontiguousarray(row, dtype=np.int64)  # one dtype for the kernels' tuples
         for d, ca, cb in ch.flips:
             if d == dm:
                 a, b = model.index_of(ca), model.index_of(cb)
@@ -401,6 +498,7 @@ class _Structure:
         if len(self.by_change) >= self.limit or len(self.by_payoff) >= self.limit:
             self.by_change.clear()
             self.by_payoff.clear()
+            self.by_levels.clear()
         pkey = (i, row.tobytes())
         got = self.by_payoff.get(pkey)
         if got is None:
@@ -461,12 +559,26 @@ def _make_context_class() -> Any:
 
 
 class _Prepared:
-    """A worker's state for one sweep: the structures met so far and their caches."""
+    """A worker's state for one sweep: the structures met so far and their caches.
+
+    Variants are looked up by their factor levels first: the levels of the variant and
+    lever factors name the structure, and DM ``d``'s payoffs depend only on the levels of
+    the factors about ``d`` (:attr:`dm_factors`: its statement, weight and uncertain-pair
+    factors), so ``(i, those levels)`` finds DM ``i``'s cached pieces without building the
+    variant's :class:`_Changes` (built only on a miss)."""
 
     def __init__(self, sweep: ResolvedSweep, conflict: Conflict) -> None:
         self.sweep = sweep
         self.conflict = conflict
         self.structures: dict[tuple[Any, ...], _Structure] = {}
+        self.struct_factors = tuple(
+            k for k, f in enumerate(sweep.factors) if f.kind in _STRUCTURE_KINDS
+        )
+        self.dm_factors: dict[str, tuple[int, ...]] = {}
+        for k, f in enumerate(sweep.factors):
+            if f.kind in _DM_KINDS:
+                self.dm_factors[f.dm] = (*self.dm_factors.get(f.dm, ()), k)
+        self.struct_keys: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
     def structure(self, ch: _Changes) -> _Structure:
         key = (ch.variant, ch.fixed)
@@ -475,8 +587,46 @@ class _Prepared:
             while len(self.structures) >= _MAX_STRUCTURES:
                 del self.structures[next(iter(self.structures))]
             st = _Structure(*_build_structure(self.conflict, ch.variant, ch.fixed))
+            st.dm_factors = [self.dm_factors.get(d, ()) for d in st.model.dm_names]
         self.structures[key] = st  # most recently used last
         return st
+
+    def lookup(self, levels: list[Any]) -> tuple[_Structure, list[_DMData]]:
+        """The variant's structure and every DM's cached pieces (filled on a miss)."""
+        made: list[_Changes] = []
+
+        def changes() -> _Changes:
+            if not made:
+                made.append(_changes(self.sweep, levels))
+            return made[0]
+
+        skey = tuple(levels[k] for k in self.struct_factors)
+        key = self.struct_keys.get(skey)
+        if key is None:
+            ch = changes()
+            key = self.struct_keys[skey] = (ch.variant, ch.fixed)
+        st = self.structures.get(key)
+        if st is None or next(reversed(self.structures)) != key:  # not the latest used
+            st = self.structure(changes())
+        data = []
+        by_levels = st.by_levels
+        for i, idx in enumerate(st.dm_factors):
+            lkey = (i, tuple([levels[k] for k in idx]))
+            got = by_levels.get(lkey)
+            if got is None:
+                got = st.dm(i, changes())
+                if len(by_levels) >= st.limit:
+                    by_levels.clear()
+                by_levels[lkey] = got
+            data.append(got)
+        return st, data
+
+
+_STRUCTURE_KINDS = frozenset({"variant", "lever"})
+"""Factor kinds that change the structure (moves); the others change one DM's payoffs."""
+
+_DM_KINDS = frozenset({"statement", "weight", "uncertain"})
+"""Factor kinds that change the payoffs of their DM (``Factor.dm``) only."""
 
 
 def _compiled(work: int) -> Any:
@@ -493,6 +643,28 @@ def evaluate_incremental(prep: _Prepared, vid: int, *, work: int = 0) -> Variant
     """:func:`evaluate_variant` reusing the pieces the variant's changes leave alone.
     ``work``: the batch's size in variants x states, for the choice of kernels
     (:func:`_compiled`); at least this variant's states."""
+    return _evaluate_many(prep, (vid,), work)[0]
+
+
+def _lazy_context(struct: _Structure, data: list[_DMData]) -> Callable[[], Any]:
+    """The variant's model and context, built on the first call only (when a cache
+    misses)."""
+    made: list[Any] = []
+
+    def context() -> Any:
+        if not made:
+            base = struct.model
+            payoffs = np.stack([d.payoffs for d in data]) if data else base.payoffs
+            model = dataclasses.replace(base, payoffs=payoffs)
+            made.append(_variant_context(model, struct, data))
+        return made[0]
+
+    return context
+
+
+def _evaluate_many(prep: _Prepared, vids: tuple[int, ...], work: int) -> list[VariantOutcome]:
+    """:func:`evaluate_incremental` for each of ``vids``; what does not depend on the
+    variant (imports, the concepts' order, the kernels) is settled once per batch."""
     from detente.stability.gmr import gmr_stable
     from detente.stability.nash import nash_stable
     from detente.stability.seq import seq_stable
@@ -500,81 +672,85 @@ def evaluate_incremental(prep: _Prepared, vid: int, *, work: int = 0) -> Variant
     from detente.stability.sim import sim_stable
     from detente.stability.smr import smr_stable
 
-    t0 = time.perf_counter()
     sweep = prep.sweep
-    levels = variant_levels(sweep, vid)
-    ch = _changes(sweep, levels)
-    struct = prep.structure(ch)
-    base = struct.model
-    n = base.n_dms
-    data = [struct.dm(i, ch) for i in range(n)]
-    payoffs = np.stack([d.payoffs for d in data]) if n else base.payoffs
-    made: list[Any] = []
-
-    def context() -> Any:  # the variant's model and context, only when a cache misses
-        if not made:
-            model = dataclasses.replace(base, payoffs=payoffs)
-            made.append(_variant_context(model, struct, data))
-        return made[0]
-
     concepts = tuple(sweep.spec.concepts)
     needed = set(concepts)
     if "seq_sim" in needed:
         needed |= {"seq", "sim"}
-    fast = _compiled(max(work, base.n_states)) if n and base.n_states else None
-    arrays = []
-    if fast:
-        for j, d in enumerate(data):
-            arrays.append(d.arrays if d.arrays is not None else d.kernel_arrays(context(), j))
+    order = [c for c in ("nash", "gmr", "smr", "seq", "sim") if c in needed]
     funcs = {"nash": nash_stable, "gmr": gmr_stable, "smr": smr_stable, "seq": seq_stable}
-    stable: dict[str, NDArray[np.bool_]] = {}
-    eqs: dict[str, NDArray[np.bool_]] = {}
-    for concept in ("nash", "gmr", "smr", "seq", "sim"):
-        if concept not in needed:
-            continue
-        if concept in _PER_DM:  # cached with the DM's payoffs
-            rows = []
-            for i in range(n):
-                got = data[i].stable.get(concept)
-                if got is None:
-                    got = data[i].stable[concept] = funcs[concept](context(), i)
-                rows.append(got)
-            if concept in ("seq", "sim"):  # only when a test plants a wrong reuse
-                stable[concept] = np.stack(rows)
-            if concept in concepts:
-                eq = np.ones(base.n_states, dtype=bool)
-                for r in rows:
-                    eq &= r
-                eqs[concept] = eq
-            continue
-        if concept == "seq" and fast:
-            cols = [tuple(a[k] for a in arrays) for k in (0, 1, 2, 4)]
-            stable["seq"] = fast.seq_stable_all(payoffs, *cols)
-        else:
-            arr = np.empty((n, base.n_states), dtype=bool)
-            for i in range(n):
-                if concept == "seq":
-                    arr[i] = seq_stable(context(), i)
-                else:
-                    arr[i] = sim_stable(context(), i, None)
-            stable[concept] = arr
-        if concept in concepts:
-            eqs[concept] = np.asarray(stable[concept].all(axis=0), dtype=bool)
-    if "seq_sim" in needed:
-        eqs["seq_sim"] = np.asarray(
-            seq_sim_stable(stable["seq"], stable["sim"]).all(axis=0), dtype=bool
-        )
-    eqs = {k: eqs[k] for k in concepts}
-    reach = None
-    if sweep.spec.reachability and base.status_quo is not None:
+    reach_wanted = sweep.spec.reachability
+    exhaustive = sweep.exhaustive
+    kernels: dict[int, Any] = {}  # per number of states
+    out: list[VariantOutcome] = []
+    for vid in vids:
+        t0 = time.perf_counter()
+        levels = variant_levels(sweep, vid, exhaustive=exhaustive)
+        struct, data = prep.lookup(levels)
+        base = struct.model
+        n = base.n_dms
+        m = base.n_states
+        context = _lazy_context(struct, data)
+        if m not in kernels:
+            kernels[m] = _compiled(max(work, m)) if n and m else None
+        fast = kernels[m]
+        arrays: list[tuple[NDArray[Any], ...]] = []
         if fast:
-            reach = fast.reach_from(
-                base.status_quo, *(tuple(a[k] for a in arrays) for k in (0, 2, 3, 4))
+            for j, d in enumerate(data):
+                ka = d.arrays if d.arrays is not None else d.kernel_arrays(context(), j, fast)
+                arrays.append(ka)
+        stable: dict[str, NDArray[np.bool_]] = {}
+        eqs: dict[str, NDArray[np.bool_]] = {}
+        for concept in order:
+            if concept in _PER_DM:  # cached with the DM's payoffs
+                rows = []
+                for i in range(n):
+                    got = data[i].stable.get(concept)
+                    if got is None:
+                        got = data[i].stable[concept] = funcs[concept](context(), i)
+                    rows.append(got)
+                if concept in ("seq", "sim"):  # only when a test plants a wrong reuse
+                    stable[concept] = np.stack(rows)
+                if concept in concepts:
+                    eq = np.ones(m, dtype=bool)
+                    for r in rows:
+                        eq &= r
+                    eqs[concept] = eq
+                continue
+            if concept == "seq" and fast:
+                pays = tuple(d.payoffs for d in data)
+                cols = [tuple(a[k] for a in arrays) for k in (0, 1, 2, 4, 5, 6)]
+                local = np.array([d.local for d in data], dtype=bool)
+                dirty_max = m // _DIRTY_SHARE
+                stable["seq"] = fast.seq_stable_all(pays, *cols, local, dirty_max)
+            else:
+                arr = np.empty((n, m), dtype=bool)
+                for i in range(n):
+                    if concept == "seq":
+                        arr[i] = seq_stable(context(), i)
+                    else:
+                        arr[i] = sim_stable(context(), i, None)
+                stable[concept] = arr
+            if concept in concepts:
+                eqs[concept] = np.asarray(stable[concept].all(axis=0), dtype=bool)
+        if "seq_sim" in needed:
+            eqs["seq_sim"] = np.asarray(
+                seq_sim_stable(stable["seq"], stable["sim"]).all(axis=0), dtype=bool
             )
-        else:
-            from detente.analysis.status_quo import status_quo_analysis
+        eqs = {k: eqs[k] for k in concepts}
+        reach = None
+        if reach_wanted and base.status_quo is not None:
+            if fast:
+                reach = fast.reach_from(
+                    base.status_quo, *(tuple(a[k] for a in arrays) for k in (0, 2, 3, 4))
+                )
+            else:
+                from detente.analysis.status_quo import status_quo_analysis
 
-            ctx = context()
-            reach = status_quo_analysis(ctx.model, coalitions=(), context=ctx).reachable
-    model = base
-    return _outcome(sweep, model, vid, levels, eqs, reach, time.perf_counter() - t0)
+                ctx = context()
+                reach = status_quo_analysis(ctx.model, coalitions=(), context=ctx).reachable
+        if struct.target is None:
+            struct.target = _target_index(sweep, base)
+        seconds = time.perf_counter() - t0
+        out.append(_outcome(sweep, base, vid, levels, eqs, reach, seconds, struct.target))
+    return out

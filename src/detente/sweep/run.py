@@ -88,14 +88,18 @@ def load_sweep(path: str | Path, *, spec_text: str | None = None) -> tuple[Resol
     return sweep, spec_text
 
 
-def preflight(sweep: ResolvedSweep) -> None:
+def preflight(sweep: ResolvedSweep, *, batch_size: int | None = None) -> None:
     """Evaluate variant 0 here, before any work is dispatched: a model that cannot be built
-    fails now, and forked workers inherit the warmed-up (compiled) kernels."""
+    fails now, and forked workers inherit the warmed-up kernels: variant 0 runs on the
+    kernels a batch of ``batch_size`` (default: the spec's) selects, so numba and the
+    compiled kernels, when a batch uses them, are loaded once here rather than in every
+    worker."""
     from detente.model.conflict import ModelError
 
     spec_map = sweep.spec.model_dump(mode="json")
+    size = min(batch_size or sweep.spec.batch_size, max(1, sweep.n_variants))
     try:
-        run_batch(BatchTask(spec_map, sweep.scenario_text, (0,)))
+        run_batch(BatchTask(spec_map, sweep.scenario_text, (0,)), work=size << sweep.n_options)
     except ModelError as exc:
         raise SpecError(f"variant 0 cannot be built: {exc}") from None
 

@@ -21,10 +21,11 @@ from detente.sweep.spec import ResolvedSweep
 __all__ = ["variant_levels"]
 
 
-def variant_levels(sweep: ResolvedSweep, vid: int) -> list[Any]:
-    """Per factor: the level index (discrete factors) or the drawn value (continuous)."""
+def variant_levels(sweep: ResolvedSweep, vid: int, *, exhaustive: bool | None = None) -> list[Any]:
+    """Per factor: the level index (discrete factors) or the drawn value (continuous).
+    ``exhaustive``: ``sweep.exhaustive``, when the caller has it at hand."""
     factors = sweep.factors
-    if sweep.exhaustive:
+    if sweep.exhaustive if exhaustive is None else exhaustive:
         out: list[Any] = [0] * len(factors)
         rest = vid
         for k in range(len(factors) - 1, -1, -1):
