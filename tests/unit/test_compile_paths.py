@@ -35,6 +35,7 @@ from detente.model.conflict import (
     payoff_vector,
 )
 from detente.model.expr import And, Const, Expr, Iff, Implies, Not, Or, Var, evaluate
+from detente.testing import random_conflict
 
 
 def truth(e: Expr, code: int) -> bool:
@@ -250,3 +251,17 @@ def test_large_model_payoffs_match_oracle() -> None:
     assert model.codes.tolist() == codes
     for i, d in enumerate(("a", "b")):
         assert model.payoffs[i].tolist() == oracle_payoffs(prefs[d], codes)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_moves_are_the_states_one_move_away(seed: int) -> None:
+    """``GraphModel.moves`` (combinations of the free bits, looked up at once) equals the
+    definition: every feasible ``t`` that ``can_move`` accepts, ascending."""
+    c = random_conflict(np.random.default_rng(seed), 3, 8, p_irreversible=0.5)
+    m = c.compile()
+    for i in range(m.n_dms):
+        for s in range(m.n_states):
+            expect = [t for t in range(m.n_states) if m.can_move(i, s, t)]
+            assert m.moves(i, s) == expect
+            p = m.payoffs[i]
+            assert m.improvements(i, s) == [t for t in expect if p[t] > p[s]]

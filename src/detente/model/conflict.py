@@ -19,6 +19,7 @@ See :class:`GraphModel` for the compiled, array-based form that the solvers use.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Mapping, Sequence
@@ -506,6 +507,15 @@ class Conflict:
         )
 
 
+@functools.lru_cache(maxsize=256)
+def _subsets(mask: int) -> NDArray[np.int64]:
+    """Every sub-mask of ``mask``, ascending (read-only)."""
+    bits = [k for k in range(mask.bit_length()) if mask >> k & 1]
+    out = _small_codes(bits)
+    out.setflags(write=False)
+    return out
+
+
 def estimate_memory(n_options: int, n_dms: int) -> int:
     """Rough peak bytes of a full analysis: a few code-space arrays plus per-DM arrays."""
     space = 1 << n_options
@@ -774,7 +784,7 @@ class GraphModel:
 
     def index_of(self, code: int) -> int:
         """State index of a feasible code; ``-1`` if infeasible."""
-        pos = int(np.searchsorted(self.codes, code))
+        pos = int(self.codes.searchsorted(code))
         if pos < self.codes.size and int(self.codes[pos]) == code:
             return pos
         return -1
@@ -802,22 +812,15 @@ class GraphModel:
         """``R_i(s)``: state indices DM ``i`` reaches from ``s`` in one move."""
         a = int(self.codes[s])
         mask = self.dm_masks[i]
-        base = a & ~mask
         # free bits: reversible, or irreversible but not yet at the locked value
         locked = (a & self.up_mask | ~a & self.down_mask) & mask
         free = mask & ~locked
-        out = []
-        sub = free
-        while True:
-            code = base | (a & locked) | sub
-            if code != a:
-                t = self.index_of(code)
-                if t >= 0:
-                    out.append(t)
-            if sub == 0:
-                break
-            sub = (sub - 1) & free
-        out.sort()
+        # every combination of the free bits, the others as in s: sorted, as the codes are
+        cand = _subsets(free) | (a & ~free)
+        pos = self.codes.searchsorted(cand)
+        np.minimum(pos, self.codes.size - 1, out=pos)
+        hit = (self.codes[pos] == cand) & (cand != a)
+        out: list[int] = pos[hit].tolist()
         return out
 
     def ranking(self, i: int) -> tuple[tuple[int, ...], ...]:
