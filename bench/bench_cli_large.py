@@ -57,14 +57,19 @@ T0 = time.perf_counter()
 spent = {"load_compile": 0.0, "engine": 0.0, "render": 0.0}
 first = {}
 
+depth = {key: 0 for key in spent}
+
 def timed(key, fn):
-    def run(*a, **k):
+    def run(*a, **k):  # nested calls of the same step (load -> compile) count once
         first.setdefault(key, time.perf_counter())
         t = time.perf_counter()
+        depth[key] += 1
         try:
             return fn(*a, **k)
         finally:
-            spent[key] += time.perf_counter() - t
+            depth[key] -= 1
+            if not depth[key]:
+                spent[key] += time.perf_counter() - t
     return run
 
 import detente
