@@ -23,7 +23,10 @@ Sections (each also runs alone with ``--only``):
   a fresh store; ``detente sweep`` is also timed as a whole in a fresh process;
 * ``analyses``: ``bench/bench_analyses.py`` (coalitions and status quo against the
   brute-force oracles; the seed study by stage), its output kept as printed;
-* ``study``: ``bench/bench_study_sizes.py`` (the full study at 16 and 18 options), ditto.
+* ``study``: ``bench/bench_study_sizes.py`` (the full study at 16 and 18 options), ditto;
+* ``cli``: ``bench/bench_cli_large.py``: ``detente analyze FILE`` end to end in fresh
+  processes at 20 and 22 options (and 24 with ``--big``): load + compile, engine, rendering,
+  peak RSS, the share outside the engine, against the revision before that work, ditto.
 
 The record (machine, load average, commit, date, every figure) is written as JSON to
 ``bench/results/`` (``--out`` to choose the file) and the figures are printed against the
@@ -51,7 +54,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "src"))
 
-SECTIONS = ("startup", "engine", "sweep", "analyses", "study")
+SECTIONS = ("startup", "engine", "sweep", "analyses", "study", "cli")
 
 
 def _child(n_options: int, n_dms: int, concepts: str) -> dict[str, Any]:
@@ -165,11 +168,11 @@ def scaling(sizes: list[int], n_dms: int = 4) -> list[dict[str, Any]]:
     return rows
 
 
-def _script(name: str) -> dict[str, Any]:
+def _script(name: str, *args: str) -> dict[str, Any]:
     """Run another benchmark script; keep its output as printed."""
     t0 = time.perf_counter()
     out = subprocess.run(
-        [sys.executable, str(HERE / name)], capture_output=True, text=True, check=False
+        [sys.executable, str(HERE / name), *args], capture_output=True, text=True, check=False
     )
     text = out.stdout.rstrip()
     print(text, flush=True)
@@ -355,6 +358,8 @@ def main() -> None:
         rec["analyses"] = _script("bench_analyses.py")
     if "study" in sections:
         rec["study"] = _script("bench_study_sizes.py")
+    if "cli" in sections:
+        rec["cli"] = _script("bench_cli_large.py", *(["--big"] if args.big else []))
     rec["machine"]["load_average_end"] = (
         list(os.getloadavg()) if hasattr(os, "getloadavg") else None
     )

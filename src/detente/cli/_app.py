@@ -200,10 +200,11 @@ def analyze(
         )
 
     if as_json:
-        from detente.io.json_out import dumps, result_document, verdict_document
+        from detente.io.json_out import dump, result_document, verdict_document
         from detente.report.text import explain_lines
 
-        doc = result_document(conflict, result)
+        # per-state lists stay arrays until written: millions of states in array passes
+        doc = result_document(conflict, result, arrays=True)
         if ahead.stable:
             from detente.io.json_out import add_foresight
 
@@ -220,7 +221,7 @@ def analyze(
 
             for v, d in zip(verdicts, doc["explanations"], strict=True):
                 d["free_moves"] = free_move_ids(model, state, v.dm, v.concept)
-        sys.stdout.write(dumps(doc))
+        dump(doc, sys.stdout.write)
         return
 
     if state is not None:

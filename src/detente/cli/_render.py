@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import NDArray
 from rich import box
 from rich.console import Console
 from rich.table import Table
@@ -35,28 +37,47 @@ MAX_COLUMNS = 40
 CHECK = "✓"
 
 
+def _equilibrium_masks(result: AnalysisResult) -> dict[str, NDArray[np.bool_]]:
+    """Per analysed concept, which states are equilibria (stable for every DM)."""
+    return {c: np.asarray(result.stable[c].all(axis=0), dtype=bool) for c in result.concepts}
+
+
 def tableau_states(
-    result: AnalysisResult, limit: int = MAX_COLUMNS, *, always: tuple[int, ...] = ()
+    result: AnalysisResult,
+    limit: int = MAX_COLUMNS,
+    *,
+    always: tuple[int, ...] = (),
+    masks: dict[str, NDArray[np.bool_]] | None = None,
 ) -> tuple[list[int], int]:
     """State indices to show: equilibria under any analysed concept, plus the status quo
     and the states in ``always`` (e.g. the analysis block's target).
 
     When more qualify than ``limit``, the status quo and ``always`` are kept and the rest
     are the states that are equilibria under the most concepts (ties: lower id). Returns
-    the indices (sorted) and how many qualified in all.
+    the indices (sorted) and how many qualified in all. ``masks``: the concepts'
+    equilibrium masks when the caller has them (:func:`_equilibrium_masks`).
     """
-    votes: dict[int, int] = {}
+    masks = _equilibrium_masks(result) if masks is None else masks
+    votes = np.zeros(result.model.n_states, dtype=np.int16)
     for concept in result.concepts:
-        for s in result.equilibrium_indices(concept):
-            votes[int(s)] = votes.get(int(s), 0) + 1
+        votes += masks[concept]
     sq = result.model.status_quo
     keep = list(dict.fromkeys([*(() if sq is None else (sq,)), *always]))
-    qualified = set(votes) | set(keep)
-    if len(qualified) <= limit:
-        return sorted(qualified), len(qualified)
-    rest = sorted((s for s in votes if s not in keep), key=lambda s: (-votes[s], s))
-    shown = keep[:limit] + rest[: max(0, limit - len(keep))]
-    return sorted(shown), len(qualified)
+    kept = np.asarray(keep, dtype=np.int64)
+    voted = np.flatnonzero(votes)
+    qualified = int(voted.size) + int(np.count_nonzero(votes[kept] == 0)) if keep else voted.size
+    if qualified <= limit:
+        return np.union1d(voted, kept).astype(int).tolist(), int(qualified)
+    room = max(0, limit - len(keep))
+    rest: list[int] = []
+    if keep:
+        votes[kept] = 0
+    for v in range(int(votes.max(initial=0)), 0, -1):  # most concepts first, then lower id
+        if len(rest) >= room:
+            break
+        rest.extend(np.flatnonzero(votes == v)[: room - len(rest)].tolist())
+    shown = keep[:limit] + rest
+    return sorted(shown), int(qualified)
 
 
 # ------------------------------------------------------------------ paged tables
@@ -199,11 +220,12 @@ def tableau(
                 on = int(model.codes[s]) >> k & 1
                 col.append(Text("Y", style="green") if on else Text("N", style="dim"))
     first_concept = len(labels)
+    shown = np.asarray(states, dtype=np.int64)
     for concept in result.concepts:
         labels.append(Text(concept_title(concept), style="bold"))
-        eq = set(int(s) for s in result.equilibrium_indices(concept))
-        for col, s in zip(rows, states, strict=True):
-            col.append(Text(CHECK, style="bold green") if s in eq else "")
+        eq: list[bool] = np.asarray(result.stable[concept][:, shown].all(axis=0)).tolist()
+        for col, on in zip(rows, eq, strict=True):
+            col.append(Text(CHECK, style="bold green") if on else "")
     columns = []
     for s, cells in zip(states, rows, strict=True):
         header = _state_header(s, sq, target)
@@ -215,42 +237,78 @@ MAX_SUMMARY_LINES = 3
 """An equilibria summary line stops after about this many console lines of ids."""
 
 
-def id_ranges(indices: list[int]) -> list[str]:
-    """0-based indices -> 1-based ids with runs of three or more folded: ``1-17``."""
-    out: list[str] = []
-    ids = sorted(int(s) + 1 for s in indices)
-    i = 0
-    while i < len(ids):
-        j = i
-        while j + 1 < len(ids) and ids[j + 1] == ids[j] + 1:
-            j += 1
-        if j - i >= 2:
-            out.append(f"{ids[i]}-{ids[j]}")
-        else:
-            out.extend(str(x) for x in ids[i : j + 1])
-        i = j + 1
+def _id_parts(indices: Sequence[int] | NDArray[np.integer]) -> tuple[NDArray[np.int64], ...]:
+    """The parts of :func:`id_ranges` as arrays ``(first, last, length)``: ``first == last``
+    for a single id, else a folded run ``first-last``; ``length`` is the part's length in
+    characters. Linear time (after sorting unsorted input), no Python loop over the ids."""
+    ids = np.asarray(indices, dtype=np.int64).reshape(-1)
+    if ids.size > 1 and bool(np.any(ids[1:] < ids[:-1])):
+        ids = np.sort(ids)
+    ids = ids + 1
+    n = ids.size
+    if n == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    cut = np.flatnonzero(np.diff(ids) != 1) + 1
+    starts = np.concatenate(([0], cut))
+    ends = np.concatenate((cut, [n]))
+    run_len = ends - starts
+    # a run of three or more ids is one part; shorter runs give one part per id
+    begins = np.ones(n, dtype=bool)
+    long_runs = run_len >= 3
+    in_long = np.repeat(long_runs, run_len)
+    begins[in_long] = False
+    begins[starts[long_runs]] = True
+    first_at = np.flatnonzero(begins)
+    last_at = np.concatenate((first_at[1:], [n])) - 1
+    first, last = ids[first_at], ids[last_at]
+    length = _digits(first)
+    folded = last != first
+    length[folded] += 1 + _digits(last[folded])
+    return first, last, length
+
+
+def _digits(x: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Number of decimal digits of each positive ``x`` (``len(str(x))``)."""
+    out = np.ones(x.shape, dtype=np.int64)
+    power = 10
+    while x.size and power <= int(x.max()):
+        out += x >= power
+        power *= 10
     return out
 
 
-def summary_line(concept: str, indices: list[int], budget: int) -> str:
+def _part_texts(first: NDArray[np.int64], last: NDArray[np.int64]) -> list[str]:
+    return [
+        str(a) if a == b else f"{a}-{b}" for a, b in zip(first.tolist(), last.tolist(), strict=True)
+    ]
+
+
+def id_ranges(indices: Sequence[int] | NDArray[np.integer]) -> list[str]:
+    """0-based indices -> 1-based ids with runs of three or more folded: ``1-17``."""
+    first, last, _ = _id_parts(indices)
+    return _part_texts(first, last)
+
+
+def summary_line(concept: str, indices: Sequence[int] | NDArray[np.integer], budget: int) -> str:
     """``"SEQ equilibria: 1, 4"``; long lists fold runs (``1-17``) and stop after about
-    ``budget`` characters, saying how many there are and where the rest is."""
+    ``budget`` characters, saying how many there are and where the rest is.
+
+    Only the parts that are printed become text: the length of the whole list is counted
+    from the parts' digits, so millions of ids cost a few array passes."""
     title = f"{concept_title(concept)} equilibria"
-    if not indices:
+    count = len(indices)
+    if not count:
         return f"{title}: none"
-    parts = id_ranges(indices)
-    text = ", ".join(parts)
-    if len(text) <= budget:
-        return f"{title}: {text}" if len(indices) < 10 else f"{title} ({len(indices):,}): {text}"
-    shown: list[str] = []
-    used = 0
-    for p in parts:
-        if used + len(p) + 2 > budget:
-            break
-        shown.append(p)
-        used += len(p) + 2
+    first, last, length = _id_parts(indices)
+    if int(length.sum()) + 2 * (length.size - 1) <= budget:
+        text = ", ".join(_part_texts(first, last))
+        return f"{title}: {text}" if count < 10 else f"{title} ({count:,}): {text}"
+    # the longest prefix of parts whose lengths, each plus a separator, fit the budget
+    fits = int(np.searchsorted(np.cumsum(length + 2), budget, side="right"))
+    shown = _part_texts(first[:fits], last[:fits])
     return (
-        f"{title} ({len(indices):,}): {', '.join(shown)}, … "
+        f"{title} ({count:,}): {', '.join(shown)}, … "
         "(the rest with --json, or --explain ID for one state)"
     )
 
@@ -279,7 +337,8 @@ def print_analysis(
     if note is not None:
         console.print(note, highlight=False)
     target = _target_state(base or conflict, conflict, model)
-    states, total = tableau_states(result, always=() if target is None else (target,))
+    masks = _equilibrium_masks(result)
+    states, total = tableau_states(result, always=() if target is None else (target,), masks=masks)
     console.print()
     if target is not None:
         console.print(
@@ -288,9 +347,10 @@ def print_analysis(
         )
     if states:
         if total > len(states):
-            n_eq = int(
-                np.any([result.stable[c].all(axis=0) for c in result.concepts], axis=0).sum()
-            )
+            any_eq = np.zeros(n, dtype=bool)
+            for c in result.concepts:
+                any_eq |= masks[c]
+            n_eq = int(np.count_nonzero(any_eq))
             console.print(
                 f"Showing {len(states)} of the {n_eq:,} states that are equilibria under some "
                 "concept: the status quo, the target and those that are equilibria under the "
@@ -301,7 +361,7 @@ def print_analysis(
         console.print()
     budget = MAX_SUMMARY_LINES * max(console.width, 40) - 60
     for concept in result.concepts:
-        line = summary_line(concept, result.equilibrium_indices(concept).tolist(), budget)
+        line = summary_line(concept, np.flatnonzero(masks[concept]), budget)
         console.print(Text(line))
 
 
@@ -312,12 +372,12 @@ COMPARE_CELL = 18
 """Width of a ``detente compare`` column, unless the variant's name is longer."""
 
 
-def _ids_cell(indices: list[int]) -> str:
-    if not indices:
+def _ids_cell(indices: Sequence[int] | NDArray[np.integer]) -> str:
+    if not len(indices):
         return "none"
-    parts = id_ranges(indices)
-    ids = ", ".join(parts[:MAX_IDS_IN_CELL])
-    if len(parts) > MAX_IDS_IN_CELL:
+    first, last, _ = _id_parts(indices)
+    ids = ", ".join(_part_texts(first[:MAX_IDS_IN_CELL], last[:MAX_IDS_IN_CELL]))
+    if first.size > MAX_IDS_IN_CELL:
         return f"{len(indices):,}: {ids}, …"
     return ids if len(indices) < 10 else f"{len(indices):,}: {ids}"
 
@@ -346,7 +406,7 @@ def print_comparison(
     for c in concepts:
         labels.append(Text(concept_title(c), style="bold"))
         for col, (_, r, _) in zip(cells, rows, strict=True):
-            col.append(_ids_cell(r.equilibrium_indices(c).tolist()))
+            col.append(_ids_cell(r.equilibrium_indices(c)))
     sections = [first_concept]
     if any(t is not None for _, _, t in rows):
         sections.append(len(labels))

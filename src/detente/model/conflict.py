@@ -19,6 +19,7 @@ See :class:`GraphModel` for the compiled, array-based form that the solvers use.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Mapping, Sequence
@@ -29,7 +30,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.model.expr import Expr, evaluate, parse_statement
+from detente.model.expr import Expr, evaluate, parse_statement, variables
 
 __all__ = [
     "DEFAULT_MEMORY_LIMIT",
@@ -150,6 +151,12 @@ class Constraint:
     options: tuple[int, ...] = ()
     text: str = ""
     note: str = ""
+
+    def bits(self) -> tuple[int, ...]:
+        """The options (0-based, ascending) whose values decide whether the rule holds."""
+        if self.expr is not None:
+            return tuple(sorted(variables(self.expr)))
+        return tuple(sorted(set(self.options)))
 
     def violated(self, codes: NDArray[np.int64]) -> NDArray[np.bool_]:
         if self.kind == "infeasible":
@@ -390,13 +397,22 @@ class Conflict:
 
     # ---------------------------------------------------------- compilation
     def feasible_codes(self) -> NDArray[np.int64]:
-        """Sorted codes of the feasible states."""
+        """Sorted codes of the feasible states.
+
+        Each rule is decided on the few options it names (a truth table of ``2**v``
+        entries), and the table is broadcast over the whole code space: one pass of one
+        byte per code and rule, whatever the rule's size.
+        """
         h = len(self.options)
-        codes = np.arange(1 << h, dtype=np.int64)
-        bad = np.zeros(codes.shape, dtype=bool)
+        bad = np.zeros(1 << h, dtype=bool)
         for c in self.constraints:
-            bad |= c.violated(codes)
-        return codes[~bad]
+            bits = c.bits()
+            table = c.violated(_small_codes(bits))
+            full, part = _space_layout(bits, h)
+            view = bad.reshape(full)
+            view |= table.reshape(part)
+        codes: NDArray[np.int64] = np.flatnonzero(~bad).astype(np.int64, copy=False)
+        return codes
 
     def compile(self, *, memory_limit: int = DEFAULT_MEMORY_LIMIT) -> GraphModel:
         """Build the :class:`GraphModel`: feasible states, move structure and payoffs.
@@ -491,6 +507,15 @@ class Conflict:
         )
 
 
+@functools.lru_cache(maxsize=256)
+def _subsets(mask: int) -> NDArray[np.int64]:
+    """Every sub-mask of ``mask``, ascending (read-only)."""
+    bits = [k for k in range(mask.bit_length()) if mask >> k & 1]
+    out = _small_codes(bits)
+    out.setflags(write=False)
+    return out
+
+
 def estimate_memory(n_options: int, n_dms: int) -> int:
     """Rough peak bytes of a full analysis: a few code-space arrays plus per-DM arrays."""
     space = 1 << n_options
@@ -508,20 +533,141 @@ def tie_groups(payoffs: NDArray[np.integer]) -> tuple[tuple[int, ...], ...]:
     return tuple(tuple(states[a:b]) for a, b in itertools.pairwise(cuts))
 
 
-def _dense_rank(keys: NDArray[np.int64]) -> NDArray[np.int64]:
-    """0 for the lowest key, increasing by one per distinct value."""
+DENSE_STATES = 1 << 16
+"""From this many states on (and when at least a quarter of the code space is feasible),
+statements are evaluated once on their own options and broadcast over the code space
+(:func:`_state_sums`); below, directly on the feasible codes."""
+
+PATTERN_STATEMENTS = 20
+"""Preferences with at most this many statements are ranked through the pattern of
+statements each state satisfies (a table of ``2**q`` entries), without a sort."""
+
+
+def _small_codes(bits: Sequence[int]) -> NDArray[np.int64]:
+    """The ``2**v`` codes that set the options ``bits`` (ascending) in every combination
+    and the others to N; entry ``j`` sets ``bits[i]`` when bit ``i`` of ``j`` is set."""
+    j = np.arange(1 << len(bits), dtype=np.int64)
+    out = np.zeros(j.size, dtype=np.int64)
+    for i, b in enumerate(bits):
+        out |= ((j >> i) & 1) << b
+    return out
+
+
+def _space_layout(bits: Sequence[int], h: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Shapes that broadcast a table indexed as in :func:`_small_codes` over the code space.
+
+    The code space ``arange(2**h)`` in C order, reshaped to the first shape, has one axis per
+    run of consecutive options (highest first) that are all in ``bits`` or all out of it;
+    the table reshaped to the second shape has the same axes for the runs in ``bits`` and
+    length 1 for the others.
+    """
+    inside = set(bits)
+    full: list[int] = []
+    part: list[int] = []
+    k = h - 1
+    while k >= 0:
+        here = k in inside
+        run = 0
+        while k >= 0 and (k in inside) == here:
+            run += 1
+            k -= 1
+        full.append(1 << run)
+        part.append(1 << run if here else 1)
+    return tuple(full), tuple(part)
+
+
+def _state_sums(
+    exprs: Sequence[Expr],
+    values: Sequence[int],
+    codes: NDArray[np.int64],
+    n_options: int,
+    dtype: type[np.integer],
+) -> NDArray[np.integer]:
+    """``sum(values[t] for each t where exprs[t] holds)`` at each of ``codes``.
+
+    Large, mostly feasible models accumulate over the whole code space, one broadcast
+    truth table per statement, and pick the feasible codes once at the end; others
+    evaluate each statement on the codes.
+    """
+    m = codes.size
+    space = 1 << n_options
+    if m >= DENSE_STATES and 4 * m >= space:
+        acc = np.zeros(space, dtype=dtype)
+        for e, v in zip(exprs, values, strict=True):
+            if v == 0:
+                continue
+            bits = tuple(sorted(variables(e)))
+            table = np.where(evaluate(e, _small_codes(bits)), v, 0).astype(dtype)
+            full, part = _space_layout(bits, n_options)
+            view = acc.reshape(full)
+            view += table.reshape(part)
+        picked: NDArray[np.integer] = acc[codes]
+        return picked
+    out = np.zeros(m, dtype=dtype)
+    for e, v in zip(exprs, values, strict=True):
+        if v != 0:
+            np.add(out, dtype(v), out=out, where=evaluate(e, codes))
+    return out
+
+
+def _dense_rank(keys: NDArray[np.integer]) -> NDArray[np.int64]:
+    """0 for the lowest key, increasing by one per distinct value.
+
+    Keys spanning a short range are ranked with a presence table (linear time); others
+    with a sort (:func:`numpy.unique`).
+    """
+    if keys.size == 0:
+        return np.zeros(keys.shape, dtype=np.int64)
+    lo, hi = int(keys.min()), int(keys.max())
+    span = hi - lo + 1
+    if span <= max(4 * keys.size, 1 << 16):
+        shifted = keys - keys.dtype.type(lo) if lo else keys
+        present = np.zeros(span, dtype=bool)
+        present[shifted] = True
+        table = np.cumsum(present, dtype=np.int64)
+        table -= 1
+        ranked: NDArray[np.int64] = table[shifted]
+        return ranked.reshape(keys.shape)
     _, inv = np.unique(keys, return_inverse=True)
-    return inv.astype(np.int64).reshape(keys.shape)
+    sorted_rank: NDArray[np.int64] = inv.astype(np.int64).reshape(keys.shape)
+    return sorted_rank
+
+
+def _pattern_dtype(q: int) -> type[np.integer]:
+    return np.uint8 if q <= 8 else np.uint16 if q <= 16 else np.uint32
 
 
 def payoff_vector(
     pref: Preference, codes: NDArray[np.int64], where: tuple[str | int, ...], n_options: int
 ) -> NDArray[np.int64]:
-    """Ordinal payoffs over ``codes``: higher is better, equal means indifferent."""
+    """Ordinal payoffs over ``codes``: higher is better, equal means indifferent.
+
+    A state's payoff is its dense rank (0 for the worst): prioritization ranks the
+    statements satisfied lexicographically (statement 1 first), weighted statements rank
+    the sum of the weights satisfied, an explicit ranking its groups. With at most
+    :data:`PATTERN_STATEMENTS` statements, each state's *pattern* (which statements it
+    satisfies, as the bits of an integer) is computed in one pass per statement and the
+    few distinct patterns are ranked, with no sort over the states.
+    """
     if isinstance(pref, Prioritization):
         q = len(pref.statements)
         if q == 0:
             return np.zeros(codes.size, dtype=np.int64)
+        if q <= PATTERN_STATEMENTS:
+            # statement 1 is the most significant bit, so the key's order is lexicographic
+            key = _state_sums(
+                [s.expr for s in pref.statements],
+                [1 << (q - 1 - t) for t in range(q)],
+                codes,
+                n_options,
+                _pattern_dtype(q),
+            )
+            present = np.zeros(1 << q, dtype=bool)
+            present[key] = True
+            table = np.cumsum(present, dtype=np.int64)
+            table -= 1
+            ranked: NDArray[np.int64] = table[key]
+            return ranked
         sat = np.stack([evaluate(s.expr, codes) for s in pref.statements])  # (q, m)
         # lexicographic: statement 1 most significant; np.lexsort's last key is primary
         order = np.lexsort(sat[::-1].astype(np.int8))
@@ -540,9 +686,25 @@ def payoff_vector(
         ints = [int(w * denom) for w in weights]
         if sum(abs(x) for x in ints) >= 2**62:
             raise ModelError("weights are too large or too finely divided", where)
-        score = np.zeros(codes.size, dtype=np.int64)
-        for s, wi in zip(pref.statements, ints, strict=True):
-            score[evaluate(s.expr, codes)] += wi
+        exprs = [s.expr for s in pref.statements]
+        q = len(exprs)
+        if q <= PATTERN_STATEMENTS:
+            # rank the distinct patterns present by their sums, then look each state up
+            key = _state_sums(
+                exprs, [1 << t for t in range(q)], codes, n_options, _pattern_dtype(q)
+            )
+            present = np.zeros(1 << q, dtype=bool)
+            present[key] = True
+            patterns = np.flatnonzero(present)
+            sums = np.zeros(patterns.size, dtype=np.int64)
+            for t, wi in enumerate(ints):
+                if wi:
+                    sums[(patterns >> t) & 1 == 1] += wi
+            rank = np.zeros(1 << q, dtype=np.int64)
+            rank[patterns] = _dense_rank(sums)
+            by_pattern: NDArray[np.int64] = rank[key]
+            return by_pattern
+        score = _state_sums(exprs, ints, codes, n_options, np.int64)
         return _dense_rank(score)
     # explicit ranking
     g = len(pref.groups)
@@ -622,7 +784,7 @@ class GraphModel:
 
     def index_of(self, code: int) -> int:
         """State index of a feasible code; ``-1`` if infeasible."""
-        pos = int(np.searchsorted(self.codes, code))
+        pos = int(self.codes.searchsorted(code))
         if pos < self.codes.size and int(self.codes[pos]) == code:
             return pos
         return -1
@@ -650,22 +812,15 @@ class GraphModel:
         """``R_i(s)``: state indices DM ``i`` reaches from ``s`` in one move."""
         a = int(self.codes[s])
         mask = self.dm_masks[i]
-        base = a & ~mask
         # free bits: reversible, or irreversible but not yet at the locked value
         locked = (a & self.up_mask | ~a & self.down_mask) & mask
         free = mask & ~locked
-        out = []
-        sub = free
-        while True:
-            code = base | (a & locked) | sub
-            if code != a:
-                t = self.index_of(code)
-                if t >= 0:
-                    out.append(t)
-            if sub == 0:
-                break
-            sub = (sub - 1) & free
-        out.sort()
+        # every combination of the free bits, the others as in s: sorted, as the codes are
+        cand = _subsets(free) | (a & ~free)
+        pos = self.codes.searchsorted(cand)
+        np.minimum(pos, self.codes.size - 1, out=pos)
+        hit = (self.codes[pos] == cand) & (cand != a)
+        out: list[int] = pos[hit].tolist()
         return out
 
     def ranking(self, i: int) -> tuple[tuple[int, ...], ...]:

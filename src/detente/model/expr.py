@@ -356,13 +356,19 @@ def map_vars(node: Expr, fn: Callable[[int], Expr]) -> Expr:
 
 
 def evaluate(node: Expr, codes: NDArray[np.int64]) -> NDArray[np.bool_]:
-    """Truth value of ``node`` at each state code (option ``k`` is bit ``k``)."""
+    """Truth value of ``node`` at each state code (option ``k`` is bit ``k``).
+
+    Every call returns a new array, so the operators combine their operands' results in
+    place (one bit test per option, no further temporaries over the codes).
+    """
     if isinstance(node, Var):
-        return ((codes >> node.index) & 1).astype(bool)
+        bit: NDArray[np.bool_] = np.bitwise_and(codes, np.int64(1) << node.index) != 0
+        return bit
     if isinstance(node, Const):
         return np.full(codes.shape, node.value, dtype=bool)
     if isinstance(node, Not):
-        return ~evaluate(node.operand, codes)
+        out = evaluate(node.operand, codes)
+        return np.logical_not(out, out=out)
     if isinstance(node, And):
         out = evaluate(node.operands[0], codes)
         for item in node.operands[1:]:
@@ -374,9 +380,12 @@ def evaluate(node: Expr, codes: NDArray[np.int64]) -> NDArray[np.bool_]:
             out |= evaluate(item, codes)
         return out
     if isinstance(node, Implies):
-        return ~evaluate(node.antecedent, codes) | evaluate(node.consequent, codes)
-    same: NDArray[np.bool_] = evaluate(node.left, codes) == evaluate(node.right, codes)
-    return same
+        out = evaluate(node.antecedent, codes)
+        np.logical_not(out, out=out)
+        out |= evaluate(node.consequent, codes)
+        return out
+    out = evaluate(node.left, codes)
+    return np.equal(out, evaluate(node.right, codes), out=out)
 
 
 def to_text(node: Expr, names: Sequence[str]) -> str:
