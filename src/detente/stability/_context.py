@@ -135,18 +135,21 @@ class Context:
         self, values: NDArray[np.int32], movers: list[int]
     ) -> tuple[NDArray[np.int32], int]:
         """:func:`detente.stability._kernels.closure_min` over the moves of the DMs
-        ``movers``; one compiled call for small code spaces."""
-        kernels = (
-            backend.compiled(SOS_KERNELS, values.size)
-            if values.size <= backend.settings().sos_compiled_max
-            else None
-        )
+        ``movers``; one compiled call when numba serves."""
+        kernels = backend.compiled(SOS_KERNELS, values.size)
         if kernels is not None:
             bits, kinds, nbits = self._bits_stack
-            out, rounds = kernels.closure_min(
-                values, self.space.feasible, bits, kinds, nbits,
-                np.array(movers, dtype=np.int64), POS,
-            )
+            limits = backend.settings()
+            if values.size <= limits.sos_compiled_max:
+                out, rounds = kernels.closure_min(
+                    values, self.space.feasible, bits, kinds, nbits,
+                    np.array(movers, dtype=np.int64), POS,
+                )
+            else:  # each pass in one blocked sweep over memory
+                out, rounds = kernels.closure_min_blocked(
+                    values, self.space.feasible, bits, kinds, nbits,
+                    np.array(movers, dtype=np.int64), POS, limits.sos_chunk_bits,
+                )
             return out, int(rounds)
         return closure_min(self.space, values, [self.bits[j] for j in movers])
 

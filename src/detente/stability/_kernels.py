@@ -99,12 +99,22 @@ def sos_pass(arr: NDArray[np.int32], bits: list[tuple[int, str]], use_max: bool)
     """
     if not bits:
         return
-    if arr.size <= backend.settings().sos_compiled_max and arr.flags.c_contiguous:
+    if arr.flags.c_contiguous:
         kernels = backend.compiled(SOS_KERNELS, arr.size)
         if kernels is not None:
-            kernels.sos_pass_flat(arr.reshape(-1), *_bit_arrays(tuple(bits)), use_max)
+            limits = backend.settings()
+            b, k = _bit_arrays(tuple(bits))
+            if arr.size <= limits.sos_compiled_max:
+                kernels.sos_pass_flat(arr.reshape(-1), b, k, use_max)
+            else:
+                kernels.sos_pass_blocked(
+                    arr.reshape(-1), b, k, use_max, limits.sos_chunk_bits, _NO_FLAGS, 0
+                )
             return
     sos_pass_numpy(arr, bits, use_max)
+
+
+_NO_FLAGS = np.zeros(0, dtype=bool)
 
 
 @lru_cache(maxsize=256)
@@ -142,8 +152,19 @@ def reach_opt(
     result has the sentinel restored there.
     """
     out = values.copy()
+    sentinel = NEG if use_max else POS
+    limits = backend.settings()
+    if out.size > limits.sos_compiled_max and out.ndim == 1:
+        kernels = backend.compiled(SOS_KERNELS, out.size)
+        if kernels is not None:
+            # the pass and the reset of the infeasible codes in one sweep over memory
+            b, k = _bit_arrays(tuple(bits))
+            kernels.sos_pass_blocked(
+                out, b, k, use_max, limits.sos_chunk_bits, space.feasible, sentinel
+            )
+            return out
     sos_pass(out, bits, use_max)
-    out[~space.feasible] = NEG if use_max else POS
+    out[~space.feasible] = sentinel
     return out
 
 

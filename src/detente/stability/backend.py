@@ -78,8 +78,14 @@ class Backend:
     """After this much CPU time in numpy analyses (reported with :func:`charge`), the
     process switches to the compiled kernels at every size (``"auto"``)."""
     sos_compiled_max: int = 1 << 14
-    """Code-space passes up to this size run compiled (per-call overhead dominates the
-    numpy pass there); larger ones use numpy's strided operations, faster at scale."""
+    """Code-space passes up to this size run the compiled loop bit by bit (per-call
+    overhead dominates the numpy pass there); larger ones the compiled blocked loop (all
+    of a DM's bits applied to one cache-sized group of codes at a time, see
+    :attr:`sos_chunk_bits`), or numpy's strided operations without numba."""
+    sos_chunk_bits: int = 12
+    """Blocked code-space passes: groups are chunks of ``2**sos_chunk_bits`` consecutive
+    codes with their partners across the DM's higher bits (at most ``2**6`` chunks for a
+    DM with six options above the chunk: 1 MB of ``int32``)."""
     seq_stack_max_states: int = 1 << 16
     """SEQ: up to this many states, all rounds in one compiled call on stacked copies of
     the improvement indexes; above, one compiled call on the DMs' own index arrays (the
