@@ -121,8 +121,72 @@ LARGE = {
 }
 
 
-@pytest.mark.parametrize("chunk_bits", [0, 1, 2, 12])
-def test_large_paths_equal_reference(chunk_bits: int) -> None:
-    with backend.use(compiled="always", sos_chunk_bits=chunk_bits, **LARGE):
+@pytest.mark.parametrize(
+    ("chunk_bits", "seq_full"), [(0, 0.0), (1, 2.0), (2, 0.3), (12, 2.0)]
+)
+def test_large_paths_equal_reference(chunk_bits: int, seq_full: float) -> None:
+    with backend.use(
+        compiled="always", sos_chunk_bits=chunk_bits, seq_full_pass_above=seq_full, **LARGE
+    ):
         for seed in range(12):
             check(90_000 + seed, dms=(2, 5), options=(3, 8))
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_compiled_index_equals_numpy(seed: int) -> None:
+    """The improvement index built with the compiled counting sorts and ranges equals the
+    numpy construction (a stable argsort and ``searchsorted``), array for array, and its
+    ranges are the improvements by definition."""
+    from detente.stability._kernels import ImprovementIndex
+
+    model = seeded_conflict(seed, dms=(2, 5), options=(2, 8)).compile()
+    for j in range(model.n_dms):
+        with backend.use(compiled="never"):
+            want = ImprovementIndex.build(model, j)
+        with backend.use(compiled="always"):
+            got = ImprovementIndex.build(model, j)
+        for name in ("perm", "seg_start", "ptr", "lo", "hi", "pat"):
+            assert np.array_equal(getattr(got, name), getattr(want, name)), (j, name)
+        # by definition: the states that j reaches in one move and strictly prefers
+        for x in range(model.n_states):
+            reach = set()
+            for y in range(model.n_states):
+                cx, cy = int(model.codes[x]), int(model.codes[y])
+                if y == x or (cx ^ cy) & ~model.dm_masks[j]:
+                    continue
+                if (cx & ~cy) & model.up_mask or (cy & ~cx) & model.down_mask:
+                    continue
+                if model.payoffs[j][y] > model.payoffs[j][x]:
+                    reach.add(y)
+            assert set(got.targets(x).tolist()) == reach, (j, x)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_seq_dirty_fibres_equal_full_passes(seed: int) -> None:
+    """SEQ's closure skipping clean fibres gives the fixed point and the number of rounds
+    of the closure that passes over every state each time."""
+    from detente.stability import _seq_numba
+    from detente.stability._context import Context
+
+    model = seeded_conflict(seed, dms=(2, 5), options=(3, 9)).compile()
+    with backend.use(compiled="always"):
+        ctx = Context(model)
+        for i in range(model.n_dms):
+            others = [j for j in range(model.n_dms) if j != i]
+            if not others:
+                continue
+            arrays = (
+                tuple(ctx.improvements(j).perm for j in others),
+                tuple(ctx.improvements(j).seg_start for j in others),
+                tuple(ctx.improvement_ranges(j)[0] for j in others),
+                tuple(ctx.improvement_ranges(j)[2] for j in others),
+            )
+            want, want_rounds = _seq_numba.closure_min_tuples(model.payoffs[i], *arrays)
+            for full_above in (0.0, 0.3, 2.0):  # full passes, mixed, changed fibres only
+                got, rounds = _seq_numba.closure_min_dirty(
+                    model.payoffs[i], *arrays,
+                    tuple(ctx.fibre_starts(j) for j in others), model.codes,
+                    np.array([model.dm_masks[j] for j in others], dtype=np.int64),
+                    ctx.space.feasible.size, full_above,
+                )
+                assert np.array_equal(got, want) and rounds == want_rounds, (i, full_above)

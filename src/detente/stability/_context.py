@@ -13,6 +13,7 @@ from detente.stability._kernels import (
     _KIND,
     NEG,
     POS,
+    SEQ_KERNELS,
     SOS_KERNELS,
     CodeSpace,
     ImprovementIndex,
@@ -35,6 +36,7 @@ class Context:
         self._best: dict[int, NDArray[np.int32]] = {}
         self._pay: dict[tuple[int, int], NDArray[np.int32]] = {}
         self._csr: dict[int, tuple[NDArray[np.int32], NDArray[np.int32], NDArray[np.int32]]] = {}
+        self._fib: dict[int, NDArray[np.int32]] = {}
 
     @cached_property
     def space(self) -> CodeSpace:
@@ -73,6 +75,18 @@ class Context:
         if j not in self._csr:
             self._csr[j] = self.improvements(j).csr(self.model.n_states)
         return self._csr[j]
+
+    def fibre_starts(self, j: int) -> NDArray[np.int32]:
+        """The first position of each fibre of DM ``j`` (states that agree outside ``j``'s
+        options) in ``j``'s sorted order, then ``n_states``. Needs numba."""
+        if j not in self._fib:
+            kernels = backend.compiled(SEQ_KERNELS, self.model.n_states)
+            if kernels is None:
+                raise RuntimeError("fibre_starts needs the compiled kernels")
+            self._fib[j] = kernels.fibre_starts(
+                self.model.codes, self.improvements(j).perm, self.model.dm_masks[j]
+            )
+        return self._fib[j]
 
     @cached_property
     def improvement_stack(self) -> tuple[I64, NDArray[np.bool_], I64, I64, I64]:

@@ -84,3 +84,48 @@ def improvement_ranges(codes, p, u, sub, perm, mask, up, down, pats, size):  # t
                 w += 1
         ptr[x + 1] = w
     return seg_start, ptr, lo[:w].copy(), hi[:w].copy(), pat[:w].copy()
+
+
+@njit(cache=True, nogil=True)
+def fibre_sort(codes, p, u, n_options, src, dst, n_keys):  # type: ignore[no-untyped-def]
+    """The states sorted by ``(key, u - 1 - p, state)``, as ``int32``, where ``key`` gathers
+    the code's bits ``src[t]`` to positions ``dst[t]`` (below ``log2(n_keys)``); the same
+    order as a stable argsort of ``key * u + (u - 1 - p)``. Two counting sorts (by payoff,
+    then by key), ``O(m + u + n_keys)``: payoffs are small integers (dense ranks)."""
+    m = codes.shape[0]
+    nbytes = (n_options + 7) // 8
+    table = np.zeros((max(nbytes, 1), 256), dtype=np.int64)
+    for t in range(src.shape[0]):
+        byte = src[t] >> 3
+        bit = src[t] & 7
+        for v in range(256):
+            if v >> bit & 1:
+                table[byte, v] |= 1 << dst[t]
+    cnt = np.zeros(u + 1, dtype=np.int64)
+    for x in range(m):
+        cnt[u - p[x]] += 1  # bucket u - 1 - p, shifted by one for the exclusive sum
+    for q in range(u):
+        cnt[q + 1] += cnt[q]
+    by_pay = np.empty(m, dtype=np.int32)
+    for x in range(m):
+        q = u - 1 - p[x]
+        by_pay[cnt[q]] = x
+        cnt[q] += 1
+    key = np.empty(m, dtype=np.int32)
+    kcnt = np.zeros(n_keys + 1, dtype=np.int32)
+    for x in range(m):
+        c = codes[x]
+        k = 0
+        for b in range(nbytes):
+            k |= table[b, (c >> (8 * b)) & 255]
+        key[x] = k
+        kcnt[k + 1] += 1
+    for q in range(n_keys):
+        kcnt[q + 1] += kcnt[q]
+    perm = np.empty(m, dtype=np.int32)
+    for r in range(m):
+        x = by_pay[r]
+        k = key[x]
+        perm[kcnt[k]] = x
+        kcnt[k] += 1
+    return perm
