@@ -134,8 +134,22 @@ def fibre_starts(codes, perm, mask):  # type: ignore[no-untyped-def]
     return out[: w + 1].copy()
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _flag(dirty, count, masks, code, j):  # type: ignore[no-untyped-def]
+    """A value of the state with ``code`` changed in mover ``j``'s pass: flag its fibre
+    for every other mover."""
+    for o in range(masks.shape[0]):
+        if o != j:
+            c = code & ~masks[o]
+            if dirty[o, c] == 0:
+                dirty[o, c] = 1
+                count[o] += 1
+
+
 @njit(cache=True, nogil=True)
-def closure_min_dirty(values, perms, seg_starts, ptrs, his, fstarts, codes, masks, size, full_above):  # type: ignore[no-untyped-def]
+def closure_min_dirty(  # type: ignore[no-untyped-def]
+    values, perms, seg_starts, ptrs, his, fstarts, codes, masks, size, full_above
+):
     """:func:`closure_min_tuples` skipping clean fibres. ``fstarts[j]``: mover ``j``'s
     fibre starts (:func:`fibre_starts`); ``masks[j]``: its options; ``size``: the number
     of codes (``2**options``). One byte per code and mover flags the fibres (by their
@@ -183,13 +197,7 @@ def closure_min_dirty(values, perms, seg_starts, ptrs, his, fstarts, codes, mask
                 if best < cur[x]:
                     cur[x] = best
                     changed = True
-                    cx = codes[x]
-                    for l in range(n):
-                        if l != j:
-                            cl = cx & ~masks[l]
-                            if dirty[l, cl] == 0:
-                                dirty[l, cl] = 1
-                                count[l] += 1
+                    _flag(dirty, count, masks, codes[x], j)
         elif count[j] > 0:
             for f in range(fs.shape[0] - 1):
                 a = fs[f]
@@ -215,13 +223,7 @@ def closure_min_dirty(values, perms, seg_starts, ptrs, his, fstarts, codes, mask
                     if best < cur[x]:
                         cur[x] = best
                         changed = True
-                        cx = codes[x]
-                        for l in range(n):
-                            if l != j:
-                                cl = cx & ~masks[l]
-                                if dirty[l, cl] == 0:
-                                    dirty[l, cl] = 1
-                                    count[l] += 1
+                        _flag(dirty, count, masks, codes[x], j)
         if changed:
             stale = 1
         else:
