@@ -147,6 +147,15 @@ def test_compiled_index_equals_numpy(seed: int) -> None:
             got = ImprovementIndex.build(model, j)
         for name in ("perm", "seg_start", "ptr", "lo", "hi", "pat"):
             assert np.array_equal(getattr(got, name), getattr(want, name)), (j, name)
+        # payoffs too spread for the counting sort: the compiled ranges on an argsort
+        spread = model.payoffs[j] * 1_000_003
+        with backend.use(compiled="never"):
+            want_s = ImprovementIndex.build(model, j, spread)
+        with backend.use(compiled="always"):
+            got_s = ImprovementIndex.build(model, j, spread)
+        for name in ("perm", "seg_start", "ptr", "lo", "hi", "pat"):
+            assert np.array_equal(getattr(got_s, name), getattr(want_s, name)), (j, name)
+            assert np.array_equal(getattr(got_s, name), getattr(want, name)), (j, name)
         # by definition: the states that j reaches in one move and strictly prefers
         for x in range(model.n_states):
             reach = set()

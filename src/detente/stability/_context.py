@@ -37,6 +37,7 @@ class Context:
         self._pay: dict[tuple[int, int], NDArray[np.int32]] = {}
         self._csr: dict[int, tuple[NDArray[np.int32], NDArray[np.int32], NDArray[np.int32]]] = {}
         self._fib: dict[int, NDArray[np.int32]] = {}
+        self._scodes: dict[int, NDArray[np.int32]] = {}
 
     @cached_property
     def space(self) -> CodeSpace:
@@ -75,6 +76,14 @@ class Context:
         if j not in self._csr:
             self._csr[j] = self.improvements(j).csr(self.model.n_states)
         return self._csr[j]
+
+    def sorted_codes(self, j: int) -> NDArray[np.int32]:
+        """The state codes in DM ``j``'s sorted order (``codes[perm]``, ``int32``)."""
+        if j not in self._scodes:
+            codes = self.model.codes
+            assert self.model.n_options < 31
+            self._scodes[j] = codes[self.improvements(j).perm].astype(np.int32)
+        return self._scodes[j]
 
     def fibre_starts(self, j: int) -> NDArray[np.int32]:
         """The first position of each fibre of DM ``j`` (states that agree outside ``j``'s

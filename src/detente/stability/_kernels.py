@@ -283,7 +283,6 @@ class ImprovementIndex:
         up = mask & model.up_mask
         down = mask & model.down_mask
         u = int(p.max()) + 1 if p.size else 1
-        sub = codes & ~(mask & ~irr)  # context + irreversible part of j
         # Sub-fibres in fibre-major order: the sort key gathers j's irreversible bits to
         # the lowest positions and the context above them, so that the sub-fibres of one
         # fibre (states that agree outside j's options) are adjacent.
@@ -305,22 +304,22 @@ class ImprovementIndex:
             if kernels is not None:
                 del key
         if kernels is not None:
-            seg_start, ptr, lo, hi, pat = kernels.improvement_ranges(
+            # ranges found fibre by fibre in sorted order (the fibre's positions are
+            # adjacent there)
+            seg_start, ptr, lo, hi, pat = kernels.ranges_sorted(
                 codes.astype(np.int64, copy=False),
                 p.astype(np.int64, copy=False),
-                u,
-                sub.astype(np.int64, copy=False),
                 perm,
                 mask,
                 up,
                 down,
                 np.array(list(_submasks(irr)), dtype=np.int64),
-                1 << model.n_options,
             )
             return cls(j, perm, seg_start, ptr, lo, hi, pat)
         keys = key[perm]
         del key
         seg_start = np.ones(codes.size, dtype=bool)
+        sub = codes & ~(mask & ~irr)  # context + irreversible part of j
         sub_sorted = sub[perm]
         seg_start[1:] = sub_sorted[1:] != sub_sorted[:-1]
         base = codes & ~mask

@@ -144,14 +144,18 @@ def _sim_compiled(
         # nobody can sanction: stable iff no improvement (bounds[0] = P_i: the cut agrees)
         ok = iptr[todo + 1] == iptr[todo]
     else:
-        # the other DMs' own index arrays, as tuples: no stacked copy (memory)
+        # the other DMs' own index arrays, as tuples: no stacked copy (memory); the codes
+        # in each DM's sorted order, read in sequence rather than through its permutation
         ranges = [ctx.improvement_ranges(j) for j in others]
-        operm = tuple(ctx.improvements(j).perm for j in others)
+        ocodes = tuple(ctx.sorted_codes(j) for j in others)
         optr = tuple(rg[0] for rg in ranges)
         olo = tuple(rg[1] for rg in ranges)
         ohi = tuple(rg[2] for rg in ranges)
         kernel = kernels.sim_states_fill if parallel else kernels.sim_states_fill_serial
-        ok = kernel(*head, operm, optr, olo, ohi, may, bounds)
+        ok = kernel(
+            todo, model.codes, model.payoffs[i], ctx.sorted_codes(i), iptr, ilo, ihi,
+            ocodes, optr, olo, ohi, may, bounds,
+        )
     stable[todo[~ok]] = False
     return stable
 
