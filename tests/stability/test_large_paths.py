@@ -118,6 +118,7 @@ LARGE = {
     "sim_table_max_states": 0,
     "seq_stack_max_states": 0,
     "sos_compiled_max": 0,
+    "dm_threads_min_states": 0,
 }
 
 
@@ -199,3 +200,11 @@ def test_seq_dirty_fibres_equal_full_passes(seed: int) -> None:
                     ctx.space.feasible.size, full_above,
                 )
                 assert np.array_equal(got, want) and rounds == want_rounds, (i, full_above)
+
+
+def test_dm_threads_equal_reference_small_paths() -> None:
+    """Threads over the DMs with the small-conflict compiled paths (stacked SEQ, SIM
+    table)."""
+    with backend.use(compiled="always", dm_threads_min_states=0):
+        for seed in range(12):
+            check(95_000 + seed, dms=(2, 5), options=(3, 8))

@@ -11,6 +11,7 @@ from detente.model.conflict import GraphModel
 from detente.stability import backend
 from detente.stability._kernels import (
     _KIND,
+    INDEX_KERNELS,
     NEG,
     POS,
     SEQ_KERNELS,
@@ -76,6 +77,26 @@ class Context:
         if j not in self._csr:
             self._csr[j] = self.improvements(j).csr(self.model.n_states)
         return self._csr[j]
+
+    def prepare_improvements(self, threads: int) -> None:
+        """Build every DM's improvement index (with its ranges, and the fibre starts that
+        SEQ's large path reads) on ``threads`` threads, one DM per thread. Needs numba (the
+        compiled kernels release the GIL)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        m = self.model.n_states
+        # load the kernel modules here, not in two threads at once
+        backend.compiled(INDEX_KERNELS, m)
+        seq = backend.compiled(SEQ_KERNELS, m)
+        fibres = seq is not None and m > backend.settings().seq_stack_max_states
+
+        def one(j: int) -> None:
+            self.improvement_ranges(j)
+            if fibres:
+                self.fibre_starts(j)
+
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            list(pool.map(one, range(self.model.n_dms)))
 
     def sorted_codes(self, j: int) -> NDArray[np.int32]:
         """The state codes in DM ``j``'s sorted order (``codes[perm]``, ``int32``)."""

@@ -99,6 +99,14 @@ class Backend:
     """SIM: up to this many states the compiled search reads a precomputed table of every
     DM's improvements; above, it gathers them per state (the table would take hundreds of
     MB at 20 options)."""
+    dm_threads: int = 2
+    """Threads over the DMs (Nash, GMR, SMR, SEQ and the improvement indexes, one DM per
+    thread; each DM's result is computed exactly as alone) from
+    :attr:`dm_threads_min_states` states up, when the compiled kernels serve (they release
+    the GIL). SIM spreads its states over the cores itself."""
+    dm_threads_min_states: int = 1 << 20
+    """From this many states, :attr:`dm_threads` threads (below, a thread costs more than
+    it saves)."""
     sim_parallel_states: int = 1 << 14
     """SIM: from this many states with improvements, the multi-threaded search; below,
     serial (a thread launch costs more than the work)."""
