@@ -58,6 +58,13 @@ class Context:
             self._pay[key] = arr
         return self._pay[key]
 
+    def release_moves(self) -> None:
+        """Forget the best replies and the payoffs spread with ``NEG`` (only Nash and SMR
+        read them): the engine calls this before SEQ and SIM, whose arrays are larger."""
+        self._best.clear()
+        for key in [k for k in self._pay if k[1] == NEG]:
+            del self._pay[key]
+
     def best_reply(self, i: int) -> NDArray[np.int32]:
         """Code space: the best payoff DM ``i`` can reach from each state in one move
         (staying included). Infeasible codes hold ``NEG``."""

@@ -77,6 +77,8 @@ def analyze_model(
         progress("start", 0.0)
     threads = _dm_threads(model)
     for concept in order:
+        if concept in ("seq", "sim"):
+            ctx.release_moves()  # memory for the larger arrays of SEQ and SIM
         t0 = time.perf_counter()
         arr = np.empty((n, model.n_states), dtype=bool)
         if threads > 1 and concept != "sim":
