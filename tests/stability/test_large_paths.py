@@ -123,11 +123,15 @@ LARGE = {
 
 
 @pytest.mark.parametrize(
-    ("chunk_bits", "seq_full"), [(0, 0.0), (1, 2.0), (2, 0.3), (12, 2.0)]
+    ("chunk_bits", "seq_full", "sim_threads"),
+    [(0, 0.0, 1), (1, 2.0, 1 << 30), (2, 0.3, 1), (12, 2.0, 1 << 30)],
 )
-def test_large_paths_equal_reference(chunk_bits: int, seq_full: float) -> None:
+def test_large_paths_equal_reference(chunk_bits: int, seq_full: float, sim_threads: int) -> None:
+    """``sim_threads``: the number of states from which SIM spreads them over threads (1:
+    always, in chunks of a few states)."""
     with backend.use(
-        compiled="always", sos_chunk_bits=chunk_bits, seq_full_pass_above=seq_full, **LARGE
+        compiled="always", sos_chunk_bits=chunk_bits, seq_full_pass_above=seq_full,
+        sim_parallel_states=sim_threads, **LARGE,
     ):
         for seed in range(12):
             check(90_000 + seed, dms=(2, 5), options=(3, 8))

@@ -9,7 +9,9 @@ sanction conceivable when the DMs not yet fixed may take *any* direction-permitt
 values) exceeds the focal DM's payoff at the state. ``bounds[r]`` is the focal DM's payoff
 itself (a large sentinel at infeasible codes), so a leaf that passes is a sanction. Bounds
 are lower bounds, so no sanction is pruned: the search is exact. A state is settled as
-unstable at its first unsanctioned improvement. States are spread over the cores.
+unstable at its first unsanctioned improvement. States are spread over the cores (by
+``prange`` in :func:`sim_states`; in chunks on the caller's threads for the large-conflict
+kernel).
 """
 
 from __future__ import annotations
@@ -301,29 +303,15 @@ def _scratch_fill(todo, optr, olo, ohi, may):  # type: ignore[no-untyped-def]
     return width
 
 
-@njit(cache=True, nogil=True, parallel=True)
-def sim_states_fill(todo, codes, pay, icodes, iptr, ilo, ihi, ocodes, optr, olo, ohi, may, bounds):  # type: ignore[no-untyped-def]
-    """:func:`sim_states` gathering each state's improvement deltas on the fly from the
-    other DMs' ranges (``ocodes``, ``optr``, ``olo``, ``ohi``: tuples with one array per other
-    DM, at least one): no table of all improvements, for large conflicts."""
-    n = todo.shape[0]
-    ok = np.zeros(n, dtype=np.bool_)
-    chunks = min(n, 64)
-    width = _scratch_fill(todo, optr, olo, ohi, may)
-    for c in prange(chunks):
-        scratch = np.zeros((7, width), dtype=np.int64)
-        for p in range(c * n // chunks, (c + 1) * n // chunks):
-            ok[p] = _state_fill(
-                todo[p], codes, pay, icodes, iptr, ilo, ihi, ocodes, optr, olo, ohi, may, bounds,
-                scratch,
-            )
-    return ok
-
-
 @njit(cache=True, nogil=True)
 def sim_states_fill_serial(  # type: ignore[no-untyped-def]
     todo, codes, pay, icodes, iptr, ilo, ihi, ocodes, optr, olo, ohi, may, bounds
 ):
+    """:func:`sim_states` gathering each state's improvement deltas on the fly from the
+    other DMs' ranges (``ocodes``, ``optr``, ``olo``, ``ohi``: tuples with one array per other
+    DM, at least one; ``ocodes[lv]`` and ``icodes`` hold the codes in each DM's sorted
+    order): no table of all improvements, for large conflicts. Serial: the caller spreads
+    chunks of ``todo`` over threads."""
     n = todo.shape[0]
     ok = np.zeros(n, dtype=np.bool_)
     scratch = np.zeros((7, _scratch_fill(todo, optr, olo, ohi, may)), dtype=np.int64)

@@ -151,13 +151,32 @@ def _sim_compiled(
         optr = tuple(rg[0] for rg in ranges)
         olo = tuple(rg[1] for rg in ranges)
         ohi = tuple(rg[2] for rg in ranges)
-        kernel = kernels.sim_states_fill if parallel else kernels.sim_states_fill_serial
-        ok = kernel(
-            todo, model.codes, model.payoffs[i], ctx.sorted_codes(i), iptr, ilo, ihi,
+        rest = (
+            model.codes, model.payoffs[i], ctx.sorted_codes(i), iptr, ilo, ihi,
             ocodes, optr, olo, ohi, may, bounds,
         )
+        if parallel:
+            ok = _chunks_on_threads(kernels.sim_states_fill_serial, todo, rest)
+        else:
+            ok = kernels.sim_states_fill_serial(todo, *rest)
     stable[todo[~ok]] = False
     return stable
+
+
+def _chunks_on_threads(kernel: Any, todo: NDArray[np.int64], rest: tuple[Any, ...]) -> Any:
+    """``kernel(todo, *rest)`` (one result per state, the states independent), on one
+    thread per core over small chunks of ``todo`` taken in turn: a thread that gets less of
+    its core (a shared machine) takes fewer chunks, where an even split in advance would
+    leave the other thread waiting. The compiled kernel releases the GIL."""
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    threads = max(1, os.cpu_count() or 1)
+    size = max(1, min(1 << 16, -(-todo.size // (8 * threads))))
+    starts = range(0, todo.size, size)
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        parts = list(pool.map(lambda a: kernel(todo[a : a + size], *rest), starts))
+    return np.concatenate(parts)
 
 
 def _search_numpy(
