@@ -57,7 +57,10 @@ sys.path.insert(0, {str(HERE)!r}); sys.path.insert(0, {str(ROOT / "src")!r})
 from models import linked_issue_conflict
 import detente
 c = linked_issue_conflict({n_options}, {n_dms}, n_infeasible={n_infeasible})
-t0 = time.perf_counter(); model = c.compile(); t1 = time.perf_counter()
+from detente.system import physical_memory
+# the machine's memory, as the CLI passes it (the library default is more cautious)
+t0 = time.perf_counter(); model = c.compile(memory_limit=physical_memory())
+t1 = time.perf_counter()
 c0 = time.process_time()
 r = detente.analyze(model, concepts=tuple({concepts!r}.split(',')))
 t2 = time.perf_counter()
