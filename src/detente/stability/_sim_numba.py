@@ -17,7 +17,13 @@ kernel).
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import get_num_threads, njit, prange
+
+
+def n_threads() -> int:
+    """The number of threads numba's parallel loops use (the states of the large-conflict
+    search are spread over as many)."""
+    return int(get_num_threads())
 
 
 @njit(cache=True, nogil=True)

@@ -156,22 +156,25 @@ def _sim_compiled(
             ocodes, optr, olo, ohi, may, bounds,
         )
         if parallel:
-            ok = _chunks_on_threads(kernels.sim_states_fill_serial, todo, rest)
+            ok = _chunks_on_threads(
+                kernels.sim_states_fill_serial, todo, rest, kernels.n_threads()
+            )
         else:
             ok = kernels.sim_states_fill_serial(todo, *rest)
     stable[todo[~ok]] = False
     return stable
 
 
-def _chunks_on_threads(kernel: Any, todo: NDArray[np.int64], rest: tuple[Any, ...]) -> Any:
-    """``kernel(todo, *rest)`` (one result per state, the states independent), on one
-    thread per core over small chunks of ``todo`` taken in turn: a thread that gets less of
-    its core (a shared machine) takes fewer chunks, where an even split in advance would
-    leave the other thread waiting. The compiled kernel releases the GIL."""
-    import os
+def _chunks_on_threads(
+    kernel: Any, todo: NDArray[np.int64], rest: tuple[Any, ...], threads: int
+) -> Any:
+    """``kernel(todo, *rest)`` (one result per state, the states independent), on
+    ``threads`` threads over small chunks of ``todo`` taken in turn: a thread that gets less
+    of its core (a shared machine) takes fewer chunks, where an even split in advance
+    would leave the other thread waiting. The compiled kernel releases the GIL."""
     from concurrent.futures import ThreadPoolExecutor
 
-    threads = max(1, os.cpu_count() or 1)
+    threads = max(1, threads)
     size = max(1, min(1 << 16, -(-todo.size // (8 * threads))))
     starts = range(0, todo.size, size)
     with ThreadPoolExecutor(max_workers=threads) as pool:
