@@ -99,8 +99,9 @@ def test_parallel_sim_kernel_equals_reference(batch: int) -> None:
 @pytest.mark.parametrize("parallel", [False, True])
 def test_large_conflict_paths_equal_reference(parallel: bool) -> None:
     """The paths normally used above 65,536 states (SIM gathering each state's improvements
-    on the fly, SEQ one compiled call on the per-DM arrays) and above 16,384 codes (numpy code-space
-    passes), forced on small conflicts."""
+    on the fly, SEQ one compiled call on the per-DM arrays) and above 16,384 codes (blocked
+    compiled code-space passes), forced on small conflicts. More combinations of the
+    large-conflict thresholds: ``tests/stability/test_large_paths.py``."""
     limits = {"sim_table_max_states": 0, "seq_stack_max_states": 0, "sos_compiled_max": 0}
     if parallel:
         limits["sim_parallel_states"] = 1

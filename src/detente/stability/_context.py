@@ -11,8 +11,10 @@ from detente.model.conflict import GraphModel
 from detente.stability import backend
 from detente.stability._kernels import (
     _KIND,
+    INDEX_KERNELS,
     NEG,
     POS,
+    SEQ_KERNELS,
     SOS_KERNELS,
     CodeSpace,
     ImprovementIndex,
@@ -35,6 +37,8 @@ class Context:
         self._best: dict[int, NDArray[np.int32]] = {}
         self._pay: dict[tuple[int, int], NDArray[np.int32]] = {}
         self._csr: dict[int, tuple[NDArray[np.int32], NDArray[np.int32], NDArray[np.int32]]] = {}
+        self._fib: dict[int, NDArray[np.int32]] = {}
+        self._scodes: dict[int, NDArray[np.int32]] = {}
 
     @cached_property
     def space(self) -> CodeSpace:
@@ -53,6 +57,13 @@ class Context:
             arr.flags.writeable = False
             self._pay[key] = arr
         return self._pay[key]
+
+    def release_moves(self) -> None:
+        """Forget the best replies and the payoffs spread with ``NEG`` (only Nash and SMR
+        read them): the engine calls this before SEQ and SIM, whose arrays are larger."""
+        self._best.clear()
+        for key in [k for k in self._pay if k[1] == NEG]:
+            del self._pay[key]
 
     def best_reply(self, i: int) -> NDArray[np.int32]:
         """Code space: the best payoff DM ``i`` can reach from each state in one move
@@ -73,6 +84,46 @@ class Context:
         if j not in self._csr:
             self._csr[j] = self.improvements(j).csr(self.model.n_states)
         return self._csr[j]
+
+    def prepare_improvements(self, threads: int) -> None:
+        """Build every DM's improvement index (with its ranges, and the fibre starts that
+        SEQ's large path reads) on ``threads`` threads, one DM per thread. Needs numba (the
+        compiled kernels release the GIL)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        m = self.model.n_states
+        # load the kernel modules here, not in two threads at once
+        backend.compiled(INDEX_KERNELS, m)
+        seq = backend.compiled(SEQ_KERNELS, m)
+        fibres = seq is not None and m > backend.settings().seq_stack_max_states
+
+        def one(j: int) -> None:
+            self.improvement_ranges(j)
+            if fibres:
+                self.fibre_starts(j)
+
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            list(pool.map(one, range(self.model.n_dms)))
+
+    def sorted_codes(self, j: int) -> NDArray[np.int32]:
+        """The state codes in DM ``j``'s sorted order (``codes[perm]``, ``int32``)."""
+        if j not in self._scodes:
+            codes = self.model.codes
+            assert self.model.n_options < 31
+            self._scodes[j] = codes[self.improvements(j).perm].astype(np.int32)
+        return self._scodes[j]
+
+    def fibre_starts(self, j: int) -> NDArray[np.int32]:
+        """The first position of each fibre of DM ``j`` (states that agree outside ``j``'s
+        options) in ``j``'s sorted order, then ``n_states``. Needs numba."""
+        if j not in self._fib:
+            kernels = backend.compiled(SEQ_KERNELS, self.model.n_states)
+            if kernels is None:
+                raise RuntimeError("fibre_starts needs the compiled kernels")
+            self._fib[j] = kernels.fibre_starts(
+                self.model.codes, self.improvements(j).perm, self.model.dm_masks[j]
+            )
+        return self._fib[j]
 
     @cached_property
     def improvement_stack(self) -> tuple[I64, NDArray[np.bool_], I64, I64, I64]:
@@ -135,18 +186,21 @@ class Context:
         self, values: NDArray[np.int32], movers: list[int]
     ) -> tuple[NDArray[np.int32], int]:
         """:func:`detente.stability._kernels.closure_min` over the moves of the DMs
-        ``movers``; one compiled call for small code spaces."""
-        kernels = (
-            backend.compiled(SOS_KERNELS, values.size)
-            if values.size <= backend.settings().sos_compiled_max
-            else None
-        )
+        ``movers``; one compiled call when numba serves."""
+        kernels = backend.compiled(SOS_KERNELS, values.size)
         if kernels is not None:
             bits, kinds, nbits = self._bits_stack
-            out, rounds = kernels.closure_min(
-                values, self.space.feasible, bits, kinds, nbits,
-                np.array(movers, dtype=np.int64), POS,
-            )
+            limits = backend.settings()
+            if values.size <= limits.sos_compiled_max:
+                out, rounds = kernels.closure_min(
+                    values, self.space.feasible, bits, kinds, nbits,
+                    np.array(movers, dtype=np.int64), POS,
+                )
+            else:  # each pass in one blocked sweep over memory
+                out, rounds = kernels.closure_min_blocked(
+                    values, self.space.feasible, bits, kinds, nbits,
+                    np.array(movers, dtype=np.int64), POS, limits.sos_chunk_bits,
+                )
             return out, int(rounds)
         return closure_min(self.space, values, [self.bits[j] for j in movers])
 

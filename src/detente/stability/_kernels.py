@@ -99,12 +99,22 @@ def sos_pass(arr: NDArray[np.int32], bits: list[tuple[int, str]], use_max: bool)
     """
     if not bits:
         return
-    if arr.size <= backend.settings().sos_compiled_max and arr.flags.c_contiguous:
+    if arr.flags.c_contiguous:
         kernels = backend.compiled(SOS_KERNELS, arr.size)
         if kernels is not None:
-            kernels.sos_pass_flat(arr.reshape(-1), *_bit_arrays(tuple(bits)), use_max)
+            limits = backend.settings()
+            b, k = _bit_arrays(tuple(bits))
+            if arr.size <= limits.sos_compiled_max:
+                kernels.sos_pass_flat(arr.reshape(-1), b, k, use_max)
+            else:
+                kernels.sos_pass_blocked(
+                    arr.reshape(-1), b, k, use_max, limits.sos_chunk_bits, _NO_FLAGS, 0
+                )
             return
     sos_pass_numpy(arr, bits, use_max)
+
+
+_NO_FLAGS = np.zeros(0, dtype=bool)
 
 
 @lru_cache(maxsize=256)
@@ -142,8 +152,19 @@ def reach_opt(
     result has the sentinel restored there.
     """
     out = values.copy()
+    sentinel = NEG if use_max else POS
+    limits = backend.settings()
+    if out.size > limits.sos_compiled_max and out.ndim == 1:
+        kernels = backend.compiled(SOS_KERNELS, out.size)
+        if kernels is not None:
+            # the pass and the reset of the infeasible codes in one sweep over memory
+            b, k = _bit_arrays(tuple(bits))
+            kernels.sos_pass_blocked(
+                out, b, k, use_max, limits.sos_chunk_bits, space.feasible, sentinel
+            )
+            return out
     sos_pass(out, bits, use_max)
-    out[~space.feasible] = NEG if use_max else POS
+    out[~space.feasible] = sentinel
     return out
 
 
@@ -194,8 +215,9 @@ def closure_min(
 class ImprovementIndex:
     """DM ``j``'s unilateral improvements for every state, as ranges of a sorted order.
 
-    ``perm`` sorts the states by (sub-fibre, decreasing payoff of ``j``); a sub-fibre is a
-    set of states that agree outside ``j``'s reversible options. State ``x`` improves to
+    ``perm`` sorts the states by (sub-fibre, decreasing payoff of ``j``, state); a sub-fibre
+    is a set of states that agree outside ``j``'s reversible options. The sub-fibres of one
+    fibre (states that agree outside all of ``j``'s options) are adjacent. State ``x`` improves to
     the states ``perm[lo[q] : hi[q]]`` for ``q in range(ptr[x], ptr[x + 1])``, one range
     per reachable pattern of ``j``'s irreversible bits (``pat[q]`` numbers the pattern).
     Grouped by pattern (:attr:`qx`, :attr:`qlo`, :attr:`qhi`): for query group ``g``, state
@@ -261,28 +283,43 @@ class ImprovementIndex:
         up = mask & model.up_mask
         down = mask & model.down_mask
         u = int(p.max()) + 1 if p.size else 1
-        sub = codes & ~(mask & ~irr)  # context + irreversible part of j
-        key = sub * u + (u - 1 - p)
+        # Sub-fibres in fibre-major order: the sort key gathers j's irreversible bits to
+        # the lowest positions and the context above them, so that the sub-fibres of one
+        # fibre (states that agree outside j's options) are adjacent.
+        src, dst = _fibre_bits(model.n_options, mask, irr)
+        n_keys = 1 << int(src.size)
         # index arrays in int32: half the memory of the largest arrays of an analysis
         assert codes.size < 1 << 31
-        perm = np.argsort(key, kind="stable").astype(np.int32)
         kernels = backend.compiled(INDEX_KERNELS, codes.size) if codes.size else None
+        if kernels is not None and u <= 2 * codes.size + (1 << 16):
+            # O(m) counting sorts (payoffs are small integers: dense ranks) instead of a
+            # comparison sort
+            perm = kernels.fibre_sort(
+                codes.astype(np.int64, copy=False), p.astype(np.int64, copy=False), u,
+                model.n_options, src, dst, n_keys,
+            )
+        else:
+            key = _fibre_key(codes, src, dst) * u + (u - 1 - p)
+            perm = np.argsort(key, kind="stable").astype(np.int32)
+            if kernels is not None:
+                del key
         if kernels is not None:
-            seg_start, ptr, lo, hi, pat = kernels.improvement_ranges(
+            # ranges found fibre by fibre in sorted order (the fibre's positions are
+            # adjacent there)
+            seg_start, ptr, lo, hi, pat = kernels.ranges_sorted(
                 codes.astype(np.int64, copy=False),
                 p.astype(np.int64, copy=False),
-                u,
-                sub.astype(np.int64, copy=False),
                 perm,
                 mask,
                 up,
                 down,
                 np.array(list(_submasks(irr)), dtype=np.int64),
-                1 << model.n_options,
             )
             return cls(j, perm, seg_start, ptr, lo, hi, pat)
         keys = key[perm]
+        del key
         seg_start = np.ones(codes.size, dtype=bool)
+        sub = codes & ~(mask & ~irr)  # context + irreversible part of j
         sub_sorted = sub[perm]
         seg_start[1:] = sub_sorted[1:] != sub_sorted[:-1]
         base = codes & ~mask
@@ -297,7 +334,7 @@ class ImprovementIndex:
             xs = np.flatnonzero(ok)
             if xs.size == 0:
                 continue
-            target = (base[xs] | pattern) * u
+            target = _fibre_key(base[xs] | pattern, src, dst) * u
             lo = np.searchsorted(keys, target, side="left")
             hi = np.searchsorted(keys, target + (u - 1 - p[xs]), side="left")
             keep = hi > lo
@@ -405,6 +442,24 @@ def closure_min_improving(
         return step
 
     return fixpoint(values, [make(k) for k in range(len(indexes))])
+
+
+def _fibre_bits(n_options: int, mask: int, irr: int) -> tuple[IntArray, IntArray]:
+    """``(src, dst)``: the sort key of :meth:`ImprovementIndex.build` moves code bit
+    ``src[t]`` to key bit ``dst[t]``: first the DM's irreversible bits (``mask & irr``),
+    then the bits outside its options; its reversible bits are dropped."""
+    low = [b for b in range(n_options) if irr >> b & 1]
+    high = [b for b in range(n_options) if not mask >> b & 1]
+    src = np.array(low + high, dtype=np.int64)
+    return src, np.arange(src.size, dtype=np.int64)
+
+
+def _fibre_key(codes: IntArray, src: IntArray, dst: IntArray) -> IntArray:
+    """The sort key's fibre part (see :func:`_fibre_bits`), with numpy."""
+    out = np.zeros(codes.shape, dtype=np.int64)
+    for a, b in zip(src.tolist(), dst.tolist(), strict=True):
+        out |= ((codes >> a) & 1) << b
+    return out
 
 
 def _submasks(mask: int) -> Iterator[int]:

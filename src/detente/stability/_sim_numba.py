@@ -9,13 +9,21 @@ sanction conceivable when the DMs not yet fixed may take *any* direction-permitt
 values) exceeds the focal DM's payoff at the state. ``bounds[r]`` is the focal DM's payoff
 itself (a large sentinel at infeasible codes), so a leaf that passes is a sanction. Bounds
 are lower bounds, so no sanction is pruned: the search is exact. A state is settled as
-unstable at its first unsanctioned improvement. States are spread over the cores.
+unstable at its first unsanctioned improvement. States are spread over the cores (by
+``prange`` in :func:`sim_states`; in chunks on the caller's threads for the large-conflict
+kernel).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import get_num_threads, njit, prange
+
+
+def n_threads() -> int:
+    """The number of threads numba's parallel loops use (the states of the large-conflict
+    search are spread over as many)."""
+    return int(get_num_threads())
 
 
 @njit(cache=True, nogil=True)
@@ -207,15 +215,19 @@ def _dfs_fill(level, th, deg, dl, doff, got, bounds, digits, base):  # type: ign
 
 
 @njit(cache=True, nogil=True)
-def _state_fill(s, codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bounds, scratch):  # type: ignore[no-untyped-def]
+def _state_fill(  # type: ignore[no-untyped-def]
+    s, codes, pay, icodes, iptr, ilo, ihi, ocodes, optr, olo, ohi, may, bounds, scratch
+):
+    """``icodes``/``ocodes[lv]``: the codes of the focal DM's / the other DMs' sorted
+    orders (``codes[perm]``), read in sequence rather than through the permutation."""
     th = pay[s]
     cs = codes[s]
     # cheap exact cut first: an improvement no conceivable sanction reaches settles the state
     for q in range(iptr[s], iptr[s + 1]):
         for k in range(ilo[q], ihi[q]):
-            if bounds[0, codes[iperm[k]]] > th:
+            if bounds[0, icodes[k]] > th:
                 return False
-    r = len(operm)
+    r = len(ocodes)
     # scratch rows (reused from state to state: no allocation per state)
     deg = scratch[0, :r]
     doff = scratch[1, :r]
@@ -240,7 +252,7 @@ def _state_fill(s, codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may
     killer = False  # kd holds the last sanction found at this state
     for q in range(iptr[s], iptr[s + 1]):
         for k in range(ilo[q], ihi[q]):
-            start = codes[iperm[k]]
+            start = icodes[k]
             if killer:
                 # the combination that sanctioned the previous improvement often
                 # sanctions this one too: one leaf test before the search (any sanction
@@ -258,13 +270,13 @@ def _state_fill(s, codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may
             while res < 0:
                 lv = -1 - res
                 w = doff[lv]
-                perm = operm[lv]
+                oc = ocodes[lv]
                 ptr = optr[lv]
                 lo = olo[lv]
                 hi = ohi[lv]
                 for q2 in range(ptr[s], ptr[s + 1]):
                     for k2 in range(lo[q2], hi[q2]):
-                        dl[w] = codes[perm[k2]] ^ cs
+                        dl[w] = oc[k2] ^ cs
                         w += 1
                 got[lv] = 1
                 res = _dfs_fill(lv, th, deg, dl, doff, got, bounds, digits, base)
@@ -297,35 +309,21 @@ def _scratch_fill(todo, optr, olo, ohi, may):  # type: ignore[no-untyped-def]
     return width
 
 
-@njit(cache=True, nogil=True, parallel=True)
-def sim_states_fill(todo, codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bounds):  # type: ignore[no-untyped-def]
-    """:func:`sim_states` gathering each state's improvement deltas on the fly from the
-    other DMs' ranges (``operm``, ``optr``, ``olo``, ``ohi``: tuples with one array per other
-    DM, at least one): no table of all improvements, for large conflicts."""
-    n = todo.shape[0]
-    ok = np.zeros(n, dtype=np.bool_)
-    chunks = min(n, 64)
-    width = _scratch_fill(todo, optr, olo, ohi, may)
-    for c in prange(chunks):
-        scratch = np.zeros((7, width), dtype=np.int64)
-        for p in range(c * n // chunks, (c + 1) * n // chunks):
-            ok[p] = _state_fill(
-                todo[p], codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bounds,
-                scratch,
-            )
-    return ok
-
-
 @njit(cache=True, nogil=True)
 def sim_states_fill_serial(  # type: ignore[no-untyped-def]
-    todo, codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bounds
+    todo, codes, pay, icodes, iptr, ilo, ihi, ocodes, optr, olo, ohi, may, bounds
 ):
+    """:func:`sim_states` gathering each state's improvement deltas on the fly from the
+    other DMs' ranges (``ocodes``, ``optr``, ``olo``, ``ohi``: tuples with one array per other
+    DM, at least one; ``ocodes[lv]`` and ``icodes`` hold the codes in each DM's sorted
+    order): no table of all improvements, for large conflicts. Serial: the caller spreads
+    chunks of ``todo`` over threads."""
     n = todo.shape[0]
     ok = np.zeros(n, dtype=np.bool_)
     scratch = np.zeros((7, _scratch_fill(todo, optr, olo, ohi, may)), dtype=np.int64)
     for p in range(n):
         ok[p] = _state_fill(
-            todo[p], codes, pay, iperm, iptr, ilo, ihi, operm, optr, olo, ohi, may, bounds,
+            todo[p], codes, pay, icodes, iptr, ilo, ihi, ocodes, optr, olo, ohi, may, bounds,
             scratch,
         )
     return ok

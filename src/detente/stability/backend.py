@@ -78,16 +78,35 @@ class Backend:
     """After this much CPU time in numpy analyses (reported with :func:`charge`), the
     process switches to the compiled kernels at every size (``"auto"``)."""
     sos_compiled_max: int = 1 << 14
-    """Code-space passes up to this size run compiled (per-call overhead dominates the
-    numpy pass there); larger ones use numpy's strided operations, faster at scale."""
+    """Code-space passes up to this size run the compiled loop bit by bit (per-call
+    overhead dominates the numpy pass there); larger ones the compiled blocked loop (all
+    of a DM's bits applied to one cache-sized group of codes at a time, see
+    :attr:`sos_chunk_bits`), or numpy's strided operations without numba."""
+    sos_chunk_bits: int = 12
+    """Blocked code-space passes: groups are chunks of ``2**sos_chunk_bits`` consecutive
+    codes with their partners across the DM's higher bits (at most ``2**6`` chunks for a
+    DM with six options above the chunk: 1 MB of ``int32``)."""
     seq_stack_max_states: int = 1 << 16
     """SEQ: up to this many states, all rounds in one compiled call on stacked copies of
     the improvement indexes; above, one compiled call on the DMs' own index arrays (the
     copies cost memory)."""
+    seq_full_pass_above: float = 0.3
+    """SEQ above :attr:`seq_stack_max_states`: a mover's pass runs over all states (in
+    state order) while more than this fraction of its fibres changed since its last pass,
+    and over the changed fibres only below (measured at 22 options: 1.2-1.6 times faster
+    than full passes throughout; 0.1 and 0.6 do slightly worse)."""
     sim_table_max_states: int = 1 << 16
     """SIM: up to this many states the compiled search reads a precomputed table of every
     DM's improvements; above, it gathers them per state (the table would take hundreds of
     MB at 20 options)."""
+    dm_threads: int = 2
+    """Threads over the DMs (Nash, GMR, SMR, SEQ and the improvement indexes, one DM per
+    thread; each DM's result is computed exactly as alone) from
+    :attr:`dm_threads_min_states` states up, when the compiled kernels serve (they release
+    the GIL). SIM spreads its states over the cores itself."""
+    dm_threads_min_states: int = 1 << 20
+    """From this many states, :attr:`dm_threads` threads (below, a thread costs more than
+    it saves)."""
     sim_parallel_states: int = 1 << 14
     """SIM: from this many states with improvements, the multi-threaded search; below,
     serial (a thread launch costs more than the work)."""

@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 from detente.model.conflict import GraphModel
 from detente.stability import backend
 from detente.stability._context import Context
+from detente.stability._kernels import SOS_KERNELS
 from detente.stability.gmr import gmr_stable
 from detente.stability.nash import nash_stable
 from detente.stability.result import CONCEPTS, AnalysisOptions, AnalysisResult
@@ -74,9 +75,27 @@ def analyze_model(
 
     if progress is not None:
         progress("start", 0.0)
+    threads = _dm_threads(model)
     for concept in order:
+        if concept in ("seq", "sim"):
+            ctx.release_moves()  # memory for the larger arrays of SEQ and SIM
         t0 = time.perf_counter()
         arr = np.empty((n, model.n_states), dtype=bool)
+        if threads > 1 and concept != "sim":
+            # one DM per thread (SIM spreads its states over the cores itself)
+            from concurrent.futures import ThreadPoolExecutor
+
+            if concept == "seq":
+                ctx.prepare_improvements(threads)
+            row = {"nash": nash_stable, "gmr": gmr_stable, "smr": smr_stable, "seq": seq_stable}
+            with ThreadPoolExecutor(max_workers=threads) as pool:
+                futures = [pool.submit(row[concept], ctx, i) for i in range(n)]
+                for i, fut in enumerate(futures):
+                    arr[i] = fut.result()
+                    tick(f"{concept} {model.dm_names[i]}")
+            out[concept] = arr
+            timings[concept] = time.perf_counter() - t0
+            continue
         for i in range(n):
             if concept == "nash":
                 arr[i] = nash_stable(ctx, i)
@@ -98,3 +117,17 @@ def analyze_model(
         out["seq_sim"] = seq_sim_stable(out["seq"], out["sim"])
     stable: dict[str, NDArray[np.bool_]] = {c: out[c] for c in CONCEPTS if c in wanted}
     return AnalysisResult(model=model, options=options, stable=stable, timings=timings)
+
+
+def _dm_threads(model: GraphModel) -> int:
+    """Threads over the DMs: :attr:`~detente.stability.backend.Backend.dm_threads` from
+    ``dm_threads_min_states`` states up when the compiled kernels serve, else 1."""
+    limits = backend.settings()
+    if (
+        limits.dm_threads < 2
+        or model.n_dms < 2
+        or model.n_states < max(1, limits.dm_threads_min_states)
+        or backend.compiled(SOS_KERNELS, model.n_states) is None
+    ):
+        return 1
+    return min(limits.dm_threads, model.n_dms)

@@ -50,17 +50,24 @@ def seq_floor(ctx: Context, i: int) -> NDArray[np.int32]:
         )
     elif others and m > 0 and (big := backend.compiled(SEQ_KERNELS, m)) is not None:
         # above: the same fixed point in one compiled call on the movers' own arrays
-        # (tuples, no stacked copy), in place
+        # (tuples, no stacked copy), in place, each pass skipping the fibres (of the
+        # mover) where no value changed since its last pass
         ranges = [ctx.improvement_ranges(j) for j in others]
         pay = ctx.model.payoffs[i]
         if pay.size and int(pay.min()) > NEG and int(pay.max()) < POS:
             pay = pay.astype(np.int32)  # half the bytes for the passes' random reads
-        worst, _ = big.closure_min_tuples(
+        # passes only over the fibres whose values changed since the mover's last pass
+        worst, _ = big.closure_min_dirty(
             pay,
             tuple(ctx.improvements(j).perm for j in others),
             tuple(ctx.improvements(j).seg_start for j in others),
             tuple(rg[0] for rg in ranges),
             tuple(rg[2] for rg in ranges),
+            tuple(ctx.fibre_starts(j) for j in others),
+            ctx.model.codes,
+            np.array([ctx.model.dm_masks[j] for j in others], dtype=np.int64),
+            ctx.space.feasible.size,
+            backend.settings().seq_full_pass_above,
         )
     else:
         indexes = [ctx.improvements(j) for j in others]

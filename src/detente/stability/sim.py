@@ -144,16 +144,42 @@ def _sim_compiled(
         # nobody can sanction: stable iff no improvement (bounds[0] = P_i: the cut agrees)
         ok = iptr[todo + 1] == iptr[todo]
     else:
-        # the other DMs' own index arrays, as tuples: no stacked copy (memory)
+        # the other DMs' own index arrays, as tuples: no stacked copy (memory); the codes
+        # in each DM's sorted order, read in sequence rather than through its permutation
         ranges = [ctx.improvement_ranges(j) for j in others]
-        operm = tuple(ctx.improvements(j).perm for j in others)
+        ocodes = tuple(ctx.sorted_codes(j) for j in others)
         optr = tuple(rg[0] for rg in ranges)
         olo = tuple(rg[1] for rg in ranges)
         ohi = tuple(rg[2] for rg in ranges)
-        kernel = kernels.sim_states_fill if parallel else kernels.sim_states_fill_serial
-        ok = kernel(*head, operm, optr, olo, ohi, may, bounds)
+        rest = (
+            model.codes, model.payoffs[i], ctx.sorted_codes(i), iptr, ilo, ihi,
+            ocodes, optr, olo, ohi, may, bounds,
+        )
+        if parallel:
+            ok = _chunks_on_threads(
+                kernels.sim_states_fill_serial, todo, rest, kernels.n_threads()
+            )
+        else:
+            ok = kernels.sim_states_fill_serial(todo, *rest)
     stable[todo[~ok]] = False
     return stable
+
+
+def _chunks_on_threads(
+    kernel: Any, todo: NDArray[np.int64], rest: tuple[Any, ...], threads: int
+) -> Any:
+    """``kernel(todo, *rest)`` (one result per state, the states independent), on
+    ``threads`` threads over small chunks of ``todo`` taken in turn: a thread that gets less
+    of its core (a shared machine) takes fewer chunks, where an even split in advance
+    would leave the other thread waiting. The compiled kernel releases the GIL."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    threads = max(1, threads)
+    size = max(1, min(1 << 16, -(-todo.size // (8 * threads))))
+    starts = range(0, todo.size, size)
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        parts = list(pool.map(lambda a: kernel(todo[a : a + size], *rest), starts))
+    return np.concatenate(parts)
 
 
 def _search_numpy(
