@@ -27,6 +27,19 @@ def test_memory_guard_refuses_before_allocating() -> None:
         conflict.compile(memory_limit=1000)
 
 
+def test_memory_estimate_covers_the_measured_peaks() -> None:
+    """Peak resident memory measured with 4 DMs (bench/results/20261207T014341Z-b181cb3872
+    and 20261207T013621Z-339fd13285): 3.20 GB at 24 options (13.1 M states), 3.74 GB with
+    all 16.8 M states feasible, 12.0 GiB at 26 options. The guard must let these models run
+    (26 options within the default 16 GiB) and never promise less than was measured."""
+    from detente.model.conflict import DEFAULT_MEMORY_LIMIT, estimate_memory
+
+    assert estimate_memory(24, 4) >= 3.74e9
+    assert estimate_memory(26, 4) >= 12.0 * 2**30
+    assert estimate_memory(26, 4) <= DEFAULT_MEMORY_LIMIT
+    assert estimate_memory(26, 4) < estimate_memory(26, 5) < estimate_memory(27, 4)
+
+
 def test_progress_reaches_one_and_is_monotone() -> None:
     conflict = random_conflict(np.random.default_rng(2), 3, 6)
     seen: list[float] = []

@@ -517,9 +517,18 @@ def _subsets(mask: int) -> NDArray[np.int64]:
 
 
 def estimate_memory(n_options: int, n_dms: int) -> int:
-    """Rough peak bytes of a full analysis: a few code-space arrays plus per-DM arrays."""
+    """Peak bytes of a full analysis (all six concepts), with a margin: 64 bytes per code
+    of the code space plus 48 per code and DM (code-space rows of bounds and payoffs, the
+    per-DM improvement indexes, the state arrays).
+
+    Measured peaks with 4 DMs (``bench/run_all.py --only engine --big``; records in
+    ``bench/results/``, see ``docs/explanation/engine.md``): 191 bytes per code at 24
+    options (13.1 M feasible states), 223 with every state feasible (16.8 M), 192 at 26
+    options (51.4 M states, 12.0 GiB); the estimate is 256, so a 26-option model with 4 DMs
+    (16 GiB) passes the default limit.
+    """
     space = 1 << n_options
-    return space * 8 * (20 + 5 * n_dms)
+    return space * (64 + 48 * n_dms)
 
 
 def tie_groups(payoffs: NDArray[np.integer]) -> tuple[tuple[int, ...], ...]:
