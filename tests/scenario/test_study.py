@@ -68,6 +68,40 @@ def test_status_quo_and_paths(study) -> None:
     assert states[:2] == [0, 7]
 
 
+@pytest.mark.parametrize("seed", range(8))
+def test_featured_states_follow_the_documented_order(study, seed: int) -> None:
+    """The docstring's rule, written out: status quo, target, then equilibria by concepts
+    (most first), unilateral distance, coalition distance, id; at most ``limit``. On the
+    toy study and on random three-DM conflicts with a status quo (many ties)."""
+    import numpy as np
+
+    from detente.testing import random_conflict
+
+    rng = np.random.default_rng([20261207, seed])
+    extra = run_study(random_conflict(rng, 3, int(rng.integers(5, 8))))
+    for v in (*study.variants, *extra.variants):
+        res = v.result
+        n = v.model.n_states
+        counts = [sum(bool(res.stable[c][:, s].all()) for c in res.concepts) for s in range(n)]
+        eq = [s for s in range(n) if counts[s] > 0]
+        rows = []
+        for s in eq:
+            if v.status_quo is None:
+                d1 = d2 = 0
+            else:
+                d1 = int(v.status_quo.distance[s])
+                d2 = int(v.status_quo.distance_coalition[s])
+            unreached = n + 1  # unreachable states rank after every reachable one
+            rows.append((-counts[s], d1 if d1 >= 0 else unreached, d2 if d2 >= 0 else unreached, s))
+        ordered = [row[3] for row in sorted(rows)]
+        for limit in (1, 2, 3, 5, 40):
+            want: list[int] = []
+            for s in (v.model.status_quo, v.target_state, *ordered):
+                if s is not None and s not in want and len(want) < limit:
+                    want.append(int(s))
+            assert v.featured_states(limit) == (want, len(eq)), (v.name, limit)
+
+
 def test_sensitivity(study) -> None:
     sens = study.variant("base").sensitivity
     assert sens is not None

@@ -301,9 +301,10 @@ class VariantStudy:
             r2 = np.where(d2 >= 0, d2, big)
         else:
             r1 = r2 = np.zeros(self.model.n_states, dtype=np.int64)
-        order = sorted(eq.tolist(), key=lambda s: (-int(counts[s]), int(r1[s]), int(r2[s]), s))
+        # np.lexsort: the last key is the primary one; the ids (eq, ascending) break ties
+        ranked = eq[np.lexsort((eq, r2[eq], r1[eq], -counts[eq]))]
         out: list[int] = []
-        for s in (self.model.status_quo, self.target_state, *order):
+        for s in (self.model.status_quo, self.target_state, *ranked[: limit + 2].tolist()):
             if s is not None and s not in out and len(out) < limit:
                 out.append(int(s))
         return out, int(eq.size)
