@@ -457,9 +457,9 @@ def dominated_grouped_numpy(
         for c in range(floors.shape[1]):
             dom = (floors[pair_t, c] > pay[pair_s]).all(axis=1)
             out[c, pair_s[dom]] = True
-    for r in np.flatnonzero(pairs > PAIR_ROW_MAX):
-        srcs = gsrc[gptr[r] : gptr[r + 1]]
-        tgt = index[which[r], np.flatnonzero(rows[r])].astype(np.int64)
+    for big in np.flatnonzero(pairs > PAIR_ROW_MAX).tolist():
+        srcs = gsrc[gptr[big] : gptr[big + 1]]
+        tgt = index[which[big], np.flatnonzero(rows[big])].astype(np.int64)
         for c in range(floors.shape[1]):
             todo = srcs[~out[c, srcs]]
             if not todo.size:
