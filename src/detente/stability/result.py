@@ -24,7 +24,7 @@ from detente.stability.concepts import (
     Step,
     Verdict,
 )
-from detente.stability.witness import verdict
+from detente.stability.witness import FLOOR_MIN_STATES, verdict
 
 __all__ = [
     "CONCEPTS",
@@ -123,5 +123,6 @@ class AnalysisResult:
         """The witness for state index ``index`` (0-based) and DM index ``dm_index``."""
         from dataclasses import replace
 
-        found = verdict(self.model, index, dm_index, concept, self.options)
+        big = self.model.n_states >= FLOOR_MIN_STATES
+        found = verdict(self.model, index, dm_index, concept, self.options, floors=big)
         return replace(found, model=self.model, conflict=self.conflict)

@@ -7,8 +7,15 @@ found by breadth-first search over (state, last mover) pairs, so the sequence sh
 legal (no DM moves twice in a row) and as short as possible. SIM sanctions are the first
 combination of simultaneous improvements that works.
 
-This is an exact local search written from the definitions; the engine's vectorised arrays
-are never consulted, so a verdict doubles as an independent check of the engine.
+This is an exact local search written from the definitions; by default the engine's
+vectorised arrays are never consulted, so a verdict doubles as an independent check of the
+engine. Named option ``floors`` (GMR, SMR, SEQ): an improvement that the engine's sanction
+floor (:mod:`detente.stability.free_moves`) shows to be unsanctioned is reported as such
+without a search. The search for a sanction that does not exist visits every state the
+others can reach (seconds to minutes from 20 options on); the sanctions that are shown are
+still found, and shortest, by the search. :meth:`AnalysisResult.verdict
+<detente.stability.result.AnalysisResult.verdict>` turns it on from
+:data:`FLOOR_MIN_STATES` states.
 """
 
 from __future__ import annotations
@@ -29,6 +36,9 @@ __all__ = ["SearchBudgetExceeded", "find_sanction", "find_simultaneous_sanction"
 
 MAX_VISITS = 2_000_000
 """Search budget per improvement (state, last-mover pairs)."""
+
+FLOOR_MIN_STATES = 50_000
+"""From this many states :meth:`AnalysisResult.verdict` asks for ``floors=True``."""
 
 
 class SearchBudgetExceeded(RuntimeError):
@@ -107,6 +117,23 @@ def find_simultaneous_sanction(
     return None
 
 
+def _unsanctioned(
+    model: GraphModel, dm: int, state: int, uis: list[int], concept: str
+) -> set[int]:
+    """The improvements of ``dm`` from ``state`` that no sanction deters, from the engine's
+    sanction floor of ``dm`` (``floor[t] > P_dm(state)``; :mod:`detente.stability.free_moves`)."""
+    from detente.stability._context import Context
+    from detente.stability.gmr import gmr_floor
+    from detente.stability.seq import seq_floor
+    from detente.stability.smr import smr_floor
+
+    ctx = Context(model)
+    floor_of = {"gmr": gmr_floor, "smr": smr_floor, "seq": seq_floor}[concept]
+    space = floor_of(ctx, dm)
+    theta = int(model.payoffs[dm, state])
+    return {t for t in uis if int(space[int(model.codes[t])]) > theta}
+
+
 def _seq_unstable(model: GraphModel, j: int, s: int) -> bool:
     return any(find_sanction(model, j, s, t, "seq") is None for t in model.improvements(j, s))
 
@@ -117,8 +144,13 @@ def verdict(
     dm: int,
     concept: str,
     options: AnalysisOptions | None = None,
+    *,
+    floors: bool = False,
 ) -> Verdict:
-    """The witness for ``state`` (0-based) and DM index ``dm`` under ``concept``."""
+    """The witness for ``state`` (0-based) and DM index ``dm`` under ``concept``.
+
+    ``floors``: skip the search for improvements that the engine's sanction floor shows to
+    be unsanctioned (see the module docstring); the verdict is the same either way."""
     options = options or AnalysisOptions()
     if model.perceived is not None:  # misperceptions: found in the DM's perceived graph
         from detente.stability.misperception import verdict_misperceived
@@ -132,8 +164,10 @@ def verdict(
         checks = tuple(ImprovementCheck(t, None) for t in uis)
         return Verdict(concept, dm, state, not uis, checks)
     if concept in ("gmr", "smr", "seq"):
+        free = _unsanctioned(model, dm, state, uis, concept) if floors and uis else set()
         checks = tuple(
-            ImprovementCheck(t, find_sanction(model, dm, state, t, concept)) for t in uis
+            ImprovementCheck(t, None if t in free else find_sanction(model, dm, state, t, concept))
+            for t in uis
         )
         return Verdict(concept, dm, state, all(c.sanction for c in checks), checks)
     if concept == "sim":
@@ -146,7 +180,7 @@ def verdict(
         )
         return Verdict(concept, dm, state, all(c.sanction for c in checks), checks)
     if concept == "seq_sim":
-        seq = verdict(model, state, dm, "seq", options)
+        seq = verdict(model, state, dm, "seq", options, floors=floors)
         if seq.stable:
             return Verdict(concept, dm, state, True, seq.improvements, "SEQ stable")
         sim = verdict(model, state, dm, "sim", options)
