@@ -87,9 +87,8 @@ def analyze_model(
 
             if concept == "seq":
                 ctx.prepare_improvements(threads)
-            row = {"nash": nash_stable, "gmr": gmr_stable, "smr": smr_stable, "seq": seq_stable}
             with ThreadPoolExecutor(max_workers=threads) as pool:
-                futures = [pool.submit(row[concept], ctx, i) for i in range(n)]
+                futures = [pool.submit(_ROW[concept], ctx, i) for i in range(n)]
                 for i, fut in enumerate(futures):
                     arr[i] = fut.result()
                     tick(f"{concept} {model.dm_names[i]}")
@@ -97,17 +96,11 @@ def analyze_model(
             timings[concept] = time.perf_counter() - t0
             continue
         for i in range(n):
-            if concept == "nash":
-                arr[i] = nash_stable(ctx, i)
-            elif concept == "gmr":
-                arr[i] = gmr_stable(ctx, i)
-            elif concept == "smr":
-                arr[i] = smr_stable(ctx, i)
-            elif concept == "seq":
-                arr[i] = seq_stable(ctx, i)
-            else:
+            if concept == "sim":
                 may = None if options.sim_movers == "all" else ~out["seq"]
                 arr[i] = sim_stable(ctx, i, may)
+            else:
+                arr[i] = _ROW[concept](ctx, i)
             tick(f"{concept} {model.dm_names[i]}")
         out[concept] = arr
         timings[concept] = time.perf_counter() - t0
@@ -117,6 +110,10 @@ def analyze_model(
         out["seq_sim"] = seq_sim_stable(out["seq"], out["sim"])
     stable: dict[str, NDArray[np.bool_]] = {c: out[c] for c in CONCEPTS if c in wanted}
     return AnalysisResult(model=model, options=options, stable=stable, timings=timings)
+
+
+_ROW = {"nash": nash_stable, "gmr": gmr_stable, "smr": smr_stable, "seq": seq_stable}
+"""One DM's stability row per concept (SIM, which takes who may move, apart)."""
 
 
 def _dm_threads(model: GraphModel) -> int:

@@ -41,7 +41,7 @@ from detente.stability.gmr import gmr_floor
 from detente.stability.seq import seq_floor
 from detente.stability.smr import smr_floor
 
-__all__ = ["FREE_MOVE_CONCEPTS", "FreeMoves", "free_moves"]
+__all__ = ["FREE_MOVE_CONCEPTS", "FreeMoves", "free_moves", "sanction_floor"]
 
 FREE_MOVE_CONCEPTS: tuple[str, ...] = ("nash", "gmr", "smr", "seq")
 """Concepts whose condition is a per-improvement test, so free moves are defined. SIM
@@ -116,6 +116,19 @@ def _improvement_arcs(ctx: Context, i: int, xs: I64) -> tuple[I64, I64]:
     return np.repeat(qsrc, cnt), perm[pos].astype(np.int64)
 
 
+def sanction_floor(ctx: Context, i: int, concept: str) -> NDArray[np.int32]:
+    """DM ``i``'s sanction floor under ``concept`` over the code space: a move of ``i``
+    from ``s`` to ``t`` is free (undeterred) iff the floor at ``t``'s code exceeds
+    ``P_i(s)`` (for Nash the floor is ``P_i`` itself: every improvement is free)."""
+    if concept == "nash":
+        return ctx.payoff_space(i, NEG)
+    if concept == "gmr":
+        return gmr_floor(ctx, i)
+    if concept == "smr":
+        return smr_floor(ctx, i)
+    return seq_floor(ctx, i)
+
+
 def free_moves(model: GraphModel, concept: str, *, context: Context | None = None) -> FreeMoves:
     """The free moves ``F_i^C`` of every DM under ``concept`` (nash, gmr, smr or seq).
 
@@ -150,14 +163,7 @@ def free_moves(model: GraphModel, concept: str, *, context: Context | None = Non
     movable = np.empty((n, m), dtype=bool)
     codes = model.codes
     for i in range(n):
-        if concept == "nash":
-            space = ctx.payoff_space(i, NEG)
-        elif concept == "gmr":
-            space = gmr_floor(ctx, i)
-        elif concept == "smr":
-            space = smr_floor(ctx, i)
-        else:
-            space = seq_floor(ctx, i)
+        space = sanction_floor(ctx, i, concept)
         floor[i] = space[codes]
         movable[i] = ctx.unsanctioned_exists(i, space)
     return FreeMoves(model, concept, floor, movable, ctx)

@@ -123,13 +123,9 @@ def _unsanctioned(
     """The improvements of ``dm`` from ``state`` that no sanction deters, from the engine's
     sanction floor of ``dm`` (``floor[t] > P_dm(state)``; :mod:`detente.stability.free_moves`)."""
     from detente.stability._context import Context
-    from detente.stability.gmr import gmr_floor
-    from detente.stability.seq import seq_floor
-    from detente.stability.smr import smr_floor
+    from detente.stability.free_moves import sanction_floor
 
-    ctx = Context(model)
-    floor_of = {"gmr": gmr_floor, "smr": smr_floor, "seq": seq_floor}[concept]
-    space = floor_of(ctx, dm)
+    space = sanction_floor(Context(model), dm, concept)
     theta = int(model.payoffs[dm, state])
     return {t for t in uis if int(space[int(model.codes[t])]) > theta}
 
