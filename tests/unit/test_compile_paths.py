@@ -215,9 +215,9 @@ def test_dense_rank_paths_agree() -> None:
     short = rng.integers(-50, 50, 1000)
     far = short * 10**15
     expect = dense_rank(short.tolist())
-    assert conflict_mod._dense_rank(short).tolist() == expect
-    assert conflict_mod._dense_rank(far).tolist() == expect
-    assert conflict_mod._dense_rank(short.astype(np.uint8)).tolist() == dense_rank(
+    assert conflict_mod.dense_rank(short).tolist() == expect
+    assert conflict_mod.dense_rank(far).tolist() == expect
+    assert conflict_mod.dense_rank(short.astype(np.uint8)).tolist() == dense_rank(
         short.astype(np.uint8).tolist()
     )
 

@@ -48,6 +48,8 @@ __all__ = [
     "Statement",
     "Weighted",
     "code_to_pattern",
+    "dense_rank",
+    "integer_weights",
     "pattern_to_code",
     "tie_groups",
 ]
@@ -619,7 +621,17 @@ def _state_sums(
     return out
 
 
-def _dense_rank(keys: NDArray[np.integer]) -> NDArray[np.int64]:
+def integer_weights(weights: Sequence[Fraction]) -> list[int] | None:
+    """The weights over their common denominator (same order, same ratios); ``None`` when
+    their absolute values sum to ``2**62`` or more (the sums would not fit in ``int64``)."""
+    denom = 1
+    for w in weights:
+        denom = denom * w.denominator // math.gcd(denom, w.denominator)
+    ints = [int(w * denom) for w in weights]
+    return None if sum(abs(x) for x in ints) >= 2**62 else ints
+
+
+def dense_rank(keys: NDArray[np.integer]) -> NDArray[np.int64]:
     """0 for the lowest key, increasing by one per distinct value.
 
     Keys spanning a short range are ranked with a presence table (linear time); others
@@ -688,13 +700,12 @@ def payoff_vector(
         out[order] = rank_sorted
         return out
     if isinstance(pref, Weighted):
-        weights = [s.weight if s.weight is not None else Fraction(1) for s in pref.statements]
-        denom = 1
-        for w in weights:
-            denom = denom * w.denominator // math.gcd(denom, w.denominator)
-        ints = [int(w * denom) for w in weights]
-        if sum(abs(x) for x in ints) >= 2**62:
+        found = integer_weights(
+            [s.weight if s.weight is not None else Fraction(1) for s in pref.statements]
+        )
+        if found is None:
             raise ModelError("weights are too large or too finely divided", where)
+        ints = found
         exprs = [s.expr for s in pref.statements]
         q = len(exprs)
         if q <= PATTERN_STATEMENTS:
@@ -710,11 +721,11 @@ def payoff_vector(
                 if wi:
                     sums[(patterns >> t) & 1 == 1] += wi
             rank = np.zeros(1 << q, dtype=np.int64)
-            rank[patterns] = _dense_rank(sums)
+            rank[patterns] = dense_rank(sums)
             by_pattern: NDArray[np.int64] = rank[key]
             return by_pattern
         score = _state_sums(exprs, ints, codes, n_options, np.int64)
-        return _dense_rank(score)
+        return dense_rank(score)
     # explicit ranking
     g = len(pref.groups)
     out = np.full(codes.size, -1, dtype=np.int64)
@@ -737,7 +748,7 @@ def payoff_vector(
         shown = ", ".join(str(int(p) + 1) for p in missing[:8])
         more = f" and {missing.size - 8} more" if missing.size > 8 else ""
         raise ModelError(f"ranking misses state(s) {shown}{more}", where)
-    return _dense_rank(out)
+    return dense_rank(out)
 
 
 @dataclass(frozen=True, eq=False)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import math
 import time
 import zlib
 from collections.abc import Callable
@@ -32,6 +31,8 @@ from detente.model.conflict import (
     Prioritization,
     Statement,
     Weighted,
+    dense_rank,
+    integer_weights,
     payoff_vector,
 )
 from detente.model.expr import Not, Var, evaluate
@@ -264,11 +265,6 @@ def _new_items(
     return out
 
 
-def _dense_rank(key: NDArray[np.int64]) -> NDArray[np.int64]:
-    out: NDArray[np.int64] = np.unique(key, return_inverse=True)[1].astype(np.int64)
-    return out.reshape(key.shape)
-
-
 def _changed_payoffs(
     pref: Prioritization | Weighted,
     ops: list[list[Any]],
@@ -291,17 +287,14 @@ def _changed_payoffs(
         for t in order:
             key <<= 1
             key |= truth[t]
-        return _dense_rank(key)
-    denom = 1
-    for _, _, w in items:
-        denom = denom * w.denominator // math.gcd(denom, w.denominator)
-    ints = [int(w * denom) for _, _, w in items]
-    if sum(abs(x) for x in ints) >= 2**62:
+        return dense_rank(key)
+    ints = integer_weights([w for _, _, w in items])
+    if ints is None:
         return None
     score = np.zeros(m, dtype=np.int64)
     for (t, _, _), wi in zip(items, ints, strict=True):
         score[truth[t]] += wi
-    return _dense_rank(score)
+    return dense_rank(score)
 
 
 def evaluate_variant(sweep: ResolvedSweep, conflict: Conflict, vid: int) -> VariantOutcome:
